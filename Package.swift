@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way, toward the leaves:
+//   anneal (CLI) → AnnealConformance → Anneal → AnnealPython, AnnealJSON → CJSONC
+let package = Package(
+    name: "Anneal",
+    products: [
+        .library(name: "Anneal", targets: ["Anneal"]),
+        .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
+        .executable(name: "anneal", targets: ["anneal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJSONC",
+            pkgConfig: "json-c",
+            providers: [.apt(["libjson-c-dev"])]
+        ),
+        .target(name: "AnnealJSON", dependencies: ["CJSONC"]),
+        .target(name: "AnnealPython"),
+        .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
+        .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython"]),
+        .executableTarget(
+            name: "anneal",
+            dependencies: [
+                "AnnealConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON"]),
+        .testTarget(name: "AnnealPythonTests", dependencies: ["AnnealPython"]),
+        .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
+        .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance"]),
+    ]
+)

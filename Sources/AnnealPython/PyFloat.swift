@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Python's `float` arithmetic and `math` functions, operation for operation.
+///
+/// Each function does what CPython 3.11 does for two `float` operands (an
+/// `int` operand is converted to `float` first, exactly, below 2^53), calls
+/// the same libm function, and raises the same exception type where Python
+/// raises. Integer-valued operands give the same values as Python's `int`
+/// operators, so schedulers can use these for `last_epoch % step_size` too.
+public enum PyFloat {
+    /// `a / b` (`ZeroDivisionError` for a zero divisor).
+    @inlinable
+    public static func divide(_ a: Double, _ b: Double) throws(PythonError) -> Double {
+        if b == 0 { throw .zeroDivisionError("float division by zero") }
+        return a / b
+    }
+
+    /// `a % b`: the result takes the sign of `b` (CPython `float_rem`).
+    @inlinable
+    public static func mod(_ a: Double, _ b: Double) throws(PythonError) -> Double {
+        if b == 0 { throw .zeroDivisionError("float modulo by zero") }
+        var mod = fmod(a, b)
+        if mod != 0 {
+            if (b < 0) != (mod < 0) { mod += b }
+        } else {
+            mod = copysign(0.0, b)
+        }
+        return mod
+    }
+
+    /// `a // b`, rounded toward negative infinity (CPython `_float_div_mod`).
+    @inlinable
+    public static func floorDivide(_ a: Double, _ b: Double) throws(PythonError) -> Double {
+        if b == 0 { throw .zeroDivisionError("float floor division by zero") }
+        let mod = fmod(a, b)
+        var div = (a - mod) / b
+        if mod != 0, (b < 0) != (mod < 0) {
+            div -= 1.0
+        }
+        if div != 0 {
+            var floorDiv = floor(div)
+            if div - floorDiv > 0.5 { floorDiv += 1.0 }
+            return floorDiv
+        }
+        return copysign(0.0, a / b)
+    }
+
+    /// `a ** b` for floats (CPython `float_pow`): libm `pow` with Python's
+    /// special cases and errors.
+    ///
+    /// A negative base with a non-integral exponent has a complex value in
+    /// Python; Anneal treats it as invalid and raises `ValueError`.
+    @inlinable
+    public static func pow(_ a: Double, _ b: Double) throws(PythonError) -> Double {
+        if b == 0 { return 1.0 }
+        if a.isNaN { return a }
+        if b.isNaN { return a == 1.0 ? 1.0 : b }
+        if b.isInfinite {
+            let absA = Swift.abs(a)
+            if absA == 1.0 { return 1.0 }
+            if (b > 0) == (absA > 1.0) { return .infinity }
+            return 0.0
+        }
+        if a.isInfinite {
+            let bIsOddInteger = isOddInteger(b)
+            if b > 0 { return bIsOddInteger ? a : Swift.abs(a) }
+            return bIsOddInteger ? copysign(0.0, a) : 0.0
+        }
+        if a == 0 {
+            if b < 0 { throw .zeroDivisionError("0.0 cannot be raised to a negative power") }
+            return isOddInteger(b) ? a : 0.0
+        }
+        if a < 0, b != b.rounded(.down) {
+            throw .valueError("complex result: \(a) ** \(b) is not a real number")
+        }
+        if a == 1.0 { return 1.0 }
+        let result = Glibc.pow(a, b)
+        if result.isInfinite {
+            throw .overflowError("(34, 'Numerical result out of range')")
+        }
+        return result
+    }
+
+    @usableFromInline
+    static func isOddInteger(_ x: Double) -> Bool {
+        x == x.rounded(.down) && Swift.abs(fmod(x, 2.0)) == 1.0
+    }
+
+    /// `math.cos(x)`; `ValueError` for an infinite argument.
+    @inlinable
+    public static func cos(_ x: Double) throws(PythonError) -> Double {
+        if x.isInfinite { throw .valueError("math domain error") }
+        return Glibc.cos(x)
+    }
+
+    /// `math.sin(x)`; `ValueError` for an infinite argument.
+    @inlinable
+    public static func sin(_ x: Double) throws(PythonError) -> Double {
+        if x.isInfinite { throw .valueError("math domain error") }
+        return Glibc.sin(x)
+    }
+
+    /// `math.tanh(x)`.
+    @inlinable
+    public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+
+    /// `math.sqrt(x)`; `ValueError` for a negative argument.
+    @inlinable
+    public static func sqrt(_ x: Double) throws(PythonError) -> Double {
+        if x < 0 { throw .valueError("math domain error") }
+        return Glibc.sqrt(x)
+    }
+
+    /// `math.exp(x)`; `OverflowError` when the result overflows.
+    @inlinable
+    public static func exp(_ x: Double) throws(PythonError) -> Double {
+        let result = Glibc.exp(x)
+        if result.isInfinite && x.isFinite { throw .overflowError("math range error") }
+        return result
+    }
+
+    /// `math.log(x)`; `ValueError` for a non-positive argument.
+    @inlinable
+    public static func log(_ x: Double) throws(PythonError) -> Double {
+        if x.isNaN { return x }
+        if x <= 0 { throw .valueError("math domain error") }
+        return Glibc.log(x)
+    }
+
+    /// `math.log(x, base)`, computed as Python does: `log(x) / log(base)`.
+    @inlinable
+    public static func log(_ x: Double, base: Double) throws(PythonError) -> Double {
+        let numerator = try log(x)
+        let denominator = try log(base)
+        if denominator == 0 { throw .zeroDivisionError("float division by zero") }
+        return numerator / denominator
+    }
+
+    /// `math.floor(x)` as an integer; errors for infinities and NaN as Python's.
+    @inlinable
+    public static func floorToInteger(_ x: Double) throws(PythonError) -> Double {
+        try checkConvertibleToInteger(x)
+        return Glibc.floor(x)
+    }
+
+    /// `math.ceil(x)` as an integer.
+    @inlinable
+    public static func ceilToInteger(_ x: Double) throws(PythonError) -> Double {
+        try checkConvertibleToInteger(x)
+        return Glibc.ceil(x)
+    }
+
+    /// Python refuses to turn infinities and NaN into integers.
+    @inlinable
+    public static func checkConvertibleToInteger(_ x: Double) throws(PythonError) {
+        if x.isNaN { throw .valueError("cannot convert float NaN to integer") }
+        if x.isInfinite { throw .overflowError("cannot convert float infinity to integer") }
+    }
+}
