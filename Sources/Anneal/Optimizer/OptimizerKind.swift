@@ -1,0 +1,115 @@
+/// The `torch.optim` classes Anneal models, with the hyperparameters and
+/// defaults PyTorch 2.13 puts into every param group.
+public enum OptimizerKind: String, Sendable, CaseIterable {
+    case sgd = "SGD"
+    case adam = "Adam"
+    case adamW = "AdamW"
+    case rmsprop = "RMSprop"
+
+    /// The keyword arguments of the constructor, in PyTorch's order, with
+    /// their defaults (as `optimizer.defaults` holds them; `foreach` is
+    /// `None` unless given, and traces always pass `False`).
+    public var defaultOptions: JSONObject {
+        switch self {
+        case .sgd:
+            return [
+                "lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": false,
+                "maximize": false, "foreach": nil, "differentiable": false, "fused": nil,
+            ]
+        case .adam, .adamW:
+            return [
+                "lr": 0.001, "betas": [0.9, 0.999], "eps": 1e-08,
+                "weight_decay": self == .adamW ? 0.01 : 0,
+                "amsgrad": false, "maximize": false, "foreach": nil, "capturable": false,
+                "differentiable": false, "fused": nil, "decoupled_weight_decay": .bool(self == .adamW),
+            ]
+        case .rmsprop:
+            return [
+                "lr": 0.01, "momentum": 0, "alpha": 0.99, "eps": 1e-08, "centered": false,
+                "weight_decay": 0, "capturable": false, "foreach": nil, "maximize": false,
+                "differentiable": false,
+            ]
+        }
+    }
+
+    /// Whether the optimizer's defaults have `momentum` (SGD, RMSprop) or
+    /// `betas` (Adam, AdamW): what `CyclicLR` and `OneCycleLR` cycle.
+    public var momentumKey: String { usesBetas ? "betas" : "momentum" }
+
+    /// `'betas' in optimizer.defaults`.
+    public var usesBetas: Bool { self == .adam || self == .adamW }
+
+    /// Checks constructor arguments as PyTorch's `__init__` does, in the same
+    /// order, raising the same exception with the same message.
+    func validate(_ options: JSONObject) throws(PythonError) {
+        func number(_ key: String) throws(PythonError) -> Double {
+            guard let value = options[key] else { return 0 }
+            switch value {
+            case .int(let i): return Double(i)
+            case .double(let d): return d
+            case .bool(let b): return b ? 1 : 0
+            default:
+                throw .typeError("'<' not supported between instances of '\(pythonTypeName(value))' and 'float'")
+            }
+        }
+        func check(_ key: String, _ ok: (Double) -> Bool, _ message: String) throws(PythonError) {
+            let value = try number(key)
+            if !ok(value) { throw .valueError("\(message): \(pythonString(options[key] ?? .null))") }
+        }
+        switch self {
+        case .sgd:
+            try check("lr", { !($0 < 0) }, "Invalid learning rate")
+            try check("momentum", { !($0 < 0) }, "Invalid momentum value")
+            try check("weight_decay", { !($0 < 0) }, "Invalid weight_decay value")
+            let nesterov = options["nesterov"].map(pythonTruthy) ?? false
+            let momentum = try number("momentum")
+            let dampening = try number("dampening")
+            if nesterov && (momentum <= 0 || dampening != 0) {
+                throw .valueError("Nesterov momentum requires a momentum and zero dampening")
+            }
+        case .adam, .adamW:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            try check("eps", { 0 <= $0 }, "Invalid epsilon value")
+            guard case .array(let betas)? = options["betas"], betas.count == 2,
+                let beta1 = betas[0].doubleValue, let beta2 = betas[1].doubleValue
+            else {
+                throw .typeError("betas must be a pair of floats, got \(pythonString(options["betas"] ?? .null))")
+            }
+            if !(0 <= beta1 && beta1 < 1) { throw .valueError("Invalid beta parameter at index 0: \(pythonString(betas[0]))") }
+            if !(0 <= beta2 && beta2 < 1) { throw .valueError("Invalid beta parameter at index 1: \(pythonString(betas[1]))") }
+            try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+        case .rmsprop:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            try check("eps", { 0 <= $0 }, "Invalid epsilon value")
+            try check("momentum", { 0 <= $0 }, "Invalid momentum value")
+            try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+            try check("alpha", { 0 <= $0 }, "Invalid alpha value")
+        }
+    }
+}
+
+/// Python's truthiness of a JSON-mapped value.
+func pythonTruthy(_ value: JSONValue) -> Bool {
+    switch value {
+    case .null: return false
+    case .bool(let b): return b
+    case .int(let i): return i != 0
+    case .double(let d): return d != 0
+    case .string(let s): return !s.isEmpty
+    case .array(let a): return !a.isEmpty
+    case .object(let o): return o.count != 0
+    }
+}
+
+/// `type(value).__name__` for a JSON-mapped value.
+func pythonTypeName(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return "NoneType"
+    case .bool: return "bool"
+    case .int: return "int"
+    case .double: return "float"
+    case .string: return "str"
+    case .array: return "list"
+    case .object: return "dict"
+    }
+}

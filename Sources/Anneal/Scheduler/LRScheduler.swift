@@ -1,0 +1,221 @@
+/// The base of every epoch-driven scheduler: PyTorch's `LRScheduler`.
+///
+/// It keeps PyTorch's bookkeeping exactly: `last_epoch` starts at the
+/// constructor's `last_epoch` and the constructor takes one initial step
+/// (so a fresh scheduler has `last_epoch == 0`); `step()` increments
+/// `last_epoch` and applies the chainable `get_lr` to the groups' current
+/// `lr`, while `step(epoch:)` sets `last_epoch` and uses the closed form
+/// where the scheduler has one. `initial_lr` is written into each group by
+/// the first scheduler (and required when resuming with `last_epoch >= 0`).
+///
+/// Subclasses override ``computeLR(into:)`` (PyTorch's `get_lr`) and, where
+/// PyTorch has one, ``computeClosedFormLR(into:)``.
+public class LRScheduler: Scheduler {
+    public let optimizer: Optimizer
+    /// `last_epoch`: how many steps have been taken (or the epoch last passed).
+    public internal(set) var lastEpoch: Epoch
+    /// `base_lrs`: each group's `initial_lr` when the scheduler was built.
+    public internal(set) var baseLRs: [Double]
+    /// `get_last_lr()`.
+    public internal(set) var lastLR: [Double] = []
+    public let warnings: WarningSink
+
+    /// `_step_count`: steps taken, counting the constructor's initial step.
+    @usableFromInline var stepCount = 0
+    /// `_is_initial`: true only during the constructor's initial step.
+    @usableFromInline var isInitial = false
+    /// PyTorch's state dict is the object's `__dict__`, so which private keys
+    /// it holds depends on what has happened to the object; these record it.
+    var hasInitialStepAttributes = false
+    var hasGetLRFlag = false
+    /// Reused buffer for the values `get_lr` computes, so steps do not allocate.
+    @usableFromInline var scratch: [Double] = []
+
+    public var typeName: String { String(describing: type(of: self)) }
+
+    /// Whether PyTorch's object has a `last_epoch` (not `ChainedScheduler`).
+    public var hasLastEpoch: Bool { true }
+
+    /// `LRScheduler.__init__` without the initial step, which each subclass
+    /// takes once its own fields are set (``initialStep()``).
+    init(optimizer: Optimizer, lastEpoch: Epoch, warnings: WarningSink) throws(PythonError) {
+        self.optimizer = optimizer
+        self.warnings = warnings
+        if lastEpoch.value == -1 {
+            for index in optimizer.paramGroups.indices where optimizer.paramGroups[index].initialLR == nil {
+                optimizer.paramGroups[index].initialLR = optimizer.paramGroups[index].lr
+            }
+        } else {
+            for (index, group) in optimizer.paramGroups.enumerated() where group.initialLR == nil {
+                throw .keyError(
+                    "param 'initial_lr' is not specified in param_groups[\(index)] when resuming scheduler with last_epoch >= 0.\nThis typically happens when:\n1. You're trying to resume training from a checkpoint but haven't properly loaded the optimizer state\n2. You're using last_epoch >= 0 for a fresh training run (not recommended)"
+                )
+            }
+        }
+        self.baseLRs = optimizer.paramGroups.map { $0.initialLR ?? $0.lr }
+        self.lastEpoch = lastEpoch
+        self.scratch = Array(repeating: 0, count: optimizer.paramGroups.count)
+    }
+
+    /// Initialises a composite (`ChainedScheduler`), which has no epoch or base rates.
+    init(compositeOn optimizer: Optimizer, warnings: WarningSink) {
+        self.optimizer = optimizer
+        self.warnings = warnings
+        self.lastEpoch = 0
+        self.baseLRs = []
+    }
+
+    /// `_initial_step()`: the step every constructor ends with.
+    func initialStep() throws(PythonError) {
+        stepCount = 0
+        hasInitialStepAttributes = true
+        isInitial = true
+        defer { isInitial = false }
+        try performStep(epoch: nil)
+    }
+
+    /// `step()`: advances one epoch with the chainable form.
+    @inlinable
+    public func step() throws(PythonError) {
+        try performStep(epoch: nil)
+    }
+
+    /// `step(epoch)`: the deprecated explicit-epoch path. Sets `last_epoch`
+    /// to `epoch` and uses the closed form where PyTorch has one (emitting
+    /// PyTorch's deprecation warning).
+    public func step(epoch: Epoch) throws(PythonError) {
+        try performStep(epoch: epoch)
+    }
+
+    /// `LRScheduler.step(epoch)`; overridden where PyTorch overrides `step`.
+    @usableFromInline
+    func performStep(epoch: Epoch?) throws(PythonError) {
+        if stepCount == 1 && !optimizer.hasStepped {
+            warnings.emit(.stepBeforeOptimizerStep)
+        }
+        stepCount += 1
+        if epoch != nil { warnings.emit(.epochDeprecated) }
+        try updateLR(epoch: epoch)
+    }
+
+    /// `_update_lr(epoch)`: compute the new rates, then write them into the groups.
+    @usableFromInline
+    func updateLR(epoch: Epoch?) throws(PythonError) {
+        hasGetLRFlag = true
+        let groupCount = optimizer.paramGroups.count
+        if scratch.count != groupCount { scratch = Array(repeating: 0, count: groupCount) }
+        if let epoch {
+            lastEpoch = epoch
+            if try !computeClosedFormLR(into: &scratch) {
+                try computeLR(into: &scratch)
+            }
+        } else {
+            lastEpoch = lastEpoch + 1
+            try computeLR(into: &scratch)
+        }
+        try applyLR(scratch)
+    }
+
+    /// Writes `values` into the groups' `lr` and refreshes `lastLR`.
+    @usableFromInline
+    func applyLR(_ values: [Double]) throws(PythonError) {
+        let groupCount = optimizer.paramGroups.count
+        if values.count != groupCount {
+            throw .valueError("zip() argument 2 is shorter than argument 1")
+        }
+        for index in 0..<groupCount {
+            optimizer.paramGroups[index].lr = values[index]
+        }
+        refreshLastLR()
+    }
+
+    /// `_last_lr = [group["lr"] for group in optimizer.param_groups]`.
+    @usableFromInline
+    func refreshLastLR() {
+        let groupCount = optimizer.paramGroups.count
+        if lastLR.count != groupCount { lastLR = Array(repeating: 0, count: groupCount) }
+        for index in 0..<groupCount {
+            lastLR[index] = optimizer.paramGroups[index].lr
+        }
+    }
+
+    /// PyTorch's `get_lr()`: the chainable rates, one per group, written into
+    /// `lrs` (sized to the group count). The base class has none.
+    @usableFromInline
+    func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        throw PythonError("NotImplementedError", "")
+    }
+
+    /// PyTorch's `_get_closed_form_lr()`; returns false where there is none.
+    @usableFromInline
+    func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        false
+    }
+
+    /// `SequentialLR.recursive_undo`: step this scheduler's epoch back by one.
+    func undoEpochForSequential() {
+        lastEpoch = lastEpoch - 1
+    }
+
+    /// Fails with PyTorch's `zip(strict=True)` error when the group count
+    /// changed since the scheduler was built (a group was added).
+    @usableFromInline
+    func checkGroupCount(_ count: Int) throws(PythonError) {
+        if count != optimizer.paramGroups.count {
+            throw .valueError(
+                count < optimizer.paramGroups.count
+                    ? "zip() argument 2 is shorter than argument 1" : "zip() argument 2 is longer than argument 1")
+        }
+    }
+
+    // MARK: State
+
+    /// The subclass's own state keys, in PyTorch's `__dict__` order; they
+    /// come before the base keys except where PyTorch sets them later.
+    func ownState() -> [(String, JSONValue)] { [] }
+
+    /// Keys a subclass sets after `super().__init__` in PyTorch, which
+    /// therefore follow the base keys in its `__dict__`.
+    func trailingState() -> [(String, JSONValue)] { [] }
+
+    public func stateDict() -> JSONValue {
+        var object = JSONObject(ownState())
+        object["base_lrs"] = .array(baseLRs.map(JSONValue.double))
+        object["last_epoch"] = lastEpoch.json
+        if hasInitialStepAttributes {
+            object["_step_count"] = .int(stepCount)
+            object["_is_initial"] = .bool(isInitial)
+        }
+        if hasGetLRFlag { object["_get_lr_called_within_step"] = false }
+        object["_last_lr"] = .array(lastLR.map(JSONValue.double))
+        for (key, value) in trailingState() { object[key] = value }
+        return .object(object)
+    }
+
+    /// Keys a subclass reads from a state dict (beyond the base keys).
+    var ownStateKeys: [String] { [] }
+
+    /// Restores the subclass's own keys from a validated state.
+    func loadOwnState(_ state: StateReader) throws(PythonError) {}
+
+    public func loadStateDict(_ state: JSONValue) throws(PythonError) {
+        let reader = try StateReader(state, scheduler: typeName)
+        try reader.expectOnly(
+            ownStateKeys + ["base_lrs", "last_epoch", "_last_lr"],
+            optional: ["_step_count", "_is_initial", "_get_lr_called_within_step"])
+        // Validate everything before changing anything.
+        let baseLRs = try reader.doubles("base_lrs")
+        let lastEpoch = try reader.epoch("last_epoch")
+        let lastLR = try reader.doubles("_last_lr")
+        let stepCount = try reader.optionalInt("_step_count")
+        let isInitial = try reader.optionalBool("_is_initial")
+        let getLRFlag = try reader.optionalBool("_get_lr_called_within_step")
+        try loadOwnState(reader)
+        self.baseLRs = baseLRs
+        self.lastEpoch = lastEpoch
+        self.lastLR = lastLR
+        if let stepCount { self.stepCount = stepCount; hasInitialStepAttributes = true }
+        if let isInitial { self.isInitial = isInitial; hasInitialStepAttributes = true }
+        if getLRFlag != nil { hasGetLRFlag = true }
+    }
+}

@@ -1,0 +1,55 @@
+/// Steps several schedulers together on every step, so their effects
+/// multiply: PyTorch's `ChainedScheduler(schedulers, optimizer=None)`.
+///
+/// It has no epoch of its own (``hasLastEpoch`` is false and ``lastEpoch``
+/// is unused); `step()` steps each child in order.
+///
+/// With `ConstantLR(factor: 0.1, totalIters: 2)` and
+/// `ExponentialLR(gamma: 0.9)`, `lr = 1`: 0.09, 0.081, 0.729, 0.6561, ...
+public final class ChainedScheduler: LRScheduler {
+    /// `_schedulers`.
+    public let schedulers: [LRScheduler]
+
+    public override var hasLastEpoch: Bool { false }
+
+    public init(schedulers: [any Scheduler], optimizer: Optimizer? = nil, warnings: WarningSink = WarningSink())
+        throws(PythonError)
+    {
+        guard let first = schedulers.first else {
+            throw .valueError("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
+        }
+        let optimizer = optimizer ?? first.optimizer
+        self.schedulers = try validateChildren(schedulers, optimizer: optimizer, owner: "ChainedScheduler")
+        super.init(compositeOn: optimizer, warnings: warnings)
+        refreshLastLR()
+    }
+
+    override func undoEpochForSequential() {
+        for child in schedulers { child.undoEpochForSequential() }
+    }
+
+    override func performStep(epoch: Epoch?) throws(PythonError) {
+        if epoch != nil { throw .typeError("ChainedScheduler.step() takes 1 positional argument but 2 were given") }
+        for scheduler in schedulers { try scheduler.performStep(epoch: nil) }
+        refreshLastLR()
+    }
+
+    public override func stateDict() -> JSONValue {
+        var object: JSONObject = ["_last_lr": .array(lastLR.map(JSONValue.double))]
+        addCompositeAttributes(to: &object)
+        if hasGetLRFlag { object["last_epoch"] = lastEpoch.json }
+        object["_schedulers"] = .array(schedulers.map { $0.stateDict() })
+        return .object(object)
+    }
+
+    public override func loadStateDict(_ state: JSONValue) throws(PythonError) {
+        let reader = try StateReader(state, scheduler: typeName)
+        try reader.expectOnly(
+            ["_last_lr", "_schedulers"],
+            optional: ["_step_count", "_is_initial", "_get_lr_called_within_step", "last_epoch"])
+        let lastLR = try reader.doubles("_last_lr")
+        try loadCompositeAttributes(reader)
+        try loadChildren(try reader.array("_schedulers"), into: schedulers, owner: typeName)
+        self.lastLR = lastLR
+    }
+}

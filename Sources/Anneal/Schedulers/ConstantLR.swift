@@ -1,0 +1,58 @@
+/// Multiplies each group's rate by a constant `factor` until `totalIters`
+/// epochs have passed: PyTorch's
+/// `ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1)`.
+///
+/// Chainable: at epoch 0 `lr ← lr · factor`; at `total_iters`
+/// `lr ← lr · (1 / factor)`; otherwise unchanged. Closed form:
+/// `base_lr · (factor + (last_epoch >= total_iters) · (1 − factor))`.
+///
+/// With `lr = 0.05`, `factor: 0.5`, `totalIters: 4`: epochs 0–3 → 0.025,
+/// 4+ → 0.05.
+public final class ConstantLR: LRScheduler {
+    /// `factor`, in `[0, 1]`.
+    public internal(set) var factor: Double
+    /// `total_iters`.
+    public internal(set) var totalIters: Int
+
+    public init(
+        optimizer: Optimizer, factor: Double = 1.0 / 3, totalIters: Int = 5, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        if factor > 1.0 || factor < 0 {
+            throw .valueError("Constant multiplicative factor expected to be between 0 and 1.")
+        }
+        self.factor = factor
+        self.totalIters = totalIters
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        if epoch == 0 {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * factor }
+        } else if epoch != Double(totalIters) {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+        } else {
+            let inverse = try PyFloat.divide(1.0, factor)
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * inverse }
+        }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let reached: Double = lastEpoch.value >= Double(totalIters) ? 1 : 0
+        let multiplier = factor + reached * (1 - factor)
+        for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] { [("factor", .double(factor)), ("total_iters", .int(totalIters))] }
+    override var ownStateKeys: [String] { ["factor", "total_iters"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let factor = try state.double("factor")
+        let totalIters = try state.int("total_iters")
+        self.factor = factor
+        self.totalIters = totalIters
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Anneals each group's rate along a cosine from its initial value to
+/// `etaMin` over `tMax` epochs: PyTorch's
+/// `CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)`.
+///
+/// Chainable (PyTorch's recursive form, which differs from the closed form
+/// by rounding): `lr ← (1 + cos(π·e/T)) / (1 + cos(π·(e−1)/T)) · (lr − η) + η`,
+/// with `lr ← lr + (base_lr − η) · (1 − cos(π/T)) / 2` when
+/// `(e − 1 − T) % 2T == 0`. Closed form:
+/// `η + (base_lr − η) · (1 + cos(π · last_epoch / T)) / 2`. Past `T_max`
+/// the rate rises again (the cosine is periodic).
+///
+/// With `lr = 0.1`, `tMax: 4`: 0.1, 0.0853553, 0.05, 0.0146447, 0, 0.0146447, ...
+public final class CosineAnnealingLR: LRScheduler {
+    /// `T_max`.
+    public internal(set) var tMax: Int
+    /// `eta_min`.
+    public internal(set) var etaMin: Double
+
+    public init(
+        optimizer: Optimizer, tMax: Int, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        self.tMax = tMax
+        self.etaMin = etaMin
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        let tMax = Double(self.tMax)
+        if isInitial {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+        } else if stepCount == 1 && epoch > 0 {
+            try checkGroupCount(baseLRs.count)
+            let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(epoch * Double.pi, tMax)))
+            for index in lrs.indices {
+                lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
+            }
+        } else if try PyFloat.mod(epoch - 1 - tMax, 2 * tMax) == 0 {
+            try checkGroupCount(baseLRs.count)
+            let rise = 1 - (try PyFloat.cos(try PyFloat.divide(Double.pi, tMax)))
+            for index in lrs.indices {
+                lrs[index] = optimizer.paramGroups[index].lr + (baseLRs[index] - etaMin) * rise / 2
+            }
+        } else {
+            let numerator = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * epoch, tMax)))
+            let denominator = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * (epoch - 1), tMax)))
+            let ratio = try PyFloat.divide(numerator, denominator)
+            for index in lrs.indices {
+                lrs[index] = ratio * (optimizer.paramGroups[index].lr - etaMin) + etaMin
+            }
+        }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * lastEpoch.value, Double(tMax))))
+        for index in lrs.indices {
+            lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
+        }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] { [("T_max", .int(tMax)), ("eta_min", .double(etaMin))] }
+    override var ownStateKeys: [String] { ["T_max", "eta_min"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let tMax = try state.int("T_max")
+        let etaMin = try state.double("eta_min")
+        self.tMax = tMax
+        self.etaMin = etaMin
+    }
+}

@@ -1,0 +1,120 @@
+/// Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter 2017):
+/// PyTorch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1)`.
+///
+/// `lr = η + (base_lr − η) · (1 + cos(π · T_cur / T_i)) / 2`, where `T_cur`
+/// counts epochs since the last restart and the period `T_i` starts at `T_0`
+/// and is multiplied by `T_mult` at each restart. `step(epoch:)` accepts
+/// fractional epochs (`T_cur` becomes a float), for per-batch updates.
+///
+/// With `lr = 0.1`, `t0: 2`, `tMult: 2`: 0.1, 0.05, 0.1, 0.0853553, 0.05, 0.0146447, 0.1, ...
+public final class CosineAnnealingWarmRestarts: LRScheduler {
+    public internal(set) var t0: Int
+    /// `T_i`: the current period.
+    public internal(set) var tI: Int
+    public internal(set) var tMult: Int
+    public internal(set) var etaMin: Double
+    /// `T_cur`: epochs since the last restart (a float after fractional epochs).
+    public internal(set) var tCur: Epoch
+
+    public init(
+        optimizer: Optimizer, t0: Int, tMult: Int = 1, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        if t0 <= 0 { throw .valueError("Expected positive integer T_0, but got \(t0)") }
+        if tMult < 1 { throw .valueError("Expected integer T_mult >= 1, but got \(tMult)") }
+        self.t0 = t0
+        self.tI = t0
+        self.tMult = tMult
+        self.etaMin = etaMin
+        self.tCur = lastEpoch
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    /// PyTorch overrides `step` here: no step counting, no warnings, and its
+    /// own handling of explicit (possibly fractional) epochs.
+    override func performStep(epoch: Epoch?) throws(PythonError) {
+        var epoch = epoch
+        if epoch == nil && lastEpoch.value < 0 { epoch = 0 }
+        let newEpoch: Epoch
+        if let epoch {
+            if epoch.value < 0 { throw .valueError("Expected non-negative epoch, but got \(epoch)") }
+            if epoch.value >= Double(t0) {
+                if tMult == 1 {
+                    tCur = epoch
+                    tCur.value = try PyFloat.mod(epoch.value, Double(t0))
+                } else {
+                    let ratio = epoch.value / Double(t0) * Double(tMult - 1) + 1
+                    let n = try Self.truncate(try PyFloat.log(ratio, base: Double(tMult)))
+                    let power = try Self.integerPower(tMult, n)
+                    let completed = try Self.multiply(t0, power - 1)
+                    tCur = Epoch(float: epoch.value - Double(completed) / Double(tMult - 1))
+                    tI = try Self.multiply(t0, power)
+                }
+            } else {
+                tI = t0
+                tCur = epoch
+            }
+            newEpoch = Epoch(Int(try PyFloat.floorToInteger(epoch.value)))
+        } else {
+            newEpoch = lastEpoch + 1
+            tCur = tCur + 1
+            if tCur.value >= Double(tI) {
+                tCur.value = try PyFloat.mod(tCur.value, Double(tI))
+                tI = try Self.multiply(tI, tMult)
+            }
+        }
+        lastEpoch = newEpoch
+        hasGetLRFlag = true
+        if scratch.count != optimizer.paramGroups.count {
+            scratch = Array(repeating: 0, count: optimizer.paramGroups.count)
+        }
+        try computeLR(into: &scratch)
+        try applyLR(scratch)
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        try checkGroupCount(baseLRs.count)
+        let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * tCur.value, Double(tI))))
+        for index in lrs.indices {
+            lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
+        }
+    }
+
+    /// `int(x)` for the restart count.
+    private static func truncate(_ x: Double) throws(PythonError) -> Int {
+        try PyFloat.checkConvertibleToInteger(x)
+        guard Swift.abs(x) < 9.0e18 else { throw .overflowError("restart count out of range") }
+        return Int(x.rounded(.towardZero))
+    }
+
+    /// Python ints do not overflow; past Int64 Anneal raises instead of wrapping.
+    private static func multiply(_ a: Int, _ b: Int) throws(PythonError) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw .overflowError("T_i exceeds the range of a 64-bit integer") }
+        return product
+    }
+
+    private static func integerPower(_ base: Int, _ exponent: Int) throws(PythonError) -> Int {
+        var result = 1
+        for _ in 0..<Swift.max(0, exponent) { result = try multiply(result, base) }
+        return result
+    }
+
+    override func ownState() -> [(String, JSONValue)] {
+        [("T_0", .int(t0)), ("T_i", .int(tI)), ("T_mult", .int(tMult)), ("eta_min", .double(etaMin)), ("T_cur", tCur.json)]
+    }
+    override var ownStateKeys: [String] { ["T_0", "T_i", "T_mult", "eta_min", "T_cur"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let t0 = try state.int("T_0")
+        let tI = try state.int("T_i")
+        let tMult = try state.int("T_mult")
+        let etaMin = try state.double("eta_min")
+        let tCur = try state.epoch("T_cur")
+        self.t0 = t0
+        self.tI = tI
+        self.tMult = tMult
+        self.etaMin = etaMin
+        self.tCur = tCur
+    }
+}

@@ -1,0 +1,196 @@
+/// Cycles each group's rate between `baseLR` and `maxLR` (cyclical learning
+/// rates, Smith 2017), and momentum inversely: PyTorch's
+/// `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
+/// mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle',
+/// cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1)`.
+///
+/// With `cycle = floor(1 + e / total)`, `x = 1 + e / total − cycle` and
+/// `s = x / ratio` rising, `(x − 1) / (ratio − 1)` falling:
+/// `lr = base_lr + (max_lr − base_lr) · s · scale_fn(cycle or e)`, and
+/// `momentum = max_m − (max_m − base_m) · s · scale_fn(...)`. Modes:
+/// `triangular` (scale 1), `triangular2` (halves each cycle:
+/// `1 / 2 ** (cycle − 1)`), `exp_range` (`gamma ** iteration`), or a custom
+/// `scale_fn` of the cycle (`scale_mode = "cycle"`) or iteration.
+///
+/// With `baseLR: 0.1`, `maxLR: 1.0`, `stepSizeUp: 2`: 0.1, 0.55, 1.0, 0.55, 0.1, ...
+public final class CyclicLR: LRScheduler {
+    public internal(set) var maxLRs: [Double]
+    /// `total_size = step_size_up + step_size_down`.
+    public internal(set) var totalSize: Double
+    /// `step_ratio = step_size_up / total_size`.
+    public internal(set) var stepRatio: Double
+    /// `mode`: `"triangular"`, `"triangular2"`, `"exp_range"`, or anything with a custom `scale_fn`.
+    public internal(set) var mode: String
+    public internal(set) var gamma: Double
+    /// `scale_mode`: `"cycle"` or `"iterations"` (set by the mode unless `scale_fn` is given).
+    public internal(set) var scaleMode: String
+    public let scaleFunction: ScheduleFunction?
+    public internal(set) var cycleMomentum: Bool
+    /// Whether momentum is `betas[0]` (Adam-style) rather than `momentum`.
+    public internal(set) var usesBeta1: Bool = false
+    public internal(set) var baseMomentums: [Double] = []
+    public internal(set) var maxMomentums: [Double] = []
+
+    private var momentumScratch: [Double] = []
+
+    public init(
+        optimizer: Optimizer, baseLR: GroupValues, maxLR: GroupValues, stepSizeUp: Double = 2000,
+        stepSizeDown: Double? = nil, mode: String = "triangular", gamma: Double = 1.0,
+        scaleFunction: ScheduleFunction? = nil, scaleMode: String = "cycle", cycleMomentum: Bool = true,
+        baseMomentum: GroupValues = 0.8, maxMomentum: GroupValues = 0.9, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        let groupCount = optimizer.paramGroups.count
+        let baseLRs = try baseLR.resolve("base_lr", groupCount: groupCount)
+        if lastEpoch.value == -1 {
+            for index in 0..<groupCount { optimizer.paramGroups[index].lr = baseLRs[index] }
+        }
+        self.maxLRs = try maxLR.resolve("max_lr", groupCount: groupCount)
+        let up = stepSizeUp
+        let down = stepSizeDown ?? up
+        self.totalSize = up + down
+        self.stepRatio = try PyFloat.divide(up, totalSize)
+        if !["triangular", "triangular2", "exp_range"].contains(mode) && scaleFunction == nil {
+            throw .valueError("mode is invalid and scale_fn is None")
+        }
+        self.mode = mode
+        self.gamma = gamma
+        self.scaleFunction = scaleFunction
+        self.scaleMode = scaleMode
+        self.cycleMomentum = cycleMomentum
+        if cycleMomentum {
+            let usesBeta1 = optimizer.kind.usesBetas
+            let baseMomentums = try baseMomentum.resolve("base_momentum", groupCount: groupCount)
+            let maxMomentums = try maxMomentum.resolve("max_momentum", groupCount: groupCount)
+            self.usesBeta1 = usesBeta1
+            self.baseMomentums = baseMomentums
+            self.maxMomentums = maxMomentums
+            if lastEpoch.value == -1 {
+                for index in 0..<groupCount {
+                    if usesBeta1 {
+                        optimizer.paramGroups[index].betas?.beta1 = maxMomentums[index]
+                    } else {
+                        optimizer.paramGroups[index].momentum = maxMomentums[index]
+                    }
+                    optimizer.paramGroups[index].maxMomentum = maxMomentums[index]
+                    optimizer.paramGroups[index].baseMomentum = baseMomentums[index]
+                }
+            }
+        }
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        initScaleFunction()
+        try initialStep()
+        self.baseLRs = baseLRs
+    }
+
+    /// `_init_scale_fn`: the built-in modes fix `scale_mode`.
+    private func initScaleFunction() {
+        guard scaleFunction == nil else { return }
+        switch mode {
+        case "triangular", "triangular2": scaleMode = "cycle"
+        case "exp_range": scaleMode = "iterations"
+        default: break
+        }
+    }
+
+    /// Writes `momentum` (or `betas[0]`) of a group, as
+    /// `group['betas'] = (m, *group['betas'][1:])` does.
+    private func setMomentum(_ value: Double, group index: Int) throws(PythonError) {
+        if usesBeta1 {
+            guard optimizer.paramGroups[index].betas != nil else { throw .keyError("'betas'") }
+            optimizer.paramGroups[index].betas!.beta1 = value
+        } else {
+            optimizer.paramGroups[index].momentum = value
+        }
+    }
+
+    /// `scale_fn(x)` for the built-in modes, or the custom function.
+    @inline(__always)
+    private func scale(_ x: PyValue) throws(PythonError) -> Double {
+        if let scaleFunction { return try scaleFunction(x) }
+        switch mode {
+        case "triangular": return 1.0
+        case "triangular2": return try PyFloat.divide(1, try PyFloat.pow(2.0, x.doubleValue - 1))
+        default: return try PyFloat.pow(gamma, x.doubleValue)
+        }
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        let cycle = try PyFloat.floorToInteger(1 + (try PyFloat.divide(epoch, totalSize)))
+        let x = 1.0 + (try PyFloat.divide(epoch, totalSize)) - cycle
+        let scaleFactor =
+            x <= stepRatio ? try PyFloat.divide(x, stepRatio) : try PyFloat.divide(x - 1, stepRatio - 1)
+        let argument: PyValue = scaleMode == "cycle" ? .int(Int(cycle)) : lastEpoch.pythonValue
+        try checkGroupCount(baseLRs.count)
+        try checkGroupCount(maxLRs.count)
+        for index in lrs.indices {
+            let baseHeight = (maxLRs[index] - baseLRs[index]) * scaleFactor
+            lrs[index] = baseLRs[index] + baseHeight * (try scale(argument))
+        }
+        if cycleMomentum {
+            try checkGroupCount(baseMomentums.count)
+            if momentumScratch.count != lrs.count { momentumScratch = Array(repeating: 0, count: lrs.count) }
+            for index in lrs.indices {
+                let baseHeight = (maxMomentums[index] - baseMomentums[index]) * scaleFactor
+                momentumScratch[index] = maxMomentums[index] - baseHeight * (try scale(argument))
+            }
+            for index in lrs.indices { try setMomentum(momentumScratch[index], group: index) }
+        }
+    }
+
+    override func ownState() -> [(String, JSONValue)] {
+        var state: [(String, JSONValue)] = [
+            ("max_lrs", .array(maxLRs.map(JSONValue.double))), ("total_size", .double(totalSize)),
+            ("step_ratio", .double(stepRatio)), ("mode", .string(mode)), ("gamma", .double(gamma)),
+            ("scale_mode", .string(scaleMode)), ("cycle_momentum", .bool(cycleMomentum)),
+        ]
+        if cycleMomentum {
+            state += [
+                ("use_beta1", .bool(usesBeta1)), ("base_momentums", .array(baseMomentums.map(JSONValue.double))),
+                ("max_momentums", .array(maxMomentums.map(JSONValue.double))),
+            ]
+        }
+        return state
+    }
+
+    override func trailingState() -> [(String, JSONValue)] { [("_scale_fn_custom", .null)] }
+
+    override var ownStateKeys: [String] {
+        var keys = ["max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum", "_scale_fn_custom"]
+        if cycleMomentum { keys += ["use_beta1", "base_momentums", "max_momentums"] }
+        return keys
+    }
+
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let groupCount = optimizer.paramGroups.count
+        let maxLRs = try state.doubles("max_lrs", count: groupCount)
+        let totalSize = try state.double("total_size")
+        let stepRatio = try state.double("step_ratio")
+        let mode = try state.string("mode")
+        let gamma = try state.double("gamma")
+        let scaleMode = try state.string("scale_mode")
+        let cycleMomentum = try state.bool("cycle_momentum")
+        guard cycleMomentum == self.cycleMomentum else {
+            throw .valueError("CyclicLR state_dict has cycle_momentum=\(cycleMomentum), this scheduler \(self.cycleMomentum)")
+        }
+        guard (try state.value("_scale_fn_custom")).isNull else {
+            throw .valueError("CyclicLR state_dict key '_scale_fn_custom' must be null (plain functions are not saved)")
+        }
+        if cycleMomentum {
+            let usesBeta1 = try state.bool("use_beta1")
+            let base = try state.doubles("base_momentums", count: groupCount)
+            let max = try state.doubles("max_momentums", count: groupCount)
+            self.usesBeta1 = usesBeta1
+            self.baseMomentums = base
+            self.maxMomentums = max
+        }
+        self.maxLRs = maxLRs
+        self.totalSize = totalSize
+        self.stepRatio = stepRatio
+        self.mode = mode
+        self.gamma = gamma
+        self.scaleMode = scaleMode
+        initScaleFunction()
+    }
+}

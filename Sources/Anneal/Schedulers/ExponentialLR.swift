@@ -1,0 +1,38 @@
+/// Decays each group's rate by `gamma` every epoch: PyTorch's
+/// `ExponentialLR(optimizer, gamma, last_epoch=-1)`.
+///
+/// Chainable: `lr ← lr · gamma`. Closed form: `base_lr · gamma ** last_epoch`.
+///
+/// With `lr = 0.1`, `gamma: 0.5`: 0.1, 0.05, 0.025, 0.0125, ...
+public final class ExponentialLR: LRScheduler {
+    public internal(set) var gamma: Double
+
+    public init(optimizer: Optimizer, gamma: Double, lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink())
+        throws(PythonError)
+    {
+        self.gamma = gamma
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let factor = isInitial ? 1 : gamma
+        for index in lrs.indices {
+            let lr = optimizer.paramGroups[index].lr
+            lrs[index] = isInitial ? lr : lr * factor
+        }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let factor = try PyFloat.pow(gamma, lastEpoch.value)
+        for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] { [("gamma", .double(gamma))] }
+    override var ownStateKeys: [String] { ["gamma"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        gamma = try state.double("gamma")
+    }
+}

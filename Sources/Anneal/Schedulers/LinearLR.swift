@@ -1,0 +1,71 @@
+/// Scales each group's rate linearly from `startFactor` to `endFactor` over
+/// `totalIters` epochs (a linear warmup): PyTorch's
+/// `LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1)`.
+///
+/// Chainable: at epoch 0 `lr ← lr · start_factor`; for
+/// `0 < last_epoch <= total_iters`,
+/// `lr ← lr · (1 + (end − start) / (total_iters · start + (last_epoch − 1) · (end − start)))`;
+/// afterwards unchanged. Closed form:
+/// `base_lr · (start + (end − start) · min(total_iters, last_epoch) / total_iters)`.
+///
+/// With `lr = 0.05`, `startFactor: 0.5`, `totalIters: 4`: 0.025, 0.03125,
+/// 0.0375, 0.04375, then 0.05.
+public final class LinearLR: LRScheduler {
+    public internal(set) var startFactor: Double
+    public internal(set) var endFactor: Double
+    public internal(set) var totalIters: Int
+
+    public init(
+        optimizer: Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0, totalIters: Int = 5,
+        lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        if startFactor > 1.0 || startFactor <= 0 {
+            throw .valueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
+        }
+        if endFactor > 1.0 || endFactor < 0 {
+            throw .valueError("Ending multiplicative factor expected to be between 0 and 1.")
+        }
+        self.startFactor = startFactor
+        self.endFactor = endFactor
+        self.totalIters = totalIters
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        if epoch == 0 {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * startFactor }
+            return
+        }
+        if isInitial || epoch > Double(totalIters) {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            return
+        }
+        let span = endFactor - startFactor
+        let denominator = Double(totalIters) * startFactor + (epoch - 1) * span
+        let multiplier = 1.0 + (try PyFloat.divide(span, denominator))
+        for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * multiplier }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let progress = pyMin(Double(totalIters), lastEpoch.value)
+        let multiplier = startFactor + (try PyFloat.divide((endFactor - startFactor) * progress, Double(totalIters)))
+        for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] {
+        [("start_factor", .double(startFactor)), ("end_factor", .double(endFactor)), ("total_iters", .int(totalIters))]
+    }
+    override var ownStateKeys: [String] { ["start_factor", "end_factor", "total_iters"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let start = try state.double("start_factor")
+        let end = try state.double("end_factor")
+        let total = try state.int("total_iters")
+        startFactor = start
+        endFactor = end
+        totalIters = total
+    }
+}

@@ -1,0 +1,95 @@
+/// Decays each group's rate by `gamma` at every milestone: PyTorch's
+/// `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`.
+///
+/// Milestones are a `Counter`: a milestone listed twice decays by
+/// `gamma ** 2` there. Chainable: at a milestone `m`,
+/// `lr ← lr · gamma ** count(m)`. Closed form:
+/// `base_lr · gamma ** bisect_right(sorted(milestones), last_epoch)`.
+///
+/// With `lr = 0.05`, `milestones: [30, 80]`, `gamma: 0.1`: epochs 0–29 →
+/// 0.05, 30–79 → 0.005, 80+ → 0.0005.
+public final class MultiStepLR: LRScheduler {
+    /// The distinct milestones in first-seen order, with how often each was given.
+    public internal(set) var milestones: [(epoch: Epoch, count: Int)]
+    /// `gamma`.
+    public internal(set) var gamma: Double
+    /// `sorted(milestones.elements())`, for the closed form.
+    private var sortedMilestones: [Double]
+
+    public init(
+        optimizer: Optimizer, milestones: [Int], gamma: Double = 0.1, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        self.milestones = Self.counter(milestones.map { Epoch($0) })
+        self.sortedMilestones = Self.sortedElements(self.milestones)
+        self.gamma = gamma
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    /// `collections.Counter(milestones)`: first-seen order, with counts.
+    static func counter(_ epochs: [Epoch]) -> [(epoch: Epoch, count: Int)] {
+        var result: [(epoch: Epoch, count: Int)] = []
+        for epoch in epochs {
+            if let index = result.firstIndex(where: { $0.epoch == epoch }) {
+                result[index].count += 1
+            } else {
+                result.append((epoch, 1))
+            }
+        }
+        return result
+    }
+
+    static func sortedElements(_ counter: [(epoch: Epoch, count: Int)]) -> [Double] {
+        counter.flatMap { Array(repeating: $0.epoch.value, count: $0.count) }.sorted()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        var count = 0
+        for milestone in milestones where milestone.epoch.value == epoch {
+            count = milestone.count
+        }
+        let factor = count == 0 ? 1 : try PyFloat.pow(gamma, Double(count))
+        for index in lrs.indices {
+            let lr = optimizer.paramGroups[index].lr
+            lrs[index] = count == 0 ? lr : lr * factor
+        }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let factor = try PyFloat.pow(gamma, Double(bisectRight(sortedMilestones, lastEpoch.value)))
+        for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] {
+        let counter = JSONObject(milestones.map { (pythonString($0.epoch.json), JSONValue.int($0.count)) })
+        return [("milestones", .object(counter)), ("gamma", .double(gamma))]
+    }
+    override var ownStateKeys: [String] { ["milestones", "gamma"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        guard case .object(let counter) = try state.value("milestones") else {
+            throw .typeError("MultiStepLR state_dict key 'milestones' must be an object of counts")
+        }
+        var milestones: [(epoch: Epoch, count: Int)] = []
+        for (key, value) in counter {
+            guard let epoch = Self.parseEpochKey(key), let count = value.intValue, count >= 0 else {
+                throw .valueError("MultiStepLR state_dict milestone '\(key)': \(pythonString(value)) is not an epoch with a count")
+            }
+            milestones.append((epoch, count))
+        }
+        let gamma = try state.double("gamma")
+        self.milestones = milestones
+        self.sortedMilestones = Self.sortedElements(milestones)
+        self.gamma = gamma
+    }
+
+    /// A `Counter` key as JSON wrote it: `"30"` (int) or `"30.5"` (float).
+    static func parseEpochKey(_ key: String) -> Epoch? {
+        if let i = Int(key) { return Epoch(i) }
+        if let d = Double(key) { return Epoch(float: d) }
+        return nil
+    }
+}

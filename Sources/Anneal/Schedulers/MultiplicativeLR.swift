@@ -1,0 +1,50 @@
+/// Multiplies each group's rate by a function of the epoch on every step:
+/// PyTorch's `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`.
+///
+/// Chainable: `lr ← lr · lr_lambda(last_epoch)` (not on the constructor's
+/// initial step).
+///
+/// With `lr = 0.1` and `lr_lambda = "0.95"`: 0.1, 0.095, 0.09025, ...
+public final class MultiplicativeLR: LRScheduler {
+    public let lrLambdas: [ScheduleFunction]
+
+    public init(
+        optimizer: Optimizer, lrLambdas: [ScheduleFunction], lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        self.lrLambdas = try resolveLambdas(lrLambdas, groupCount: optimizer.paramGroups.count)
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    public convenience init(
+        optimizer: Optimizer, lrLambda: ScheduleFunction, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        try self.init(
+            optimizer: optimizer, lrLambdas: [ScheduleFunction](repeating: lrLambda, count: optimizer.paramGroups.count),
+            lastEpoch: lastEpoch, warnings: warnings)
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        if isInitial {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            return
+        }
+        try checkGroupCount(lrLambdas.count)
+        let epoch = lastEpoch.pythonValue
+        for index in lrs.indices {
+            lrs[index] = optimizer.paramGroups[index].lr * (try lrLambdas[index](epoch))
+        }
+    }
+
+    public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
+
+    override func trailingState() -> [(String, JSONValue)] {
+        [("lr_lambdas", .array(Array(repeating: .null, count: lrLambdas.count)))]
+    }
+    override var ownStateKeys: [String] { ["lr_lambdas"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        try checkLambdaState(state, count: lrLambdas.count)
+    }
+}

@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The 1cycle policy (Smith & Topin 2017): the rate rises from
+/// `max_lr / div_factor` to `max_lr`, then anneals far below the start,
+/// while momentum moves the other way: PyTorch's
+/// `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None,
+/// steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos',
+/// cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
+/// div_factor=25.0, final_div_factor=10000.0, three_phase=False, last_epoch=-1)`.
+///
+/// Phases end at `pct_start·T − 1` and `T − 1` (three-phase: `pct_start·T − 1`,
+/// `2·pct_start·T − 2`, `T − 1`); within a phase,
+/// `pct = (step − start) / (end − start)` and the rate is
+/// `cos`: `end + (start − end) / 2 · (cos(π·pct) + 1)`, or
+/// `linear`: `(end − start) · pct + start`. Stepping past `total_steps`
+/// raises `ValueError("Tried to step N times. ...")`.
+///
+/// With `maxLR: 1.0`, `totalSteps: 4`, `pctStart: 0.5`, `linear`:
+/// 0.04, 1.0, 0.5000020, 0.00004, then the error on the 5th step.
+public final class OneCycleLR: LRScheduler {
+    /// Names of the group keys the phases interpolate between.
+    public enum GroupKey: String, Sendable, CaseIterable {
+        case initialLR = "initial_lr", maxLR = "max_lr", minLR = "min_lr"
+        case maxMomentum = "max_momentum", baseMomentum = "base_momentum"
+    }
+
+    /// One phase: `{'end_step', 'start_lr', 'end_lr', 'start_momentum', 'end_momentum'}`.
+    public struct Phase: Sendable, Hashable {
+        public var endStep: Double
+        /// `float(...) - 1` for the first phases, the int `total_steps - 1` for the last.
+        public var endStepIsFloat: Bool
+        public var startLR: GroupKey
+        public var endLR: GroupKey
+        public var startMomentum: GroupKey
+        public var endMomentum: GroupKey
+    }
+
+    public internal(set) var totalSteps: Int
+    public internal(set) var phases: [Phase]
+    /// `_anneal_func_type`: `"cos"` or `"linear"`.
+    public internal(set) var annealStrategy: String
+    public internal(set) var cycleMomentum: Bool
+    public internal(set) var usesBeta1: Bool = false
+
+    /// - Parameters:
+    ///   - totalSteps: `total_steps`; or give `epochs` and `stepsPerEpoch`.
+    public init(
+        optimizer: Optimizer, maxLR: GroupValues, totalSteps: Int? = nil, epochs: Int? = nil,
+        stepsPerEpoch: Int? = nil, pctStart: Double = 0.3, annealStrategy: String = "cos",
+        cycleMomentum: Bool = true, baseMomentum: GroupValues = 0.85, maxMomentum: GroupValues = 0.95,
+        divFactor: Double = 25.0, finalDivFactor: Double = 10000.0, threePhase: Bool = false,
+        lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        if let totalSteps {
+            if totalSteps <= 0 { throw .valueError("Expected positive integer total_steps, but got \(totalSteps)") }
+            self.totalSteps = totalSteps
+        } else if let epochs, let stepsPerEpoch {
+            if epochs <= 0 { throw .valueError("Expected positive integer epochs, but got \(epochs)") }
+            if stepsPerEpoch <= 0 {
+                throw .valueError("Expected positive integer steps_per_epoch, but got \(stepsPerEpoch)")
+            }
+            self.totalSteps = epochs * stepsPerEpoch
+        } else {
+            throw .valueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+        }
+        let total = Double(self.totalSteps)
+        if threePhase {
+            phases = [
+                Phase(endStep: pctStart * total - 1, endStepIsFloat: true, startLR: .initialLR, endLR: .maxLR,
+                      startMomentum: .maxMomentum, endMomentum: .baseMomentum),
+                Phase(endStep: 2 * pctStart * total - 2, endStepIsFloat: true, startLR: .maxLR, endLR: .initialLR,
+                      startMomentum: .baseMomentum, endMomentum: .maxMomentum),
+                Phase(endStep: total - 1, endStepIsFloat: false, startLR: .initialLR, endLR: .minLR,
+                      startMomentum: .maxMomentum, endMomentum: .maxMomentum),
+            ]
+        } else {
+            phases = [
+                Phase(endStep: pctStart * total - 1, endStepIsFloat: true, startLR: .initialLR, endLR: .maxLR,
+                      startMomentum: .maxMomentum, endMomentum: .baseMomentum),
+                Phase(endStep: total - 1, endStepIsFloat: false, startLR: .maxLR, endLR: .minLR,
+                      startMomentum: .baseMomentum, endMomentum: .maxMomentum),
+            ]
+        }
+        if pctStart < 0 || pctStart > 1 {
+            throw .valueError("Expected float between 0 and 1 pct_start, but got \(pythonString(pctStart))")
+        }
+        guard annealStrategy == "cos" || annealStrategy == "linear" else {
+            throw .valueError("anneal_strategy must be one of 'cos' or 'linear', instead got \(annealStrategy)")
+        }
+        self.annealStrategy = annealStrategy
+        let groupCount = optimizer.paramGroups.count
+        let maxLRs = try maxLR.resolve("max_lr", groupCount: groupCount)
+        if lastEpoch.value == -1 {
+            for index in 0..<groupCount {
+                let initial = try PyFloat.divide(maxLRs[index], divFactor)
+                optimizer.paramGroups[index].initialLR = initial
+                optimizer.paramGroups[index].maxLR = maxLRs[index]
+                optimizer.paramGroups[index].minLR = try PyFloat.divide(initial, finalDivFactor)
+            }
+        }
+        self.cycleMomentum = cycleMomentum
+        if cycleMomentum {
+            usesBeta1 = optimizer.kind.usesBetas
+            let maxMomentums = try maxMomentum.resolve("max_momentum", groupCount: groupCount)
+            let baseMomentums = try baseMomentum.resolve("base_momentum", groupCount: groupCount)
+            if lastEpoch.value == -1 {
+                for index in 0..<groupCount {
+                    if usesBeta1 {
+                        optimizer.paramGroups[index].betas?.beta1 = maxMomentums[index]
+                    } else {
+                        optimizer.paramGroups[index].momentum = maxMomentums[index]
+                    }
+                    optimizer.paramGroups[index].maxMomentum = maxMomentums[index]
+                    optimizer.paramGroups[index].baseMomentum = baseMomentums[index]
+                }
+            }
+        }
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    @inline(__always)
+    private func value(_ key: GroupKey, group index: Int) throws(PythonError) -> Double {
+        let group = optimizer.paramGroups[index]
+        let value: Double?
+        switch key {
+        case .initialLR: value = group.initialLR
+        case .maxLR: value = group.maxLR
+        case .minLR: value = group.minLR
+        case .maxMomentum: value = group.maxMomentum
+        case .baseMomentum: value = group.baseMomentum
+        }
+        guard let value else { throw .keyError("'\(key.rawValue)'") }
+        return value
+    }
+
+    @inline(__always)
+    private func anneal(_ start: Double, _ end: Double, _ pct: Double) throws(PythonError) -> Double {
+        if annealStrategy == "cos" {
+            let cosOut = (try PyFloat.cos(Double.pi * pct)) + 1
+            return end + (start - end) / 2.0 * cosOut
+        }
+        return (end - start) * pct + start
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let stepNumber = lastEpoch.value
+        if stepNumber > Double(totalSteps) {
+            throw .valueError(
+                "Tried to step \(lastEpoch) times. The specified number of total steps is \(totalSteps)")
+        }
+        for index in lrs.indices {
+            var startStep = 0.0
+            for (phaseIndex, phase) in phases.enumerated() {
+                let endStep = phase.endStep
+                if stepNumber <= endStep || phaseIndex == phases.count - 1 {
+                    let pct = try PyFloat.divide(stepNumber - startStep, endStep - startStep)
+                    lrs[index] = try anneal(
+                        try value(phase.startLR, group: index), try value(phase.endLR, group: index), pct)
+                    if cycleMomentum {
+                        let momentum = try anneal(
+                            try value(phase.startMomentum, group: index), try value(phase.endMomentum, group: index),
+                            pct)
+                        if usesBeta1 {
+                            guard optimizer.paramGroups[index].betas != nil else { throw .keyError("'betas'") }
+                            optimizer.paramGroups[index].betas!.beta1 = momentum
+                        } else {
+                            optimizer.paramGroups[index].momentum = momentum
+                        }
+                    }
+                    break
+                }
+                startStep = phase.endStep
+            }
+        }
+    }
+
+    override func ownState() -> [(String, JSONValue)] {
+        let phaseObjects: [JSONValue] = phases.map { phase in
+            .object([
+                "end_step": phase.endStepIsFloat ? .double(phase.endStep) : .int(Int(phase.endStep)),
+                "start_lr": .string(phase.startLR.rawValue), "end_lr": .string(phase.endLR.rawValue),
+                "start_momentum": .string(phase.startMomentum.rawValue),
+                "end_momentum": .string(phase.endMomentum.rawValue),
+            ])
+        }
+        var state: [(String, JSONValue)] = [
+            ("total_steps", .int(totalSteps)), ("_schedule_phases", .array(phaseObjects)),
+            ("_anneal_func_type", .string(annealStrategy)), ("cycle_momentum", .bool(cycleMomentum)),
+        ]
+        if cycleMomentum { state.append(("use_beta1", .bool(usesBeta1))) }
+        return state
+    }
+
+    override var ownStateKeys: [String] {
+        ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"] + (cycleMomentum ? ["use_beta1"] : [])
+    }
+
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let totalSteps = try state.int("total_steps")
+        var phases: [Phase] = []
+        for item in try state.array("_schedule_phases") {
+            func key(_ name: String) throws(PythonError) -> GroupKey {
+                guard let raw = item[name]?.stringValue, let key = GroupKey(rawValue: raw) else {
+                    throw .valueError("OneCycleLR state_dict phase has no valid '\(name)'")
+                }
+                return key
+            }
+            guard let end = item["end_step"], let endStep = end.doubleValue else {
+                throw .valueError("OneCycleLR state_dict phase has no numeric 'end_step'")
+            }
+            phases.append(
+                Phase(endStep: endStep, endStepIsFloat: end.intValue == nil, startLR: try key("start_lr"),
+                      endLR: try key("end_lr"), startMomentum: try key("start_momentum"),
+                      endMomentum: try key("end_momentum")))
+        }
+        if phases.isEmpty { throw .valueError("OneCycleLR state_dict key '_schedule_phases' is empty") }
+        let strategy = try state.string("_anneal_func_type")
+        guard strategy == "cos" || strategy == "linear" else {
+            throw .valueError("Unknown _anneal_func_type: \(strategy)")
+        }
+        let cycleMomentum = try state.bool("cycle_momentum")
+        guard cycleMomentum == self.cycleMomentum else {
+            throw .valueError("OneCycleLR state_dict has cycle_momentum=\(cycleMomentum), this scheduler \(self.cycleMomentum)")
+        }
+        if cycleMomentum { usesBeta1 = try state.bool("use_beta1") }
+        self.totalSteps = totalSteps
+        self.phases = phases
+        self.annealStrategy = strategy
+    }
+}

@@ -1,0 +1,54 @@
+/// Decays each group's rate polynomially to zero over `totalIters` epochs:
+/// PyTorch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`.
+///
+/// Chainable, for `0 < last_epoch <= total_iters`:
+/// `lr ← lr · ((1 − e/T) / (1 − (e − 1)/T)) ** power`; afterwards unchanged.
+/// Closed form: `base_lr · (1 − min(T, last_epoch) / T) ** power`.
+///
+/// With `lr = 0.001`, `totalIters: 4`, `power: 1`: 0.001, 0.00075, 0.0005,
+/// 0.00025, then 0.
+public final class PolynomialLR: LRScheduler {
+    public internal(set) var totalIters: Int
+    public internal(set) var power: Double
+
+    public init(
+        optimizer: Optimizer, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        self.totalIters = totalIters
+        self.power = power
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        let total = Double(totalIters)
+        if isInitial || epoch > total {
+            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            return
+        }
+        let numerator = 1.0 - (try PyFloat.divide(epoch, total))
+        let denominator = 1.0 - (try PyFloat.divide(epoch - 1, total))
+        let decay = try PyFloat.pow(try PyFloat.divide(numerator, denominator), power)
+        for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * decay }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let total = Double(totalIters)
+        let remaining = 1.0 - (try PyFloat.divide(pyMin(total, lastEpoch.value), total))
+        let decay = try PyFloat.pow(remaining, power)
+        for index in lrs.indices { lrs[index] = baseLRs[index] * decay }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] { [("total_iters", .int(totalIters)), ("power", .double(power))] }
+    override var ownStateKeys: [String] { ["total_iters", "power"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let total = try state.int("total_iters")
+        let power = try state.double("power")
+        totalIters = total
+        self.power = power
+    }
+}

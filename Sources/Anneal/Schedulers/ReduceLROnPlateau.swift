@@ -1,0 +1,200 @@
+/// Reduces each group's rate by `factor` when a metric stops improving for
+/// more than `patience` steps: PyTorch's `ReduceLROnPlateau(optimizer,
+/// mode='min', factor=0.1, patience=10, threshold=1e-4, threshold_mode='rel',
+/// cooldown=0, min_lr=0, eps=1e-8)`.
+///
+/// A metric `a` improves on `best` when (`min`, `rel`) `a < best·(1 − threshold)`,
+/// (`min`, `abs`) `a < best − threshold`, (`max`, `rel`) `a > best·(threshold + 1)`,
+/// (`max`, `abs`) `a > best + threshold`. After `patience + 1` bad steps
+/// outside the cooldown, `lr ← max(lr · factor, min_lr)` unless the change is
+/// at most `eps`, and a cooldown of `cooldown` steps begins. NaN metrics are
+/// never improvements.
+///
+/// With `lr = 0.1`, `patience: 1` and metrics 1, 1, 1, 1: 0.1, 0.1, 0.01, 0.01.
+public final class ReduceLROnPlateau: Scheduler {
+    public let optimizer: Optimizer
+    public let warnings: WarningSink
+    public var typeName: String { "ReduceLROnPlateau" }
+
+    public internal(set) var factor: Double
+    /// `min_lr` when given once for all groups (`default_min_lr`), else `nil`.
+    public internal(set) var defaultMinLR: Double?
+    /// `min_lrs`, one per group.
+    public internal(set) var minLRs: [Double]
+    public internal(set) var patience: Int
+    public internal(set) var cooldown: Int
+    public internal(set) var eps: Double
+    public internal(set) var lastEpoch: Epoch = 0
+    public internal(set) var lastLR: [Double]
+    /// `mode`: `"min"` or `"max"`.
+    public internal(set) var mode: String
+    public internal(set) var threshold: Double
+    /// `threshold_mode`: `"rel"` or `"abs"`.
+    public internal(set) var thresholdMode: String
+    /// `mode_worse`: `inf` for `min`, `-inf` for `max`.
+    public internal(set) var modeWorse: Double = .infinity
+    /// The best metric so far.
+    public internal(set) var best: Double = .infinity
+    public internal(set) var cooldownCounter = 0
+    public internal(set) var numBadEpochs = 0
+
+    public init(
+        optimizer: Optimizer, mode: String = "min", factor: Double = 0.1, patience: Int = 10,
+        threshold: Double = 1e-4, thresholdMode: String = "rel", cooldown: Int = 0, minLR: GroupValues = 0,
+        eps: Double = 1e-8, warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        if factor >= 1.0 { throw .valueError("Factor should be < 1.0.") }
+        self.factor = factor
+        self.optimizer = optimizer
+        self.warnings = warnings
+        let groupCount = optimizer.paramGroups.count
+        switch minLR {
+        case .all(let value):
+            defaultMinLR = value
+            minLRs = Array(repeating: value, count: groupCount)
+        case .each(let values):
+            guard values.count == groupCount else {
+                throw .valueError("expected \(groupCount) min_lrs, got \(values.count)")
+            }
+            defaultMinLR = nil
+            minLRs = values
+        }
+        self.patience = patience
+        self.cooldown = cooldown
+        self.eps = eps
+        self.lastLR = optimizer.paramGroups.map(\.lr)
+        self.mode = mode
+        self.threshold = threshold
+        self.thresholdMode = thresholdMode
+        try initIsBetter(mode: mode, threshold: threshold, thresholdMode: thresholdMode)
+        reset()
+    }
+
+    /// `_init_is_better`.
+    private func initIsBetter(mode: String, threshold: Double, thresholdMode: String) throws(PythonError) {
+        guard mode == "min" || mode == "max" else { throw .valueError("mode \(mode) is unknown!") }
+        guard thresholdMode == "rel" || thresholdMode == "abs" else {
+            throw .valueError("threshold mode \(thresholdMode) is unknown!")
+        }
+        modeWorse = mode == "min" ? .infinity : -.infinity
+        self.mode = mode
+        self.threshold = threshold
+        self.thresholdMode = thresholdMode
+    }
+
+    /// `_reset`.
+    private func reset() {
+        best = modeWorse
+        cooldownCounter = 0
+        numBadEpochs = 0
+    }
+
+    /// Whether we are in the cooldown after a reduction.
+    public var inCooldown: Bool { cooldownCounter > 0 }
+
+    /// `_is_better(a, best)`.
+    @inline(__always)
+    func isBetter(_ a: Double, than best: Double) -> Bool {
+        switch (mode == "min", thresholdMode == "rel") {
+        case (true, true): return a < best * (1.0 - threshold)
+        case (true, false): return a < best - threshold
+        case (false, true): return a > best * (threshold + 1.0)
+        case (false, false): return a > best + threshold
+        }
+    }
+
+    /// `step(metrics, epoch=None)`: one observation of the metric.
+    public func step(metric: Double, epoch: Epoch? = nil) throws(PythonError) {
+        let current = metric
+        let epoch: Epoch = {
+            guard let epoch else { return lastEpoch + 1 }
+            warnings.emit(.epochDeprecated)
+            return epoch
+        }()
+        lastEpoch = epoch
+        if isBetter(current, than: best) {
+            best = current
+            numBadEpochs = 0
+        } else {
+            numBadEpochs += 1
+        }
+        if inCooldown {
+            cooldownCounter -= 1
+            numBadEpochs = 0
+        }
+        if numBadEpochs > patience {
+            try reduceLR()
+            cooldownCounter = cooldown
+            numBadEpochs = 0
+        }
+        let groupCount = optimizer.paramGroups.count
+        if lastLR.count != groupCount { lastLR = Array(repeating: 0, count: groupCount) }
+        for index in 0..<groupCount { lastLR[index] = optimizer.paramGroups[index].lr }
+    }
+
+    /// `_reduce_lr`.
+    private func reduceLR() throws(PythonError) {
+        let groupCount = optimizer.paramGroups.count
+        if groupCount != minLRs.count {
+            guard let defaultMinLR else {
+                throw .runtimeError(
+                    "The number of param groups in the `optimizer` (\(groupCount)) differs from when `ReduceLROnPlateau` was initialized (\(minLRs.count)), usually due to a new param group being added to the optimizer. Please modify the `min_lrs` field to match the length of the `optimizer` param groups."
+                )
+            }
+            minLRs = Array(repeating: defaultMinLR, count: groupCount)
+        }
+        for index in 0..<groupCount {
+            let oldLR = optimizer.paramGroups[index].lr
+            let newLR = pyMax(oldLR * factor, minLRs[index])
+            if oldLR - newLR > eps {
+                optimizer.paramGroups[index].lr = newLR
+            }
+        }
+    }
+
+    public func stateDict() -> JSONValue {
+        .object([
+            "factor": .double(factor), "default_min_lr": defaultMinLR.map(JSONValue.double) ?? .null,
+            "min_lrs": .array(minLRs.map(JSONValue.double)), "patience": .int(patience), "cooldown": .int(cooldown),
+            "eps": .double(eps), "last_epoch": lastEpoch.json, "_last_lr": .array(lastLR.map(JSONValue.double)),
+            "mode_worse": .double(modeWorse), "mode": .string(mode), "threshold": .double(threshold),
+            "threshold_mode": .string(thresholdMode), "best": .double(best), "cooldown_counter": .int(cooldownCounter),
+            "num_bad_epochs": .int(numBadEpochs),
+        ])
+    }
+
+    public func loadStateDict(_ state: JSONValue) throws(PythonError) {
+        let reader = try StateReader(state, scheduler: typeName)
+        try reader.expectOnly([
+            "factor", "default_min_lr", "min_lrs", "patience", "cooldown", "eps", "last_epoch", "_last_lr",
+            "mode_worse", "mode", "threshold", "threshold_mode", "best", "cooldown_counter", "num_bad_epochs",
+        ])
+        let factor = try reader.double("factor")
+        let defaultMinLR = try reader.optionalDouble("default_min_lr")
+        let minLRs = try reader.doubles("min_lrs")
+        let patience = try reader.int("patience")
+        let cooldown = try reader.int("cooldown")
+        let eps = try reader.double("eps")
+        let lastEpoch = try reader.epoch("last_epoch")
+        let lastLR = try reader.doubles("_last_lr")
+        let mode = try reader.string("mode")
+        let threshold = try reader.double("threshold")
+        let thresholdMode = try reader.string("threshold_mode")
+        let best = try reader.double("best")
+        let cooldownCounter = try reader.int("cooldown_counter")
+        let numBadEpochs = try reader.int("num_bad_epochs")
+        _ = try reader.double("mode_worse")
+        try initIsBetter(mode: mode, threshold: threshold, thresholdMode: thresholdMode)
+        self.factor = factor
+        self.defaultMinLR = defaultMinLR
+        self.minLRs = minLRs
+        self.patience = patience
+        self.cooldown = cooldown
+        self.eps = eps
+        self.lastEpoch = lastEpoch
+        self.lastLR = lastLR
+        self.best = best
+        self.cooldownCounter = cooldownCounter
+        self.numBadEpochs = numBadEpochs
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Anneals each group's rate to a fixed SWA rate over `annealEpochs`
+/// epochs, then holds it: PyTorch's
+/// `torch.optim.swa_utils.SWALR(optimizer, swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1)`.
+///
+/// With `t = clamp(step / max(1, anneal_epochs), 0, 1)` and
+/// `α = (1 − cos(π·t)) / 2` (`cos`) or `α = t` (`linear`), the rate is
+/// `swa_lr · α + lr₀ · (1 − α)`, where `lr₀` is recovered from the current
+/// rate and the previous step's `α`, so the schedule composes with others.
+///
+/// With `lr = 0.1`, `swaLR: 0.05`, `annealEpochs: 2`, `linear`: 0.1, 0.075, 0.05, 0.05, ...
+public final class SWALR: LRScheduler {
+    public internal(set) var annealEpochs: Int
+    /// `_anneal_strategy`: `"cos"` or `"linear"`.
+    public internal(set) var annealStrategy: String
+
+    public init(
+        optimizer: Optimizer, swaLR: GroupValues, annealEpochs: Int = 10, annealStrategy: String = "cos",
+        lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        let swaLRs = try swaLR.resolve("swa_lr", groupCount: optimizer.paramGroups.count)
+        for index in optimizer.paramGroups.indices { optimizer.paramGroups[index].swaLR = swaLRs[index] }
+        guard annealStrategy == "cos" || annealStrategy == "linear" else {
+            throw .valueError("anneal_strategy must be one of 'cos' or 'linear', instead got \(annealStrategy)")
+        }
+        self.annealStrategy = annealStrategy
+        if annealEpochs < 0 { throw .valueError("anneal_epochs must be equal or greater than 0, got \(annealEpochs)") }
+        self.annealEpochs = annealEpochs
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    @inline(__always)
+    private func annealFunction(_ t: Double) throws(PythonError) -> Double {
+        annealStrategy == "cos" ? (1 - (try PyFloat.cos(Double.pi * t))) / 2 : t
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        var step = Double(stepCount - 1)
+        if annealEpochs == 0 { step = pyMax(1, step) }
+        let span = Double(Swift.max(1, annealEpochs))
+        let previousT = pyMax(0, pyMin(1, (step - 1) / span))
+        let previousAlpha = try annealFunction(previousT)
+        let t = pyMax(0, pyMin(1, step / span))
+        let alpha = try annealFunction(t)
+        for index in lrs.indices {
+            let group = optimizer.paramGroups[index]
+            guard let swaLR = group.swaLR else { throw .keyError("'swa_lr'") }
+            let initial =
+                previousAlpha == 1
+                ? swaLR : try PyFloat.divide(group.lr - previousAlpha * swaLR, 1 - previousAlpha)
+            lrs[index] = swaLR * alpha + initial * (1 - alpha)
+        }
+    }
+
+    override func ownState() -> [(String, JSONValue)] {
+        [("_anneal_strategy", .string(annealStrategy)), ("anneal_epochs", .int(annealEpochs))]
+    }
+    override var ownStateKeys: [String] { ["_anneal_strategy", "anneal_epochs"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let strategy = try state.string("_anneal_strategy")
+        guard strategy == "cos" || strategy == "linear" else {
+            throw .valueError("SWALR state_dict has an unknown _anneal_strategy '\(strategy)'")
+        }
+        let epochs = try state.int("anneal_epochs")
+        annealStrategy = strategy
+        annealEpochs = epochs
+    }
+}

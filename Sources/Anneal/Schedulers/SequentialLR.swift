@@ -1,0 +1,159 @@
+/// Runs schedulers one after another, switching at the milestones:
+/// PyTorch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`.
+///
+/// At construction every group's `lr` is reset to its `initial_lr`, every
+/// child's epoch is stepped back by one and the first child takes its
+/// initial step again. On `step()`, the active child steps; at a milestone
+/// the next child restarts from epoch 0 through its closed form
+/// (`_update_lr(0)`).
+///
+/// With `LinearLR(startFactor: 0.1, totalIters: 2)` then
+/// `ExponentialLR(gamma: 0.5)`, milestone 2, `lr = 1`: 0.1, 0.55, 1.0, 0.5, 0.25, ...
+public final class SequentialLR: LRScheduler {
+    /// `_schedulers`.
+    public let schedulers: [LRScheduler]
+    /// `_milestones`.
+    public internal(set) var milestones: [Int] {
+        didSet { milestoneValues = milestones.map(Double.init) }
+    }
+    /// The milestones as doubles, for `bisect_right` without allocating.
+    private var milestoneValues: [Double]
+
+    public override var hasLastEpoch: Bool { true }
+
+    public init(
+        optimizer: Optimizer, schedulers: [any Scheduler], milestones: [Int], lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        let children = try validateChildren(schedulers, optimizer: optimizer, owner: "SequentialLR")
+        if milestones.count != schedulers.count - 1 {
+            throw .valueError(
+                "Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers \(schedulers.count) and the number of milestones to be equal to \(milestones.count)"
+            )
+        }
+        self.schedulers = children
+        self.milestones = milestones
+        self.milestoneValues = milestones.map(Double.init)
+        super.init(compositeOn: optimizer, warnings: warnings)
+        self.lastEpoch = lastEpoch + 1
+        for index in optimizer.paramGroups.indices {
+            guard let initial = optimizer.paramGroups[index].initialLR else { throw .keyError("'initial_lr'") }
+            optimizer.paramGroups[index].lr = initial
+        }
+        undoEpochForSequential()
+        let active = children[bisectRight(milestoneValues, 0)]
+        try active.initialStep()
+        lastLR = active.lastLR
+    }
+
+    /// `recursive_undo`: composites pass it on to their children.
+    override func undoEpochForSequential() {
+        for child in schedulers { child.undoEpochForSequential() }
+    }
+
+    override func performStep(epoch: Epoch?) throws(PythonError) {
+        if epoch != nil { throw .typeError("SequentialLR.step() takes 1 positional argument but 2 were given") }
+        lastEpoch = lastEpoch + 1
+        let index = bisectRight(milestoneValues, lastEpoch.value)
+        let scheduler = schedulers[index]
+        if index > 0 && Double(milestones[index - 1]) == lastEpoch.value {
+            try scheduler.updateLR(epoch: 0)
+        } else {
+            try scheduler.performStep(epoch: nil)
+        }
+        lastLR = scheduler.lastLR
+    }
+
+    public override func stateDict() -> JSONValue {
+        var object: JSONObject = [
+            "_milestones": .array(milestones.map(JSONValue.int)), "last_epoch": lastEpoch.json,
+            "_last_lr": .array(lastLR.map(JSONValue.double)),
+        ]
+        addCompositeAttributes(to: &object)
+        object["_schedulers"] = .array(schedulers.map { $0.stateDict() })
+        return .object(object)
+    }
+
+    public override func loadStateDict(_ state: JSONValue) throws(PythonError) {
+        let reader = try StateReader(state, scheduler: typeName)
+        try reader.expectOnly(
+            ["_milestones", "last_epoch", "_last_lr", "_schedulers"],
+            optional: ["_step_count", "_is_initial", "_get_lr_called_within_step"])
+        var milestones: [Int] = []
+        for item in try reader.array("_milestones") {
+            guard let milestone = item.intValue else {
+                throw .typeError("SequentialLR state_dict key '_milestones' must be a list of integers")
+            }
+            milestones.append(milestone)
+        }
+        guard milestones.count == schedulers.count - 1 else {
+            throw .valueError(
+                "SequentialLR state_dict has \(milestones.count) milestones for \(schedulers.count) schedulers")
+        }
+        let lastEpoch = try reader.epoch("last_epoch")
+        let lastLR = try reader.doubles("_last_lr")
+        try loadCompositeAttributes(reader)
+        try loadChildren(try reader.array("_schedulers"), into: schedulers, owner: typeName)
+        self.milestones = milestones
+        self.lastEpoch = lastEpoch
+        self.lastLR = lastLR
+    }
+}
+
+extension LRScheduler {
+    /// The private keys a composite's `__dict__` gains when it is itself a
+    /// child of `SequentialLR` (`_initial_step`, `_update_lr`).
+    func addCompositeAttributes(to object: inout JSONObject) {
+        if hasInitialStepAttributes {
+            object["_step_count"] = .int(stepCount)
+            object["_is_initial"] = .bool(isInitial)
+        }
+        if hasGetLRFlag { object["_get_lr_called_within_step"] = false }
+    }
+
+    func loadCompositeAttributes(_ reader: StateReader) throws(PythonError) {
+        let stepCount = try reader.optionalInt("_step_count")
+        let isInitial = try reader.optionalBool("_is_initial")
+        let flag = try reader.optionalBool("_get_lr_called_within_step")
+        if let stepCount { self.stepCount = stepCount; hasInitialStepAttributes = true }
+        if let isInitial { self.isInitial = isInitial; hasInitialStepAttributes = true }
+        if flag != nil { hasGetLRFlag = true }
+    }
+}
+
+/// The checks `SequentialLR` and `ChainedScheduler` make of their children.
+func validateChildren(_ schedulers: [any Scheduler], optimizer: Optimizer, owner: String) throws(PythonError)
+    -> [LRScheduler]
+{
+    if schedulers.isEmpty {
+        throw .valueError(
+            owner == "SequentialLR"
+                ? "SequentialLR expects at least one scheduler, but got no scheduler."
+                : "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
+    }
+    var children: [LRScheduler] = []
+    for (index, scheduler) in schedulers.enumerated() {
+        guard let child = scheduler as? LRScheduler else {
+            throw .valueError(
+                "\(owner) does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(index) in the given schedulers sequence."
+            )
+        }
+        if child.optimizer !== optimizer {
+            throw .valueError(
+                "\(owner) expects all schedulers to belong to the same optimizer, but got scheduler \(child.typeName) at index \(index) has \(child.optimizer.kind.rawValue), which is different from \(optimizer.kind.rawValue)."
+            )
+        }
+        children.append(child)
+    }
+    return children
+}
+
+/// Loads each child's state, after checking there is one state per child.
+func loadChildren(_ states: [JSONValue], into children: [LRScheduler], owner: String) throws(PythonError) {
+    guard states.count == children.count else {
+        throw .valueError("\(owner) state_dict has \(states.count) child states for \(children.count) schedulers")
+    }
+    for (child, state) in zip(children, states) {
+        try child.loadStateDict(state)
+    }
+}

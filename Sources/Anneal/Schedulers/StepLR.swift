@@ -1,0 +1,51 @@
+/// Decays each group's rate by `gamma` every `stepSize` epochs: PyTorch's
+/// `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`.
+///
+/// Chainable: `lr ← lr · gamma` when `last_epoch > 0` and
+/// `last_epoch % step_size == 0`. Closed form:
+/// `base_lr · gamma ** (last_epoch // step_size)`.
+///
+/// With `lr = 0.05`, `stepSize: 30`, `gamma: 0.1`: epochs 0–29 → 0.05,
+/// 30–59 → 0.005, 60–89 → 0.0005.
+public final class StepLR: LRScheduler {
+    /// `step_size`.
+    public internal(set) var stepSize: Int
+    /// `gamma`.
+    public internal(set) var gamma: Double
+
+    public init(
+        optimizer: Optimizer, stepSize: Int, gamma: Double = 0.1, lastEpoch: Epoch = -1,
+        warnings: WarningSink = WarningSink()
+    ) throws(PythonError) {
+        self.stepSize = stepSize
+        self.gamma = gamma
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        try initialStep()
+    }
+
+    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+        let epoch = lastEpoch.value
+        // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
+        let decays = epoch == 0 ? false : try PyFloat.mod(epoch, Double(stepSize)) == 0
+        for index in lrs.indices {
+            let lr = optimizer.paramGroups[index].lr
+            lrs[index] = decays ? lr * gamma : lr
+        }
+    }
+
+    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count)
+        let factor = try PyFloat.pow(gamma, PyFloat.floorDivide(lastEpoch.value, Double(stepSize)))
+        for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
+        return true
+    }
+
+    override func ownState() -> [(String, JSONValue)] { [("step_size", .int(stepSize)), ("gamma", .double(gamma))] }
+    override var ownStateKeys: [String] { ["step_size", "gamma"] }
+    override func loadOwnState(_ state: StateReader) throws(PythonError) {
+        let stepSize = try state.int("step_size")
+        let gamma = try state.double("gamma")
+        self.stepSize = stepSize
+        self.gamma = gamma
+    }
+}

@@ -1,0 +1,55 @@
+/// A function a scheduler calls on every step: `LambdaLR`'s and
+/// `MultiplicativeLR`'s `lr_lambda` (of the epoch) and `CyclicLR`'s
+/// `scale_fn` (of the cycle or iteration).
+///
+/// Either a Swift closure, or an ``Expression`` of the trace format's
+/// expression language, evaluated with Python semantics. PyTorch's
+/// `state_dict()` writes a plain function as `null`, and so does Anneal;
+/// an expression also keeps its ``source`` so a checkpoint can rebuild the
+/// scheduler without the caller's code.
+public struct ScheduleFunction: @unchecked Sendable {
+    @usableFromInline
+    enum Storage {
+        case closure((PyValue) throws(PythonError) -> Double)
+        case expression(Expression)
+    }
+
+    @usableFromInline let storage: Storage
+
+    /// A Swift function of the epoch (or of `x` for `scale_fn`).
+    public init(_ function: @escaping (Double) -> Double) {
+        storage = .closure { value in function(value.doubleValue) }
+    }
+
+    /// A Swift function receiving the Python value (an `int` epoch, or a
+    /// `float` one after `step(epoch: 2.5)`), which may raise.
+    public init(python function: @escaping (PyValue) throws(PythonError) -> Double) {
+        storage = .closure(function)
+    }
+
+    /// An expression such as `"0.95 ** epoch"`.
+    public init(_ expression: Expression) {
+        storage = .expression(expression)
+    }
+
+    /// Parses an expression such as `"0.95 ** epoch"`.
+    public init(expression source: String) throws(ExpressionSyntaxError) {
+        storage = .expression(try Expression(source))
+    }
+
+    /// The expression's source, or `nil` for a Swift closure.
+    public var source: String? {
+        if case .expression(let expression) = storage { return expression.source }
+        return nil
+    }
+
+    /// Calls the function; Python converts its result to `float` when
+    /// multiplying it with a rate, and so does this.
+    @inlinable
+    public func callAsFunction(_ argument: PyValue) throws(PythonError) -> Double {
+        switch storage {
+        case .closure(let function): return try function(argument)
+        case .expression(let expression): return try expression.evaluate(argument).doubleValue
+        }
+    }
+}
