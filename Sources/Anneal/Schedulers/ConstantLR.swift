@@ -12,10 +12,10 @@ public final class ConstantLR: LRScheduler {
     /// `factor`, in `[0, 1]`.
     public internal(set) var factor: Double
     /// `total_iters`.
-    public internal(set) var totalIters: Int
+    public internal(set) var totalIters: Epoch
 
     public init(
-        optimizer: Optimizer, factor: Double = 1.0 / 3, totalIters: Int = 5, lastEpoch: Epoch = -1,
+        optimizer: Optimizer, factor: Double = 1.0 / 3, totalIters: Epoch = 5, lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         if factor > 1.0 || factor < 0 {
@@ -31,7 +31,7 @@ public final class ConstantLR: LRScheduler {
         let epoch = lastEpoch.value
         if epoch == 0 {
             for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * factor }
-        } else if epoch != Double(totalIters) {
+        } else if epoch != totalIters.value {
             for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
         } else {
             let inverse = try PyFloat.divide(1.0, factor)
@@ -41,17 +41,17 @@ public final class ConstantLR: LRScheduler {
 
     override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count)
-        let reached: Double = lastEpoch.value >= Double(totalIters) ? 1 : 0
+        let reached: Double = lastEpoch.value >= totalIters.value ? 1 : 0
         let multiplier = factor + reached * (1 - factor)
         for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("factor", .double(factor)), ("total_iters", .int(totalIters))] }
+    override func ownState() -> [(String, JSONValue)] { [("factor", .double(factor)), ("total_iters", totalIters.json)] }
     override var ownStateKeys: [String] { ["factor", "total_iters"] }
     override func loadOwnState(_ state: StateReader) throws(PythonError) {
         let factor = try state.double("factor")
-        let totalIters = try state.int("total_iters")
+        let totalIters = try state.epoch("total_iters")
         self.factor = factor
         self.totalIters = totalIters
     }

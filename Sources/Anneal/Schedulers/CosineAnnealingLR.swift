@@ -16,12 +16,12 @@ import Glibc
 /// With `lr = 0.1`, `tMax: 4`: 0.1, 0.0853553, 0.05, 0.0146447, 0, 0.0146447, ...
 public final class CosineAnnealingLR: LRScheduler {
     /// `T_max`.
-    public internal(set) var tMax: Int
+    public internal(set) var tMax: Epoch
     /// `eta_min`.
     public internal(set) var etaMin: Double
 
     public init(
-        optimizer: Optimizer, tMax: Int, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
+        optimizer: Optimizer, tMax: Epoch, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         self.tMax = tMax
@@ -32,7 +32,7 @@ public final class CosineAnnealingLR: LRScheduler {
 
     override func computeLR(into lrs: inout [Double]) throws(PythonError) {
         let epoch = lastEpoch.value
-        let tMax = Double(self.tMax)
+        let tMax = self.tMax.value
         if isInitial {
             for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
         } else if stepCount == 1 && epoch > 0 {
@@ -59,17 +59,17 @@ public final class CosineAnnealingLR: LRScheduler {
 
     override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count)
-        let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * lastEpoch.value, Double(tMax))))
+        let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * lastEpoch.value, tMax.value)))
         for index in lrs.indices {
             lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
         }
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("T_max", .int(tMax)), ("eta_min", .double(etaMin))] }
+    override func ownState() -> [(String, JSONValue)] { [("T_max", tMax.json), ("eta_min", .double(etaMin))] }
     override var ownStateKeys: [String] { ["T_max", "eta_min"] }
     override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let tMax = try state.int("T_max")
+        let tMax = try state.epoch("T_max")
         let etaMin = try state.double("eta_min")
         self.tMax = tMax
         self.etaMin = etaMin

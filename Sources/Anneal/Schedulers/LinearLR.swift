@@ -13,10 +13,10 @@
 public final class LinearLR: LRScheduler {
     public internal(set) var startFactor: Double
     public internal(set) var endFactor: Double
-    public internal(set) var totalIters: Int
+    public internal(set) var totalIters: Epoch
 
     public init(
-        optimizer: Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0, totalIters: Int = 5,
+        optimizer: Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0, totalIters: Epoch = 5,
         lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         if startFactor > 1.0 || startFactor <= 0 {
@@ -38,32 +38,32 @@ public final class LinearLR: LRScheduler {
             for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * startFactor }
             return
         }
-        if isInitial || epoch > Double(totalIters) {
+        if isInitial || epoch > totalIters.value {
             for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
             return
         }
         let span = endFactor - startFactor
-        let denominator = Double(totalIters) * startFactor + (epoch - 1) * span
+        let denominator = totalIters.value * startFactor + (epoch - 1) * span
         let multiplier = 1.0 + (try PyFloat.divide(span, denominator))
         for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * multiplier }
     }
 
     override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count)
-        let progress = pyMin(Double(totalIters), lastEpoch.value)
-        let multiplier = startFactor + (try PyFloat.divide((endFactor - startFactor) * progress, Double(totalIters)))
+        let progress = pyMin(totalIters.value, lastEpoch.value)
+        let multiplier = startFactor + (try PyFloat.divide((endFactor - startFactor) * progress, totalIters.value))
         for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }
         return true
     }
 
     override func ownState() -> [(String, JSONValue)] {
-        [("start_factor", .double(startFactor)), ("end_factor", .double(endFactor)), ("total_iters", .int(totalIters))]
+        [("start_factor", .double(startFactor)), ("end_factor", .double(endFactor)), ("total_iters", totalIters.json)]
     }
     override var ownStateKeys: [String] { ["start_factor", "end_factor", "total_iters"] }
     override func loadOwnState(_ state: StateReader) throws(PythonError) {
         let start = try state.double("start_factor")
         let end = try state.double("end_factor")
-        let total = try state.int("total_iters")
+        let total = try state.epoch("total_iters")
         startFactor = start
         endFactor = end
         totalIters = total

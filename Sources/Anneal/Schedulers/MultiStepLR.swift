@@ -17,10 +17,10 @@ public final class MultiStepLR: LRScheduler {
     private var sortedMilestones: [Double]
 
     public init(
-        optimizer: Optimizer, milestones: [Int], gamma: Double = 0.1, lastEpoch: Epoch = -1,
+        optimizer: Optimizer, milestones: [Epoch], gamma: Double = 0.1, lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
-        self.milestones = Self.counter(milestones.map { Epoch($0) })
+        self.milestones = Self.counter(milestones)
         self.sortedMilestones = Self.sortedElements(self.milestones)
         self.gamma = gamma
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)

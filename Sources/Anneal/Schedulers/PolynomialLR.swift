@@ -8,11 +8,11 @@
 /// With `lr = 0.001`, `totalIters: 4`, `power: 1`: 0.001, 0.00075, 0.0005,
 /// 0.00025, then 0.
 public final class PolynomialLR: LRScheduler {
-    public internal(set) var totalIters: Int
+    public internal(set) var totalIters: Epoch
     public internal(set) var power: Double
 
     public init(
-        optimizer: Optimizer, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Epoch = -1,
+        optimizer: Optimizer, totalIters: Epoch = 5, power: Double = 1.0, lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         self.totalIters = totalIters
@@ -23,7 +23,7 @@ public final class PolynomialLR: LRScheduler {
 
     override func computeLR(into lrs: inout [Double]) throws(PythonError) {
         let epoch = lastEpoch.value
-        let total = Double(totalIters)
+        let total = totalIters.value
         if isInitial || epoch > total {
             for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
             return
@@ -36,17 +36,17 @@ public final class PolynomialLR: LRScheduler {
 
     override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count)
-        let total = Double(totalIters)
+        let total = totalIters.value
         let remaining = 1.0 - (try PyFloat.divide(pyMin(total, lastEpoch.value), total))
         let decay = try PyFloat.pow(remaining, power)
         for index in lrs.indices { lrs[index] = baseLRs[index] * decay }
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("total_iters", .int(totalIters)), ("power", .double(power))] }
+    override func ownState() -> [(String, JSONValue)] { [("total_iters", totalIters.json), ("power", .double(power))] }
     override var ownStateKeys: [String] { ["total_iters", "power"] }
     override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let total = try state.int("total_iters")
+        let total = try state.epoch("total_iters")
         let power = try state.double("power")
         totalIters = total
         self.power = power

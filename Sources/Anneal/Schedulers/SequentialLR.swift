@@ -13,8 +13,8 @@ public final class SequentialLR: LRScheduler {
     /// `_schedulers`.
     public let schedulers: [LRScheduler]
     /// `_milestones`.
-    public internal(set) var milestones: [Int] {
-        didSet { milestoneValues = milestones.map(Double.init) }
+    public internal(set) var milestones: [Epoch] {
+        didSet { milestoneValues = milestones.map(\.value) }
     }
     /// The milestones as doubles, for `bisect_right` without allocating.
     private var milestoneValues: [Double]
@@ -22,7 +22,7 @@ public final class SequentialLR: LRScheduler {
     public override var hasLastEpoch: Bool { true }
 
     public init(
-        optimizer: Optimizer, schedulers: [any Scheduler], milestones: [Int], lastEpoch: Epoch = -1,
+        optimizer: Optimizer, schedulers: [any Scheduler], milestones: [Epoch], lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         let children = try validateChildren(schedulers, optimizer: optimizer, owner: "SequentialLR")
@@ -33,7 +33,7 @@ public final class SequentialLR: LRScheduler {
         }
         self.schedulers = children
         self.milestones = milestones
-        self.milestoneValues = milestones.map(Double.init)
+        self.milestoneValues = milestones.map(\.value)
         super.init(compositeOn: optimizer, warnings: warnings)
         self.lastEpoch = lastEpoch + 1
         for index in optimizer.paramGroups.indices {
@@ -56,7 +56,7 @@ public final class SequentialLR: LRScheduler {
         lastEpoch = lastEpoch + 1
         let index = bisectRight(milestoneValues, lastEpoch.value)
         let scheduler = schedulers[index]
-        if index > 0 && Double(milestones[index - 1]) == lastEpoch.value {
+        if index > 0 && milestones[index - 1].value == lastEpoch.value {
             try scheduler.updateLR(epoch: 0)
         } else {
             try scheduler.performStep(epoch: nil)
@@ -66,7 +66,7 @@ public final class SequentialLR: LRScheduler {
 
     public override func stateDict() -> JSONValue {
         var object: JSONObject = [
-            "_milestones": .array(milestones.map(JSONValue.int)), "last_epoch": lastEpoch.json,
+            "_milestones": .array(milestones.map(\.json)), "last_epoch": lastEpoch.json,
             "_last_lr": .array(lastLR.map(JSONValue.double)),
         ]
         addCompositeAttributes(to: &object)
@@ -79,10 +79,10 @@ public final class SequentialLR: LRScheduler {
         try reader.expectOnly(
             ["_milestones", "last_epoch", "_last_lr", "_schedulers"],
             optional: ["_step_count", "_is_initial", "_get_lr_called_within_step"])
-        var milestones: [Int] = []
+        var milestones: [Epoch] = []
         for item in try reader.array("_milestones") {
-            guard let milestone = item.intValue else {
-                throw .typeError("SequentialLR state_dict key '_milestones' must be a list of integers")
+            guard let milestone = Epoch(json: item) else {
+                throw .typeError("SequentialLR state_dict key '_milestones' must be a list of numbers")
             }
             milestones.append(milestone)
         }

@@ -9,12 +9,12 @@
 /// 30–59 → 0.005, 60–89 → 0.0005.
 public final class StepLR: LRScheduler {
     /// `step_size`.
-    public internal(set) var stepSize: Int
+    public internal(set) var stepSize: Epoch
     /// `gamma`.
     public internal(set) var gamma: Double
 
     public init(
-        optimizer: Optimizer, stepSize: Int, gamma: Double = 0.1, lastEpoch: Epoch = -1,
+        optimizer: Optimizer, stepSize: Epoch, gamma: Double = 0.1, lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         self.stepSize = stepSize
@@ -26,7 +26,7 @@ public final class StepLR: LRScheduler {
     override func computeLR(into lrs: inout [Double]) throws(PythonError) {
         let epoch = lastEpoch.value
         // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
-        let decays = epoch == 0 ? false : try PyFloat.mod(epoch, Double(stepSize)) == 0
+        let decays = epoch == 0 ? false : try PyFloat.mod(epoch, stepSize.value) == 0
         for index in lrs.indices {
             let lr = optimizer.paramGroups[index].lr
             lrs[index] = decays ? lr * gamma : lr
@@ -35,15 +35,15 @@ public final class StepLR: LRScheduler {
 
     override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count)
-        let factor = try PyFloat.pow(gamma, PyFloat.floorDivide(lastEpoch.value, Double(stepSize)))
+        let factor = try PyFloat.pow(gamma, PyFloat.floorDivide(lastEpoch.value, stepSize.value))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("step_size", .int(stepSize)), ("gamma", .double(gamma))] }
+    override func ownState() -> [(String, JSONValue)] { [("step_size", stepSize.json), ("gamma", .double(gamma))] }
     override var ownStateKeys: [String] { ["step_size", "gamma"] }
     override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let stepSize = try state.int("step_size")
+        let stepSize = try state.epoch("step_size")
         let gamma = try state.double("gamma")
         self.stepSize = stepSize
         self.gamma = gamma

@@ -14,7 +14,7 @@ public enum GroupValues: Sendable, Hashable, ExpressibleByFloatLiteral, Expressi
     public init(arrayLiteral elements: Double...) { self = .each(elements) }
 
     /// PyTorch's `_format_param(name, optimizer, param)`.
-    func resolve(_ name: String, groupCount: Int) throws(PythonError) -> [Double] {
+    public func resolve(_ name: String, groupCount: Int) throws(PythonError) -> [Double] {
         switch self {
         case .all(let value):
             return Array(repeating: value, count: groupCount)

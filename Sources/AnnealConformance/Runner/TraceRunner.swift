@@ -1,0 +1,199 @@
+import Anneal
+
+/// The version written into candidates' `source`.
+public let annealVersion = "0.1.0"
+
+/// Runs a trace spec and records what happened, exactly as the format's
+/// reference generator does with PyTorch: record 0 after construction, one
+/// record per executed op (per repetition), and an `error` record ending the
+/// trace when an op raises.
+public enum TraceRunner {
+    /// Runs `spec` and returns the candidate document: the spec's keys, then
+    /// `source`, `trace` and (when construction raised) `error`.
+    public static func candidate(for spec: TraceSpec) throws(SpecError) -> JSONValue {
+        var document = spec.document
+        for key in ["source", "trace", "error"] { document[key] = nil }
+        document["source"] = ["kind": "anneal", "version": .string(annealVersion)]
+        let outcome = try run(spec)
+        document["trace"] = .array(outcome.records)
+        if let error = outcome.constructionError { document["error"] = errorJSON(error) }
+        return .object(document)
+    }
+
+    /// The trace records, or the construction error.
+    public static func run(_ spec: TraceSpec) throws(SpecError) -> (records: [JSONValue], constructionError: PythonError?) {
+        let session: Session
+        do {
+            session = try Session(spec: spec)
+        } catch let error as PythonError {
+            return ([], error)
+        } catch let error as SpecError {
+            throw error
+        } catch {
+            throw SpecError(location: "", message: "\(error)")
+        }
+        var records: [JSONValue] = [session.record()]
+        for (index, op) in spec.script.enumerated() {
+            do {
+                try session.execute(op) { stateDict in records.append(session.record(stateDict: stateDict)) }
+            } catch let error as PythonError {
+                records.append(.object(["error": errorJSON(error)]))
+                break
+            } catch let error as SpecError {
+                var located = error
+                located.location = "script[\(index)]" + (error.location.isEmpty ? "" : ": \(error.location)")
+                throw located
+            } catch {
+                throw SpecError(location: "script[\(index)]", message: "\(error)")
+            }
+        }
+        return (records, nil)
+    }
+
+    static func errorJSON(_ error: PythonError) -> JSONValue {
+        ["type": .string(error.type), "message": .string(error.message)]
+    }
+}
+
+/// The optimizer and schedulers of one run.
+final class Session {
+    let spec: TraceSpec
+    var optimizer: Optimizer
+    var schedulers: [any Scheduler]
+
+    init(spec: TraceSpec) throws {
+        if spec.gradient != nil {
+            throw SpecError(
+                location: "gradient", message: "gradients need the tensor optimizers, which Anneal does not have yet")
+        }
+        self.spec = spec
+        optimizer = try Self.makeOptimizer(spec.optimizer)
+        schedulers = []
+        for scheduler in spec.schedulers {
+            schedulers.append(try SchedulerFactory.build(scheduler, on: optimizer))
+        }
+    }
+
+    static func makeOptimizer(_ spec: OptimizerSpec) throws -> Optimizer {
+        try Optimizer(
+            spec.kind, options: spec.options, groups: spec.groups, parameterCounts: spec.parameters.map(\.count))
+    }
+
+    /// Runs one op; `emit` is called once per record it yields.
+    func execute(_ op: Op, emit: (_ stateDict: Bool) -> Void) throws {
+        switch op.kind {
+        case .step, .schedulerStep:
+            let optimizerSteps = op.kind == .step
+            if let metrics = op.metrics {
+                for metric in metrics {
+                    if optimizerSteps { try optimizer.step() }
+                    try stepSchedulers(metric: metric, epoch: op.epoch, only: op.schedulerIndex)
+                    emit(false)
+                }
+            } else {
+                for _ in 0..<op.repeatCount {
+                    if optimizerSteps { try optimizer.step() }
+                    try stepSchedulers(metric: nil, epoch: op.epoch, only: op.schedulerIndex)
+                    emit(false)
+                }
+            }
+        case .optimizerStep:
+            for _ in 0..<op.repeatCount {
+                try optimizer.step()
+                emit(false)
+            }
+        case .setLR:
+            guard optimizer.paramGroups.indices.contains(op.group) || (-optimizer.paramGroups.count..<0).contains(op.group)
+            else { throw PythonError("IndexError", "list index out of range") }
+            let index = op.group < 0 ? optimizer.paramGroups.count + op.group : op.group
+            optimizer.paramGroups[index].lr = op.value
+            emit(false)
+        case .stateDict:
+            emit(true)
+        case .reload:
+            let savedOptimizer = optimizer.stateDict()
+            let savedSchedulers = schedulers.map { $0.stateDict() }
+            let fresh = try Self.makeOptimizer(spec.optimizer)
+            var freshSchedulers: [any Scheduler] = []
+            for scheduler in spec.schedulers {
+                freshSchedulers.append(try SchedulerFactory.build(scheduler, on: fresh))
+            }
+            try fresh.loadStateDict(savedOptimizer)
+            for (scheduler, state) in zip(freshSchedulers, savedSchedulers) {
+                try scheduler.loadStateDict(state)
+            }
+            optimizer = fresh
+            schedulers = freshSchedulers
+            emit(false)
+        case .rebuild:
+            for index in schedulers.indices {
+                guard let current = schedulers[index] as? LRScheduler, current.hasLastEpoch else { continue }
+                schedulers[index] = try SchedulerFactory.build(
+                    spec.schedulers[index], on: optimizer, lastEpoch: current.lastEpoch)
+            }
+            emit(false)
+        }
+    }
+
+    /// `scheduler.step(*args)` for each scheduler (or only the k-th), where
+    /// args are the metric and the epoch that were given, in that order.
+    private func stepSchedulers(metric: JSONValue?, epoch: JSONValue?, only: Int?) throws {
+        let arguments = [metric, epoch].compactMap { $0 }
+        for (index, scheduler) in schedulers.enumerated() where only == nil || only == index {
+            try step(scheduler, arguments: arguments)
+        }
+    }
+
+    private func step(_ scheduler: any Scheduler, arguments: [JSONValue]) throws {
+        if let plateau = scheduler as? ReduceLROnPlateau {
+            switch arguments.count {
+            case 0:
+                throw PythonError.typeError("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'")
+            case 1:
+                try plateau.step(metric: arguments[0].doubleValue ?? .nan)
+            default:
+                try plateau.step(metric: arguments[0].doubleValue ?? .nan, epoch: Epoch(json: arguments[1]))
+            }
+            return
+        }
+        guard let scheduler = scheduler as? LRScheduler else { return }
+        if scheduler is SequentialLR || scheduler is ChainedScheduler, !arguments.isEmpty {
+            throw PythonError.typeError(
+                "\(scheduler.typeName).step() takes 1 positional argument but \(arguments.count + 1) were given")
+        }
+        switch arguments.count {
+        case 0: try scheduler.step()
+        case 1: try scheduler.step(epoch: Epoch(json: arguments[0]) ?? 0)
+        default:
+            throw PythonError.typeError(
+                "\(scheduler.typeName).step() takes from 1 to 2 positional arguments but \(arguments.count + 1) were given")
+        }
+    }
+
+    /// The record for the current state.
+    func record(stateDict: Bool = false) -> JSONValue {
+        var record: JSONObject = ["lr": .array(optimizer.paramGroups.map { .double($0.lr) })]
+        if !schedulers.isEmpty {
+            let lastLRs = schedulers.map { JSONValue.array($0.lastLR.map(JSONValue.double)) }
+            record["last_lr"] = spec.schedulerIsList ? .array(lastLRs) : lastLRs[0]
+            let epochs = schedulers.map(Self.lastEpoch)
+            if spec.schedulerIsList {
+                record["last_epoch"] = .array(epochs.map { $0 ?? .null })
+            } else if let epoch = epochs[0] {
+                record["last_epoch"] = epoch
+            }
+        }
+        record["momentum"] = .array(optimizer.paramGroups.map { .double($0.cycledMomentum ?? .nan) })
+        if stateDict {
+            let states = schedulers.map { $0.stateDict() }
+            record["state_dict"] = spec.schedulerIsList ? .array(states) : states[0]
+        }
+        return .object(record)
+    }
+
+    private static func lastEpoch(_ scheduler: any Scheduler) -> JSONValue? {
+        if let plateau = scheduler as? ReduceLROnPlateau { return plateau.lastEpoch.json }
+        if let scheduler = scheduler as? LRScheduler, scheduler.hasLastEpoch { return scheduler.lastEpoch.json }
+        return nil
+    }
+}

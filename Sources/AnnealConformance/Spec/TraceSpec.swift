@@ -1,0 +1,230 @@
+import Anneal
+
+/// A trace spec (`anneal-trace/1`): what to build and what to do. Goldens
+/// and candidates are specs with results; the results are ignored here.
+public struct TraceSpec: Sendable {
+    public var name: String
+    /// The whole document, so a candidate keeps every key of its spec.
+    public var document: JSONObject
+    public var optimizer: OptimizerSpec
+    /// `nil` without a scheduler. `schedulerIsList` says whether the spec
+    /// gave an array (records then hold one entry per scheduler).
+    public var schedulers: [SchedulerSpec]
+    public var schedulerIsList: Bool
+    public var gradient: GradientSpec?
+    public var script: [Op]
+
+    /// Parses and validates a spec (or golden) document.
+    public init(json: JSONValue) throws(SpecError) {
+        let root = SpecReader(json)
+        let object = try root.object()
+        let format = try root.required("format").string()
+        guard format == "anneal-trace/1" else {
+            throw SpecError(location: "format", message: "unsupported format \"\(format)\" (expected \"anneal-trace/1\")")
+        }
+        try root.allowKeys([
+            "format", "name", "description", "source", "optimizer", "scheduler", "gradient", "script", "trace",
+            "error", "tolerance",
+        ])
+        document = object
+        name = try root.required("name").string()
+        optimizer = try OptimizerSpec(try root.required("optimizer"))
+        if let scheduler = try root.optional("scheduler") {
+            if case .array = scheduler.value {
+                schedulers = try scheduler.array().map { (item) throws(SpecError) in try SchedulerSpec(item) }
+                schedulerIsList = true
+            } else {
+                schedulers = [try SchedulerSpec(scheduler)]
+                schedulerIsList = false
+            }
+        } else {
+            schedulers = []
+            schedulerIsList = false
+        }
+        gradient = try root.optional("gradient").map { (reader) throws(SpecError) in try GradientSpec(reader) }
+        script = try root.required("script").array().map { (item) throws(SpecError) in try Op(item) }
+        for (index, op) in script.enumerated() {
+            if let k = op.schedulerIndex, !(0..<max(schedulers.count, 1)).contains(k) || schedulers.isEmpty {
+                throw SpecError(location: "script[\(index)].scheduler", message: "no scheduler with index \(k)")
+            }
+            if op.kind == .rebuild {
+                for scheduler in schedulers where scheduler.type == "ChainedScheduler" || scheduler.type == "ReduceLROnPlateau" {
+                    throw SpecError(
+                        location: "script[\(index)].op",
+                        message: "\"rebuild\" is not defined for \(scheduler.type), which takes no last_epoch")
+                }
+            }
+            if (op.kind == .stateDict || op.kind == .rebuild || op.kind == .schedulerStep) && schedulers.isEmpty {
+                throw SpecError(location: "script[\(index)].op", message: "\"\(op.kind.rawValue)\" needs a scheduler")
+            }
+        }
+    }
+
+    /// Reads a spec file; errors name the file.
+    public init(contentsOf path: String) throws(SpecError) {
+        let json: JSONValue
+        do {
+            json = try JSONValue.load(contentsOf: path)
+        } catch {
+            throw SpecError(error)
+        }
+        do {
+            try self.init(json: json)
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+}
+
+/// `optimizer`: `{"type", "options", "param_groups"}`.
+public struct OptimizerSpec: Sendable {
+    public var kind: OptimizerKind
+    public var options: JSONObject
+    public var groups: [JSONObject]
+    /// Initial parameter values per group, per tensor (float32).
+    public var parameters: [[[Float]]]
+
+    init(_ reader: SpecReader) throws(SpecError) {
+        try reader.allowKeys(["type", "options", "param_groups"])
+        let typeReader = try reader.required("type")
+        let type = try typeReader.string()
+        guard let kind = OptimizerKind(rawValue: type) else {
+            throw typeReader.error(
+                "unknown optimizer \"\(type)\" (expected one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.kind = kind
+        options = try reader.optional("options")?.object() ?? [:]
+        var groups: [JSONObject] = []
+        var parameters: [[[Float]]] = []
+        let groupReaders = try reader.optional("param_groups")?.array() ?? [SpecReader(.object([:]), path: "optimizer.param_groups[0]")]
+        for groupReader in groupReaders {
+            var group = try groupReader.object()
+            if let params = try groupReader.optional("params") {
+                var tensors: [[Float]] = []
+                for tensor in try params.array() {
+                    tensors.append(try tensor.array().map { (value) throws(SpecError) in Float(try value.number()) })
+                }
+                parameters.append(tensors)
+                group["params"] = nil
+            } else {
+                parameters.append([[0]])
+            }
+            groups.append(group)
+        }
+        self.groups = groups
+        self.parameters = parameters
+    }
+}
+
+/// A scheduler: `{"type", "args"}`, children under `args.schedulers`.
+public struct SchedulerSpec: Sendable {
+    public static let knownTypes: Set<String> = [
+        "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
+        "SequentialLR", "PolynomialLR", "CosineAnnealingLR", "ChainedScheduler", "ReduceLROnPlateau", "CyclicLR",
+        "CosineAnnealingWarmRestarts", "OneCycleLR", "SWALR",
+    ]
+
+    public var type: String
+    public var args: JSONObject
+    public var children: [SchedulerSpec]
+    /// Where the spec is, for argument errors.
+    public var path: String
+
+    init(_ reader: SpecReader) throws(SpecError) {
+        try reader.allowKeys(["type", "args"])
+        let typeReader = try reader.required("type")
+        type = try typeReader.string()
+        guard Self.knownTypes.contains(type) else {
+            throw typeReader.error("unknown scheduler \"\(type)\"")
+        }
+        path = reader.path
+        let argsReader = try reader.optional("args")
+        args = try argsReader?.object() ?? [:]
+        if type == "SequentialLR" || type == "ChainedScheduler" {
+            guard let argsReader, let childrenReader = try argsReader.optional("schedulers") else {
+                throw reader.error("\(type) needs \"args.schedulers\", a list of scheduler specs")
+            }
+            children = try childrenReader.array().map { (item) throws(SpecError) in try SchedulerSpec(item) }
+        } else {
+            children = []
+        }
+    }
+}
+
+/// `gradient`: `{"kind": "quadratic", "target": T, "scale": S}`.
+public struct GradientSpec: Sendable {
+    public var target: Float
+    public var scale: Float
+
+    init(_ reader: SpecReader) throws(SpecError) {
+        try reader.allowKeys(["kind", "target", "scale"])
+        let kind = try reader.required("kind").string()
+        guard kind == "quadratic" else { throw reader.error("unknown gradient kind \"\(kind)\" (expected \"quadratic\")") }
+        target = Float(try reader.required("target").number())
+        scale = Float(try reader.required("scale").number())
+    }
+}
+
+/// One op of the `script`.
+public struct Op: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case step, optimizerStep = "optimizer_step", schedulerStep = "scheduler_step", setLR = "set_lr"
+        case stateDict = "state_dict", reload, rebuild
+    }
+
+    public var kind: Kind
+    public var repeatCount: Int
+    /// `epoch` and `metric` as given (their JSON type matters: `2` vs `2.0`).
+    public var epoch: JSONValue?
+    public var metrics: [JSONValue]?
+    public var schedulerIndex: Int?
+    public var group: Int
+    public var value: Double
+
+    init(_ reader: SpecReader) throws(SpecError) {
+        let opReader = try reader.required("op")
+        let name = try opReader.string()
+        guard let kind = Kind(rawValue: name) else {
+            throw opReader.error(
+                "unknown op \"\(name)\" (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.kind = kind
+        repeatCount = 1
+        group = 0
+        value = 0
+        switch kind {
+        case .step, .schedulerStep:
+            try reader.allowKeys(["op", "repeat", "epoch", "metric", "metrics", "scheduler"])
+            if let r = try reader.optional("repeat") {
+                repeatCount = try r.int()
+                if repeatCount < 0 { throw r.error("repeat must not be negative") }
+            }
+            if let e = try reader.optional("epoch", nullIsAbsent: true) {
+                _ = try e.number()
+                epoch = e.value
+            }
+            if let m = try reader.optional("metric", nullIsAbsent: true) {
+                _ = try m.number()
+                metrics = [m.value]
+            }
+            if let ms = try reader.optional("metrics") {
+                if metrics != nil { throw ms.error("give \"metric\" or \"metrics\", not both") }
+                metrics = try ms.array().map { (m) throws(SpecError) in _ = try m.number(); return m.value }
+                if try reader.optional("repeat") != nil { throw ms.error("\"metrics\" already gives the repetitions; drop \"repeat\"") }
+            }
+            if let k = try reader.optional("scheduler") { schedulerIndex = try k.int() }
+        case .optimizerStep:
+            try reader.allowKeys(["op", "repeat"])
+            if let r = try reader.optional("repeat") { repeatCount = try r.int() }
+        case .setLR:
+            try reader.allowKeys(["op", "group", "value"])
+            group = try reader.required("group").int()
+            value = try reader.required("value").number()
+        case .stateDict, .reload, .rebuild:
+            try reader.allowKeys(["op"])
+        }
+    }
+
+    /// How many trace records the op yields.
+    public var recordCount: Int { metrics?.count ?? repeatCount }
+}

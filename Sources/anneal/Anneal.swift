@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `anneal` command line: a thin shell over AnnealConformance.
+@main
+struct AnnealCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anneal",
+        abstract: "PyTorch's learning-rate schedulers, bit for bit: run trace specs and check them against goldens.",
+        version: "0.1.0",
+        subcommands: [Run.self]
+    )
+}
+
+/// `EX_DATAERR` from sysexits.h: the input file was unreadable or invalid.
+extension ExitCode {
+    static let dataError = ExitCode(65)
+}
