@@ -1,0 +1,1408 @@
+#!/usr/bin/env python3
+"""Write the spec corpus (format anneal-trace/1) and its coverage table.
+
+    python Scripts/make_specs.py [--out Fixtures/specs] [--readme Golden/README.md]
+
+Every spec is written as ``<out>/<Folder>/<slug>.json``: one folder per
+scheduler type, plus ``Compound/`` (several schedulers on one optimizer),
+``Optimizer/`` (no scheduler) and ``Errors/`` (optimizer construction errors).
+The corpus is hand-designed cases expressed in Python below plus seeded random
+variations; the script is deterministic (same output on every run and every
+machine). Files in the folders this script owns that it did not write are
+removed, so renaming a case leaves no stale spec behind.
+
+The coverage table (per scheduler type: specs, arguments, modes, ops) is
+computed from the specs themselves and written into the README, so it stays
+true. The script also checks its own coverage targets (every constructor
+argument of every type used, at least 20 specs per type, at least 450 specs)
+and fails if they are not met. It imports torch only to read constructor
+signatures for that check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import math
+import os
+import random
+import re
+import sys
+import warnings
+
+FORMAT = "anneal-trace/1"
+INF = math.inf
+NAN = math.nan
+
+TYPES = [
+    "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
+    "LinearLR", "ExponentialLR", "SequentialLR", "PolynomialLR",
+    "CosineAnnealingLR", "ChainedScheduler", "ReduceLROnPlateau", "CyclicLR",
+    "CosineAnnealingWarmRestarts", "OneCycleLR", "SWALR",
+]
+EXTRA_FOLDERS = ["Compound", "Optimizer", "Errors"]
+MIN_PER_TYPE = 20
+MIN_TOTAL = 450
+MODE_ARGS = ("mode", "threshold_mode", "anneal_strategy", "scale_mode",
+             "cycle_momentum", "three_phase")
+
+
+# ------------------------------------------------------------------ helpers
+
+def fmt(v) -> str:
+    """Render an argument value for a spec name."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "NaN"
+        if math.isinf(v):
+            return "Infinity" if v > 0 else "-Infinity"
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ";".join(fmt(x) for x in v) + "]"
+    if isinstance(v, dict):  # a child scheduler
+        return v["type"]
+    if v is None:
+        return "None"
+    return str(v)
+
+
+def fmt_args(args: dict) -> str:
+    parts = []
+    for k, v in args.items():
+        if k == "schedulers":
+            parts.append("[" + "+".join(c["type"] for c in v) + "]")
+        else:
+            parts.append(f"{k}={fmt(v)}")
+    return ",".join(parts) if parts else "defaults"
+
+
+def slugify(rest: str) -> str:
+    s = re.sub(r"[\[\]`]", "", rest)
+    s = re.sub(r"[^A-Za-z0-9._=,+-]+", "_", s).strip("_").lstrip("-+.")
+    return s or "default"
+
+
+def sched(typ: str, **args) -> dict:
+    return {"type": typ, "args": args}
+
+
+# optimizers ---------------------------------------------------------------
+
+OPT_PRESETS = {
+    "SGD": ("SGD", {}),
+    "SGD+momentum": ("SGD", {"momentum": 0.9}),
+    "SGD+nesterov": ("SGD", {"momentum": 0.9, "nesterov": True, "weight_decay": 1e-4}),
+    "Adam": ("Adam", {}),
+    "AdamW": ("AdamW", {"weight_decay": 0.01}),
+    "RMSprop": ("RMSprop", {"momentum": 0.5}),
+    "RMSprop-nomomentum": ("RMSprop", {}),
+}
+
+
+def group_lrs(lr: float, groups: int) -> list:
+    """Distinct, realistic learning rates for groups 1.. (group 0 uses options.lr)."""
+    return [lr, round(lr / 2, 12), round(lr / 10, 12)][:groups]
+
+
+def optim(preset: str = "SGD", groups: int = 1, lr=0.1, lrs: list | None = None,
+          params: list | None = None, **extra) -> dict:
+    kind, opts = OPT_PRESETS[preset]
+    options = {"lr": lr, **opts, **extra}
+    lrs = lrs or group_lrs(lr, groups)
+    pgs = []
+    for i in range(groups):
+        g = {}
+        if i > 0:
+            g["lr"] = lrs[i]
+        if params is not None:
+            g["params"] = params[i]
+        pgs.append(g)
+    return {"type": kind, "options": options, "param_groups": pgs}
+
+
+# ops ----------------------------------------------------------------------
+
+def S(n: int = 1, **kw) -> dict:
+    op = {"op": "step"}
+    if n != 1:
+        op["repeat"] = n
+    op.update(kw)
+    return op
+
+
+def E(epoch) -> dict:
+    return {"op": "step", "epoch": epoch}
+
+
+def M(metric, **kw) -> dict:
+    return {"op": "step", "metric": metric, **kw}
+
+
+def MS(metrics: list, **kw) -> dict:
+    return {"op": "step", "metrics": list(metrics), **kw}
+
+
+def SS(n: int = 1, **kw) -> dict:
+    op = {"op": "scheduler_step"}
+    if n != 1:
+        op["repeat"] = n
+    op.update(kw)
+    return op
+
+
+OS = {"op": "optimizer_step"}
+SD = {"op": "state_dict"}
+RELOAD = {"op": "reload"}
+REBUILD = {"op": "rebuild"}
+
+
+def SETLR(group: int, value) -> dict:
+    return {"op": "set_lr", "group": group, "value": value}
+
+
+QUAD = {"kind": "quadratic", "target": 1.0, "scale": 0.5}
+
+
+# ------------------------------------------------------------------- corpus
+
+class Corpus:
+    def __init__(self):
+        self.entries = []  # (folder, slug, spec, meta)
+        self.names = set()
+        self.paths = set()
+
+    def add(self, folder: str, rest: str, description: str, optimizer: dict,
+            scheduler, script: list, *, gradient=None, slug: str | None = None,
+            error: str | None = None) -> None:
+        name = f"{folder}/{rest}"
+        assert name not in self.names, f"duplicate name {name}"
+        slug = slug or slugify(rest)
+        path = f"{folder}/{slug}.json"
+        assert path.lower() not in self.paths, f"duplicate path {path} ({name})"
+        self.names.add(name)
+        self.paths.add(path.lower())
+        spec = {"format": FORMAT, "name": name, "description": description,
+                "optimizer": optimizer}
+        if scheduler is not None:
+            spec["scheduler"] = scheduler
+        if gradient is not None:
+            spec["gradient"] = gradient
+        spec["script"] = script
+        self.entries.append((folder, slug, spec, {"error": error}))
+
+
+C = Corpus()
+
+
+# ------------------------------------------------------- the standard suite
+
+def standard_suite(typ: str, args: dict, n: int, *, per_group=None, epoch=True,
+                   negative=True, floats=True, rebuild=True, lr=0.1,
+                   optimizers=("SGD", "Adam", "RMSprop", "SGD+momentum", "AdamW")) -> None:
+    """The ops every scheduler is run through.
+
+    per_group(groups) -> dict of per-group array arguments replacing scalars.
+    """
+    a = fmt_args(args)
+    s1 = sched(typ, **args)
+    mid = max(2, n // 2)
+
+    def grouped(groups):
+        if per_group is None:
+            return dict(args)
+        return {**args, **per_group(groups)}
+
+    o0, o1, o2, o3, o4 = (list(optimizers) * 2)[:5]
+    C.add(typ, f"{a},steps={n}",
+          f"{typ} with {a} on {o0}, one param group, stepped {n} times (optimizer.step then scheduler.step).",
+          optim(o0, 1, lr), s1, [S(n)])
+    g2 = grouped(2)
+    C.add(typ, f"{fmt_args(g2)},groups=2,{o1}",
+          f"{typ} over two param groups with different lrs on {o1}"
+          + (" with per-group argument arrays" if per_group else "") + f"; {n} steps.",
+          optim(o1, 2, lr), sched(typ, **g2), [S(n)], slug=slugify(f"{a},groups=2,{o1}"))
+    g3 = grouped(3)
+    C.add(typ, f"{fmt_args(g3)},groups=3,{o2}",
+          f"{typ} over three param groups with different lrs on {o2}"
+          + (" with per-group argument arrays" if per_group else "") + f"; {n} steps.",
+          optim(o2, 3, lr), sched(typ, **g3), [S(n)], slug=slugify(f"{a},groups=3,{o2}"))
+    C.add(typ, f"{a},state_dict@0,{mid},{n}",
+          f"{typ} state_dict() recorded right after construction, mid-run (step {mid}) and at the end (step {n}).",
+          optim(o3, 2, lr), sched(typ, **g2), [SD, S(mid), SD, S(n - mid), SD])
+    C.add(typ, f"{a},reload@{mid}",
+          f"{typ}: run {mid} steps, save optimizer and scheduler state_dicts, rebuild both from the spec, "
+          f"load the states and continue {n - mid + 2} steps; must continue exactly as without the reload.",
+          optim(o4, 2, lr), sched(typ, **g2), [S(mid), RELOAD, SD, S(n - mid + 2)])
+    if rebuild:
+        C.add(typ, f"{a},rebuild@{mid}",
+              f"{typ}: run {mid} steps, then construct a fresh {typ} on the same optimizer with "
+              f"last_epoch=<current last_epoch> (PyTorch's resume path, which steps once more) and continue.",
+              optim(o0, 1, lr), s1, [S(mid), REBUILD, SD, S(n - mid)])
+    C.add(typ, f"{a},set_lr@{mid}",
+          f"{typ}: the user overwrites group lrs mid-run (param_groups[i]['lr'] = x); "
+          f"chainable schedulers continue from the user's lr, closed-form ones ignore it.",
+          optim(o1, 2, lr), sched(typ, **g2),
+          [S(mid), SETLR(0, 0.02), S(2), SETLR(1, 0.5), S(n - mid)])
+    C.add(typ, f"{a},interleaved",
+          f"{typ}: optimizer_step and scheduler_step separately, including scheduler steps "
+          f"with no optimizer step in between and optimizer steps with no scheduler step.",
+          optim(o2, 1, lr), s1,
+          [SS(), OS, SS(2), OS, OS, SS(), S(3), SS(n // 2)])
+    if epoch:
+        C.add(typ, f"{a},epoch=int",
+              f"{typ} stepped with explicit integer epochs (deprecated closed-form path where PyTorch has one), "
+              f"out of order, then plain steps continuing from the explicit epoch.",
+              optim(o3, 2, lr), sched(typ, **g2),
+              [E(3), E(7), E(2), S(2), E(0), S(), E(n), S(2)])
+        C.add(typ, f"{a},metric_as_epoch",
+              f"{typ}.step(M) with a metric argument: a non-plateau scheduler takes it as the epoch.",
+              optim(o4, 1, lr), s1, [M(4), S(), M(1), S(2)])
+    if epoch and floats:
+        C.add(typ, f"{a},epoch=float",
+              f"{typ} stepped with explicit float epochs (last_epoch becomes a float), then plain steps.",
+              optim(o0, 1, lr), s1,
+              [E(1.5), E(2.5), S(), E(0.25), E(6.0), S(2), SS(epoch=3.75)])
+    if epoch and negative:
+        C.add(typ, f"{a},epoch=negative",
+              f"{typ} stepped with negative explicit epochs, then plain steps.",
+              optim(o1, 1, lr), s1, [E(-1), S(2), E(-3), S(), E(-2.5), S()])
+
+
+def random_suite(typ: str, count: int, seed: int, make_args, *, epoch=True, negative=True,
+                 floats=True, rebuild=True, max_groups=3, lr=0.1) -> None:
+    """Seeded random variations: random arguments, groups, optimizer and script."""
+    rng = random.Random(seed)
+    presets = ["SGD", "SGD+momentum", "SGD+nesterov", "Adam", "AdamW", "RMSprop", "RMSprop-nomomentum"]
+    for i in range(count):
+        groups = 1 + int(rng.random() * max_groups)
+        preset = presets[int(rng.random() * len(presets))]
+        args = make_args(rng, groups)
+        script = []
+        total = 0
+        for _ in range(3 + int(rng.random() * 6)):
+            r = rng.random()
+            if r < 0.40:
+                k = 1 + int(rng.random() * 8)
+                script.append(S(k))
+                total += k
+            elif r < 0.50:
+                script.append(SD)
+            elif r < 0.58:
+                script.append(RELOAD)
+            elif r < 0.64 and rebuild:
+                script.append(REBUILD)
+            elif r < 0.72:
+                script.append(SETLR(int(rng.random() * groups), round(0.001 + rng.random() * 0.2, 4)))
+            elif r < 0.80:
+                script.append(OS)
+            elif r < 0.88:
+                script.append(SS())
+            elif epoch:
+                if floats and rng.random() < 0.4:
+                    ep = round(rng.random() * 20, 2)
+                else:
+                    ep = int(rng.random() * 20)
+                if negative and rng.random() < 0.15:
+                    ep = -ep
+                script.append(E(ep))
+            else:
+                script.append(S())
+        script.append(S(3))
+        C.add(typ, f"random-{i:02d},{fmt_args(args)},groups={groups},{preset}",
+              f"Seeded random variation {i} (seed {seed}) of {typ}: random arguments, "
+              f"{groups} param group(s) on {preset}, random ops.",
+              optim(preset, groups, lr), sched(typ, **args), script,
+              slug=f"random-{i:02d}")
+
+
+def rnd(rng, lo, hi, digits=3):
+    return round(lo + rng.random() * (hi - lo), digits)
+
+
+def rint(rng, lo, hi):
+    return lo + int(rng.random() * (hi - lo + 1))
+
+
+def pick(rng, items):
+    return items[int(rng.random() * len(items))]
+
+
+def error_case(typ: str, label: str, args: dict, why: str, *, groups=1, preset="SGD",
+               script=None, folder=None, scheduler=None) -> None:
+    C.add(folder or typ, f"error:{label}",
+          f"{typ} construction or step that PyTorch rejects: {why}",
+          optim(preset, groups), scheduler if scheduler is not None else sched(typ, **args),
+          script if script is not None else [S(3)], error=why)
+
+
+def fresh_resume_error(typ: str, args: dict) -> None:
+    error_case(typ, "last_epoch=5,fresh_optimizer", {**args, "last_epoch": 5},
+               "last_epoch=5 on an optimizer no scheduler has touched: KeyError, param 'initial_lr' is not specified.")
+
+
+# ===================================================================== types
+
+def lambda_specs() -> None:
+    typ = "LambdaLR"
+    # (slug, expression, description, safe for negative and float epochs)
+    exprs = [
+        ("pow", "0.95 ** epoch", "float power of the epoch", True),
+        ("recip", "1 / (epoch + 1)", "true division (always float)", False),
+        ("floordiv", "0.5 ** (epoch // 3)", "floor division (int for int epochs, float for float ones)", True),
+        ("max-linear", "max(0.1, 1 - epoch / 20)", "max() of int and float", True),
+        ("warmup-min", "min(1.0, (epoch + 1) / 5)", "linear warmup with min()", True),
+        ("ifelse", "0.1 if epoch >= 10 else 1", "conditional with int and float branches", True),
+        ("mod", "(epoch % 4) * 0.25 + 0.25", "modulo, floors toward -inf for negative epochs", True),
+        ("cos", "cos(pi * epoch / 20) * 0.5 + 0.5", "math.cos and pi", True),
+        ("exp", "exp(-0.1 * epoch)", "math.exp", True),
+        ("bool-arith", "1 + (epoch >= 5) * -0.5", "a comparison counted as 0 or 1", True),
+        ("sqrt", "sqrt(epoch + 1) / (epoch + 1)", "math.sqrt", False),
+        ("int-neg-pow", "2 ** -epoch", "int ** negative int gives a float; 2 ** 0 stays int", True),
+        ("unary-pow", "1 + -2 ** 2 * 0.01 * epoch", "unary minus binds looser than ** (-2 ** 2 == -4)", True),
+        ("tanh", "1 - tanh(epoch / 10)", "math.tanh", True),
+        ("log", "1 / (log(epoch + 1) + 1)", "math.log", False),
+        ("floor", "floor(epoch / 2.5) * 0.1 + 1", "math.floor returns an int", True),
+        ("ceil", "1 / (1 + abs(ceil(epoch / 3)))", "math.ceil returns an int", True),
+        ("abs", "abs(epoch - 5) / 5 + 0.1", "abs()", True),
+        ("float-int", "float(epoch) / 10 + int(epoch / 3) + 1", "float() and int() (int truncates toward 0)", True),
+        ("sin2", "sin(epoch) ** 2 + 0.1", "math.sin squared", True),
+        ("e-name", "e ** (-epoch / 10)", "the constant e", True),
+        ("mod-neg", "(epoch % 3 - 1) * 0.1 + 1", "modulo of negative numbers", True),
+        ("floordiv-neg-divisor", "(epoch // -2) * 0.1 + 2", "floor division by a negative number", True),
+        ("pow-right-assoc", "(epoch + 1) * 10 ** 2 ** -1 / 100", "** is right-associative: 10 ** (2 ** -1)", True),
+        ("nested-ifelse", "1 if epoch < 3 else 0.5 if epoch < 6 else 0.25", "nested conditional", True),
+        ("const-int", "1", "an int constant: lr = base_lr * 1", True),
+        ("ne-eq", "(epoch != 4) * 1.0 + (epoch == 4) * 0.01", "== and != comparisons", True),
+    ]
+    for slug, src, what, safe in exprs:
+        C.add(typ, f"lr_lambda=`{src}`",
+              f"LambdaLR with lr_lambda = lambda epoch: {src} ({what}); 12 steps"
+              + (", then explicit float, negative and integer epochs." if safe else ", then explicit integer epochs."),
+              optim("SGD", 1, 0.1), sched(typ, lr_lambda=src),
+              [S(12)] + ([E(2.5), E(-3), E(-0.5), E(7)] if safe else [E(3), E(9)]) + [S(2)],
+              slug=f"expr-{slug}")
+    base = {"lr_lambda": "0.95 ** epoch"}
+    standard_suite(typ, base, 10,
+                   per_group=lambda g: {"lr_lambda": ["0.95 ** epoch", "1 / (epoch + 1)", "0.5 ** (epoch // 3)"][:g]},
+                   negative=False)
+    C.add(typ, "lr_lambda=[3 exprs],groups=3,warmup",
+          "LambdaLR with one lambda per group (warmup, step decay, constant) over 3 groups, 15 steps.",
+          optim("SGD+momentum", 3), sched(typ, lr_lambda=["min(1.0, (epoch + 1) / 5)", "0.1 ** (epoch // 5)", "1"]),
+          [S(15), SD])
+    C.add(typ, "lr=1(int),lr_lambda=`1`",
+          "Integer lr (SGD lr=1) times an integer lambda: lr stays the int 1 (JSON 1, not 1.0).",
+          optim("SGD", 1, 1), sched(typ, lr_lambda="1"), [S(3), SD])
+    error_case(typ, "lr_lambda_count=2,groups=1", {"lr_lambda": ["0.9 ** epoch", "0.8 ** epoch"]},
+               "two lr_lambdas for one param group: ValueError Expected 1 lr_lambdas, but got 2.")
+    error_case(typ, "lr_lambda_count=1,groups=3", {"lr_lambda": ["0.9 ** epoch"]},
+               "one lr_lambda for three param groups: ValueError.", groups=3)
+    fresh_resume_error(typ, {"lr_lambda": "0.9 ** epoch"})
+    C.add(typ, "last_epoch=3,after_StepLR",
+          "LambdaLR built with last_epoch=3 after a StepLR set initial_lr: the resume path (no KeyError).",
+          optim("SGD"), [sched("StepLR", step_size=2), sched(typ, lr_lambda="0.9 ** epoch", last_epoch=3)],
+          [S(4), SD])
+    safe_exprs = [src for _, src, _, safe in exprs if safe]
+    random_suite(typ, 6, 101, lambda rng, g: {"lr_lambda": pick(rng, safe_exprs) if g == 1 or rng.random() < 0.5
+                                              else [pick(rng, safe_exprs) for _ in range(g)]})
+
+
+def multiplicative_specs() -> None:
+    typ = "MultiplicativeLR"
+    exprs = [
+        ("const", "0.95", "a constant factor", True),
+        ("every3", "0.9 if epoch % 3 == 0 else 1.0", "decay every third epoch", True),
+        ("linear", "1 - 0.01 * epoch", "a factor that shrinks with the epoch", True),
+        ("max-pow", "max(0.5, 0.99 ** epoch)", "max() of a power", True),
+        ("int-one", "1", "the int 1: the lr is multiplied by an int", True),
+        ("growth", "1.05", "a factor above 1: the lr grows", True),
+        ("cos", "0.5 + 0.5 * cos(epoch / 4)", "math.cos", True),
+        ("step-bool", "1 - 0.5 * (epoch == 5)", "a comparison as 0/1", True),
+    ]
+    for slug, src, what, safe in exprs:
+        C.add(typ, f"lr_lambda=`{src}`",
+              f"MultiplicativeLR with lr_lambda = lambda epoch: {src} ({what}); 12 steps, then explicit epochs "
+              f"(no closed form: get_lr multiplies the current lr by lambda(epoch)).",
+              optim("SGD", 1, 0.1), sched(typ, lr_lambda=src), [S(12), E(2.5), E(-3), E(7), S(2)],
+              slug=f"expr-{slug}")
+    base = {"lr_lambda": "0.95"}
+    standard_suite(typ, base, 10,
+                   per_group=lambda g: {"lr_lambda": ["0.95", "0.9 if epoch % 3 == 0 else 1.0", "1 - 0.01 * epoch"][:g]})
+    error_case(typ, "lr_lambda_count=3,groups=2", {"lr_lambda": ["0.9", "0.8", "0.7"]},
+               "three lr_lambdas for two param groups: ValueError.", groups=2)
+    fresh_resume_error(typ, {"lr_lambda": "0.9"})
+    safe_exprs = [src for _, src, _, safe in exprs if safe]
+    random_suite(typ, 6, 202, lambda rng, g: {"lr_lambda": pick(rng, safe_exprs) if g == 1 or rng.random() < 0.5
+                                              else [pick(rng, safe_exprs) for _ in range(g)]})
+
+
+def step_specs() -> None:
+    typ = "StepLR"
+    standard_suite(typ, {"step_size": 3, "gamma": 0.5}, 12)
+    for ss, gamma in [(1, 0.9), (2, 0.1), (5, 0.5), (10, 0.95), (4, 0.25)]:
+        C.add(typ, f"step_size={ss},gamma={gamma}",
+              f"StepLR decays by {gamma} every {ss} steps; {3 * ss + 1} steps.",
+              optim("SGD+momentum"), sched(typ, step_size=ss, gamma=gamma), [S(3 * ss + 1)])
+    C.add(typ, "step_size=3,default_gamma", "StepLR with the default gamma 0.1.",
+          optim("SGD"), sched(typ, step_size=3), [S(10), SD])
+    C.add(typ, "step_size=2.5,gamma=0.5",
+          "A float step_size: last_epoch % 2.5 is float arithmetic; decays at 5, 10.",
+          optim("SGD"), sched(typ, step_size=2.5, gamma=0.5), [S(11), E(7), E(7.5)])
+    C.add(typ, "step_size=0",
+          "step_size=0 constructs fine (last_epoch == 0 short-circuits) but the first step raises ZeroDivisionError.",
+          optim("SGD"), sched(typ, step_size=0), [S(2)], error="ZeroDivisionError on first step")
+    C.add(typ, "lr=1(int),step_size=2,gamma=0.5",
+          "Integer lr (SGD lr=1): StepLR keeps the int until the first decay (JSON 1, then 0.5).",
+          optim("SGD", 1, 1), sched(typ, step_size=2, gamma=0.5), [S(5), SD])
+    C.add(typ, "step_size=2,gamma=0.5,gradient=quadratic,reload@3",
+          "StepLR with SGD momentum on real params with quadratic gradients; a reload mid-run restores "
+          "the momentum buffers too.",
+          optim("SGD+momentum", 1, 0.1, params=[[[0.5, -1.25, 3.0]]]), sched(typ, step_size=2, gamma=0.5),
+          [S(3), RELOAD, S(4)], gradient=QUAD)
+    fresh_resume_error(typ, {"step_size": 3})
+    random_suite(typ, 6, 303, lambda rng, g: {"step_size": rint(rng, 1, 6), "gamma": rnd(rng, 0.1, 0.99, 2)})
+
+
+def multistep_specs() -> None:
+    typ = "MultiStepLR"
+    standard_suite(typ, {"milestones": [2, 5, 8], "gamma": 0.5}, 10)
+    cases = [
+        ([3, 3, 6], 0.5, "a repeated milestone decays by gamma**2 at once"),
+        ([8, 2, 5], 0.1, "unsorted milestones (a Counter: order irrelevant for step, sorted for the closed form)"),
+        ([], 0.1, "no milestones: the lr never changes"),
+        ([0, 3], 0.1, "milestone 0: the decay already happens at construction"),
+        ([1, 2, 3, 4, 5], 0.9, "a milestone at every step"),
+        ([4, 4, 4, 9], 0.5, "a milestone repeated three times"),
+        ([5, 10], 0.3, "default-like decays"),
+    ]
+    for ms, gamma, what in cases:
+        C.add(typ, f"milestones={fmt(ms)},gamma={gamma}",
+              f"MultiStepLR: {what}; 12 steps, then explicit epochs (closed form via bisect of sorted milestones).",
+              optim("SGD+momentum"), sched(typ, milestones=ms, gamma=gamma), [S(12), E(4), E(3), E(11), S(), SD])
+    C.add(typ, "milestones=[2;4],default_gamma", "MultiStepLR with the default gamma 0.1.",
+          optim("Adam", 1, 0.001), sched(typ, milestones=[2, 4]), [S(6)])
+    fresh_resume_error(typ, {"milestones": [2, 4]})
+    random_suite(typ, 6, 404, lambda rng, g: {
+        "milestones": [rint(rng, 0, 15) for _ in range(rint(rng, 1, 4))], "gamma": rnd(rng, 0.1, 0.99, 2)})
+
+
+def constant_specs() -> None:
+    typ = "ConstantLR"
+    standard_suite(typ, {"factor": 0.5, "total_iters": 4}, 8)
+    for factor, ti, what in [
+        (0.25, 10, "a long constant phase"),
+        (1.0, 3, "factor 1: no change (1/factor is 1.0)"),
+        (0.5, 0, "total_iters 0: the factor applies at construction and is never undone"),
+        (0.5, 1, "total_iters 1: undone at the first step"),
+        (0.1, 5, "small factor: 1/factor is inexact"),
+        (0.3, 2, "0.3: lr * (1/0.3) does not return to the base lr bit-exactly"),
+    ]:
+        C.add(typ, f"factor={factor},total_iters={ti}",
+              f"ConstantLR: {what}; {ti + 4} steps, then explicit epochs (closed form).",
+              optim("SGD"), sched(typ, factor=factor, total_iters=ti), [S(ti + 4), E(0), E(ti), E(ti + 2), SD])
+    C.add(typ, "defaults", "ConstantLR with default factor 1/3 and total_iters 5.",
+          optim("Adam", 2, 0.001), sched(typ), [S(7)])
+    C.add(typ, "factor=0,total_iters=3",
+          "factor 0: the lr is zero until total_iters, where lr * (1.0 / 0) raises ZeroDivisionError.",
+          optim("SGD"), sched(typ, factor=0, total_iters=3), [S(5)], error="ZeroDivisionError at total_iters")
+    error_case(typ, "factor=1.5", {"factor": 1.5}, "factor > 1: ValueError.")
+    error_case(typ, "factor=-0.1", {"factor": -0.1}, "factor < 0: ValueError.")
+    fresh_resume_error(typ, {"factor": 0.5})
+    random_suite(typ, 5, 505, lambda rng, g: {"factor": rnd(rng, 0.05, 1.0, 2), "total_iters": rint(rng, 0, 8)})
+
+
+def linear_specs() -> None:
+    typ = "LinearLR"
+    standard_suite(typ, {"start_factor": 0.25, "end_factor": 1.0, "total_iters": 6}, 10)
+    for sf, ef, ti, what in [
+        (0.1, 1.0, 10, "warmup from 0.1"),
+        (1.0, 0.1, 8, "linear decay from 1 to 0.1"),
+        (1.0, 0.0, 5, "decay to zero"),
+        (0.5, 0.5, 4, "start == end: a constant factor"),
+        (0.2, 1.0, 0, "total_iters 0: stays at start_factor; the closed form divides by zero"),
+        (0.2, 0.8, 1, "total_iters 1"),
+        (0.001, 1.0, 20, "tiny start factor"),
+    ]:
+        C.add(typ, f"start_factor={sf},end_factor={ef},total_iters={ti}",
+              f"LinearLR: {what}; {ti + 3} steps, then explicit epochs (closed form).",
+              optim("SGD+momentum"), sched(typ, start_factor=sf, end_factor=ef, total_iters=ti),
+              [S(ti + 3), E(1), E(ti + 1), SD])
+    C.add(typ, "defaults", "LinearLR with default start 1/3, end 1.0, total_iters 5.",
+          optim("AdamW", 2, 0.001), sched(typ), [S(7)])
+    error_case(typ, "start_factor=0", {"start_factor": 0}, "start_factor 0: ValueError.")
+    error_case(typ, "start_factor=1.5", {"start_factor": 1.5}, "start_factor > 1: ValueError.")
+    error_case(typ, "end_factor=1.5", {"end_factor": 1.5}, "end_factor > 1: ValueError.")
+    error_case(typ, "end_factor=-0.5", {"end_factor": -0.5}, "end_factor < 0: ValueError.")
+    fresh_resume_error(typ, {"start_factor": 0.5})
+    random_suite(typ, 5, 606, lambda rng, g: {"start_factor": rnd(rng, 0.01, 1.0, 2),
+                                              "end_factor": rnd(rng, 0.0, 1.0, 2), "total_iters": rint(rng, 1, 10)})
+
+
+def exponential_specs() -> None:
+    typ = "ExponentialLR"
+    standard_suite(typ, {"gamma": 0.9}, 10)
+    for gamma, n, what in [(0.5, 20, "halving"), (0.99, 50, "slow decay"), (1.0, 5, "gamma 1: constant"),
+                           (1.1, 10, "gamma > 1: growth"), (0.95, 30, "typical decay"),
+                           (0.1, 8, "fast decay")]:
+        C.add(typ, f"gamma={gamma},steps={n}",
+              f"ExponentialLR {what}: {n} recursive multiplications vs. the closed form at explicit epochs.",
+              optim("SGD"), sched(typ, gamma=gamma), [S(n), E(n), E(n // 2), S()])
+    C.add(typ, "gamma=0.5,steps=1100,subnormal",
+          "ExponentialLR(0.5) for 1100 steps: the lr goes through float64 subnormals to exactly 0.",
+          optim("SGD", 1, 0.1), sched(typ, gamma=0.5), [S(1100)])
+    fresh_resume_error(typ, {"gamma": 0.9})
+    C.add(typ, "last_epoch=4,after_StepLR",
+          "ExponentialLR with last_epoch=4 after a StepLR set initial_lr: resumes without a KeyError.",
+          optim("SGD"), [sched("StepLR", step_size=3), sched(typ, gamma=0.9, last_epoch=4)], [S(5), SD])
+    random_suite(typ, 5, 707, lambda rng, g: {"gamma": rnd(rng, 0.5, 0.999, 3)})
+
+
+def polynomial_specs() -> None:
+    typ = "PolynomialLR"
+    standard_suite(typ, {"total_iters": 8, "power": 2.0}, 12)
+    for ti, power, what in [(5, 1.0, "linear (power 1)"), (10, 0.5, "square root"), (4, 3.5, "steep"),
+                            (1, 1.0, "total_iters 1"), (0, 1.0, "total_iters 0: never changes; closed form divides by zero"),
+                            (6, 2, "integer power")]:
+        C.add(typ, f"total_iters={ti},power={power}",
+              f"PolynomialLR {what}; runs past total_iters, then explicit epochs (closed form).",
+              optim("SGD+momentum"), sched(typ, total_iters=ti, power=power), [S(ti + 3), E(2), E(ti + 5), SD])
+    C.add(typ, "defaults", "PolynomialLR defaults: total_iters 5, power 1.",
+          optim("Adam", 3, 0.001), sched(typ), [S(7)])
+    fresh_resume_error(typ, {"total_iters": 5})
+    random_suite(typ, 6, 808, lambda rng, g: {"total_iters": rint(rng, 1, 12), "power": rnd(rng, 0.5, 3.0, 2)})
+
+
+def cosine_specs() -> None:
+    typ = "CosineAnnealingLR"
+    standard_suite(typ, {"T_max": 10, "eta_min": 0.001}, 14)
+    for tm, em, n, what in [
+        (10, 0.0, 10, "to the minimum exactly"),
+        (10, 0.0, 35, "past T_max: it goes back up and down (the special recursive branch)"),
+        (5, 0.01, 32, "eta_min > 0, three periods"),
+        (1, 0.0, 6, "T_max 1: alternates"),
+        (1, 0.05, 6, "T_max 1 with eta_min"),
+        (7, 0.002, 30, "odd T_max"),
+    ]:
+        C.add(typ, f"T_max={tm},eta_min={em},steps={n}",
+              f"CosineAnnealingLR {what}: {n} recursive steps, then explicit epochs (closed form).",
+              optim("SGD+momentum"), sched(typ, T_max=tm, eta_min=em), [S(n), E(3), E(tm), S(2)])
+    C.add(typ, "T_max=10,rebuild@4,twice",
+          "Rebuild twice: the fresh scheduler's first step uses the closed-form branch (_step_count == 1, last_epoch > 0).",
+          optim("SGD"), sched(typ, T_max=10), [S(4), REBUILD, S(2), REBUILD, S(6)])
+    C.add(typ, "T_max=0", "T_max 0: the first step raises ZeroDivisionError (modulo by zero).",
+          optim("SGD"), sched(typ, T_max=0), [S(2)], error="ZeroDivisionError on first step")
+    C.add(typ, "T_max=2500,eta_min=1e-05,steps=10000",
+          "Long run: 10,000 recursive steps over four half-periods; accumulated rounding must match bit for bit.",
+          optim("SGD", 1, 0.1), sched(typ, T_max=2500, eta_min=1e-05), [S(10000)], slug="long-T_max=2500,steps=10000")
+    C.add(typ, "T_max=10000,steps=10000",
+          "Long run: a single 10,000-step cosine decay to 0.",
+          optim("Adam", 1, 0.001), sched(typ, T_max=10000), [S(10000)], slug="long-T_max=10000,steps=10000")
+    fresh_resume_error(typ, {"T_max": 10})
+    C.add(typ, "last_epoch=3,after_LinearLR",
+          "CosineAnnealingLR with last_epoch=3 after a LinearLR set initial_lr (valid resume path).",
+          optim("SGD"), [sched("LinearLR", start_factor=0.5), sched(typ, T_max=10, last_epoch=3)], [S(6), SD])
+    random_suite(typ, 5, 909, lambda rng, g: {"T_max": rint(rng, 1, 20), "eta_min": pick(rng, [0.0, 0.001, 0.01, 1e-05])})
+
+
+def warm_restarts_specs() -> None:
+    typ = "CosineAnnealingWarmRestarts"
+    standard_suite(typ, {"T_0": 5, "T_mult": 2, "eta_min": 0.001}, 16, negative=False)
+    for t0, tm, em, n in [(5, 1, 0.0, 17), (3, 2, 0.0, 25), (2, 3, 0.01, 30), (1, 1, 0.0, 5), (1, 2, 0.0, 16), (10, 1, 0.005, 25)]:
+        C.add(typ, f"T_0={t0},T_mult={tm},eta_min={em},steps={n}",
+              f"CosineAnnealingWarmRestarts T_0={t0}, T_mult={tm}: restarts across {n} steps.",
+              optim("SGD+momentum"), sched(typ, T_0=t0, T_mult=tm, eta_min=em), [S(n), SD])
+    for t0, tm in [(4, 1), (3, 2), (2, 3)]:
+        epochs = [round(e + i / 4, 2) for e in range(6) for i in range(4)]
+        C.add(typ, f"T_0={t0},T_mult={tm},fractional_epochs",
+              f"step(epoch + i / iters) for 6 epochs of 4 iterations, as in the PyTorch docs (T_mult={tm}: "
+              f"the log-based restart computation with float epochs).",
+              optim("SGD"), sched(typ, T_0=t0, T_mult=tm), [E(e) for e in epochs])
+    C.add(typ, "T_0=5,T_mult=2,interleaved_epochs",
+          "Docs example: 20 plain steps, step(26), then step() continues from 27.",
+          optim("SGD"), sched(typ, T_0=5, T_mult=2), [S(20), E(26), S(3), E(2.5), S(), E(100), S()])
+    C.add(typ, "T_0=10,T_mult=1,epoch=0.1-steps",
+          "Explicit epochs 0, 0.1, ..., 2.0: float T_cur with T_mult 1 (epoch % T_0).",
+          optim("SGD"), sched(typ, T_0=10), [E(round(i * 0.1, 1)) for i in range(21)] + [E(10.5), E(23.7)])
+    C.add(typ, "T_0=5,epoch=-1", "A negative explicit epoch raises ValueError Expected non-negative epoch.",
+          optim("SGD"), sched(typ, T_0=5), [S(2), E(-1)], error="ValueError negative epoch")
+    C.add(typ, "T_0=50,T_mult=2,steps=10000",
+          "Long run: 10,000 steps through restarts at 50, 150, 350, ... (T_i doubling).",
+          optim("SGD", 1, 0.1), sched(typ, T_0=50, T_mult=2, eta_min=1e-05), [S(10000)],
+          slug="long-T_0=50,T_mult=2,steps=10000")
+    error_case(typ, "T_0=0", {"T_0": 0}, "T_0 0: ValueError Expected positive integer T_0.")
+    error_case(typ, "T_0=2.5", {"T_0": 2.5}, "float T_0: ValueError.")
+    error_case(typ, "T_0=-3", {"T_0": -3}, "negative T_0: ValueError.")
+    error_case(typ, "T_mult=0", {"T_0": 5, "T_mult": 0}, "T_mult 0: ValueError Expected integer T_mult >= 1.")
+    error_case(typ, "T_mult=1.5", {"T_0": 5, "T_mult": 1.5}, "float T_mult: ValueError.")
+    error_case(typ, "eta_min=string", {"T_0": 5, "eta_min": "0.01"}, "string eta_min: ValueError Expected float or int eta_min.")
+    fresh_resume_error(typ, {"T_0": 5})
+    random_suite(typ, 5, 1010, lambda rng, g: {"T_0": rint(rng, 1, 8), "T_mult": rint(rng, 1, 3),
+                                               "eta_min": pick(rng, [0.0, 0.001, 0.0001])}, negative=False)
+
+
+def cyclic_specs() -> None:
+    typ = "CyclicLR"
+    base = {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 4}
+    standard_suite(typ, base, 20, lr=0.001, optimizers=("SGD+momentum", "Adam", "RMSprop", "AdamW", "SGD+momentum"),
+                   per_group=lambda g: {"base_lr": [0.001, 0.0005, 0.0001][:g], "max_lr": [0.01, 0.005, 0.001][:g],
+                                        "base_momentum": [0.8, 0.85, 0.7][:g], "max_momentum": [0.9, 0.95, 0.99][:g]})
+    for mode, extra, n in [("triangular", {}, 25), ("triangular2", {}, 40), ("exp_range", {"gamma": 0.9}, 40),
+                           ("exp_range", {"gamma": 0.99994}, 30), ("triangular", {"step_size_down": 2}, 25),
+                           ("triangular2", {"step_size_down": 6}, 40), ("exp_range", {"gamma": 0.95, "step_size_down": 3}, 30)]:
+        args = {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 5, "mode": mode, **extra}
+        C.add(typ, fmt_args(args),
+              f"CyclicLR mode {mode}" + (f" with {fmt_args(extra)}" if extra else "") + f"; {n} steps with momentum cycling.",
+              optim("SGD+momentum", 1, 0.001), sched(typ, **args), [S(n), SD])
+    for fn, sm, what in [("1 / (2.0 ** (x - 1))", "cycle", "triangular2 written as a custom function"),
+                         ("0.5 * (1 + sin(x * pi / 2))", "cycle", "a sine of the cycle number"),
+                         ("0.99 ** x", "iterations", "exp_range written as a custom function of iterations"),
+                         ("1 / (1 + x / 10)", "iterations", "a hyperbolic decay of iterations")]:
+        args = {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 3, "scale_fn": fn, "scale_mode": sm}
+        C.add(typ, f"scale_fn=`{fn}`,scale_mode={sm}",
+              f"CyclicLR with a custom scale_fn = lambda x: {fn} ({what}), scale_mode {sm}; 30 steps; "
+              f"the state_dict holds null for the function and survives a reload.",
+              optim("SGD+momentum", 1, 0.001), sched(typ, **args), [S(14), SD, RELOAD, S(16)],
+              slug=f"scale_fn-{sm}-{slugify(fn)[:30]}")
+    C.add(typ, "mode=bogus,scale_fn=`0.9 ** x`",
+          "An unknown mode is accepted when a scale_fn is given (mode is ignored).",
+          optim("SGD+momentum", 1, 0.001),
+          sched(typ, base_lr=0.001, max_lr=0.1, step_size_up=2, mode="bogus", scale_fn="0.9 ** x"), [S(10)])
+    C.add(typ, "cycle_momentum=false,Adam",
+          "cycle_momentum false: betas are left alone.",
+          optim("Adam", 2, 0.001), sched(typ, base_lr=0.001, max_lr=0.006, step_size_up=3, cycle_momentum=False), [S(12), SD])
+    C.add(typ, "cycle_momentum=true,SGD_momentum=0",
+          "cycle_momentum with SGD momentum 0: CyclicLR overwrites the momentum with max_momentum and cycles it.",
+          optim("SGD", 1, 0.001), sched(typ, base_lr=0.001, max_lr=0.01, step_size_up=2), [S(8)])
+    C.add(typ, "cycle_momentum=true,AdamW,betas",
+          "cycle_momentum on AdamW cycles betas[0] between base_momentum and max_momentum.",
+          optim("AdamW", 3, 0.001), sched(typ, base_lr=0.0001, max_lr=0.001, step_size_up=3, base_momentum=0.85,
+                                         max_momentum=0.95), [S(13), SD])
+    C.add(typ, "step_size_up=1,step_size_down=1",
+          "The shortest cycle: up one step, down one step.",
+          optim("SGD+momentum", 1, 0.001), sched(typ, base_lr=0.001, max_lr=0.01, step_size_up=1, step_size_down=1), [S(8)])
+    C.add(typ, "step_size_up=2.5", "A float step_size_up (converted with float()).",
+          optim("SGD+momentum", 1, 0.001), sched(typ, base_lr=0.001, max_lr=0.01, step_size_up=2.5), [S(12)])
+    C.add(typ, "long,triangular2,steps=12000",
+          "Long run: 12,000 steps of triangular2 (amplitude halves each cycle, down to subnormal scale factors).",
+          optim("SGD+momentum", 1, 0.001), sched(typ, base_lr=0.0001, max_lr=0.01, step_size_up=300, mode="triangular2"),
+          [S(12000)], slug="long-triangular2,steps=12000")
+    C.add(typ, "long,exp_range,steps=10000",
+          "Long run: 10,000 steps of exp_range with gamma 0.9995 and an asymmetric cycle.",
+          optim("Adam", 1, 0.001), sched(typ, base_lr=0.0001, max_lr=0.003, step_size_up=200, step_size_down=800,
+                                         mode="exp_range", gamma=0.9995),
+          [S(10000)], slug="long-exp_range,steps=10000")
+    error_case(typ, "mode=sawtooth", {"base_lr": 0.001, "max_lr": 0.01, "mode": "sawtooth"},
+               "unknown mode without scale_fn: ValueError mode is invalid and scale_fn is None.")
+    error_case(typ, "base_lr_count=2,groups=1", {"base_lr": [0.001, 0.002], "max_lr": 0.01},
+               "a base_lr array of the wrong length: ValueError.")
+    error_case(typ, "max_momentum_count=1,groups=2", {"base_lr": 0.001, "max_lr": 0.01, "max_momentum": [0.9]},
+               "a max_momentum array of the wrong length: ValueError.", groups=2, preset="SGD+momentum")
+    error_case(typ, "step_size_up=0", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 0},
+               "step_size_up 0 and no step_size_down: ZeroDivisionError computing step_ratio.")
+    fresh_resume_error(typ, {"base_lr": 0.001, "max_lr": 0.01})
+    random_suite(typ, 6, 1111, lambda rng, g: {
+        "base_lr": rnd(rng, 0.0001, 0.001, 5), "max_lr": rnd(rng, 0.002, 0.1, 4), "step_size_up": rint(rng, 1, 6),
+        **({"step_size_down": rint(rng, 1, 6)} if rng.random() < 0.5 else {}),
+        "mode": pick(rng, ["triangular", "triangular2", "exp_range"]), "gamma": rnd(rng, 0.8, 1.0, 3)}, lr=0.001)
+
+
+def one_cycle_specs() -> None:
+    typ = "OneCycleLR"
+    base = {"max_lr": 0.1, "total_steps": 30}
+    standard_suite(typ, base, 20, optimizers=("SGD+momentum", "Adam", "RMSprop", "AdamW", "SGD+momentum"),
+                   per_group=lambda g: {"max_lr": [0.1, 0.05, 0.01][:g], "base_momentum": [0.85, 0.8, 0.75][:g],
+                                        "max_momentum": [0.95, 0.9, 0.99][:g]})
+    for extra, what in [
+        ({"anneal_strategy": "linear"}, "linear annealing"),
+        ({"three_phase": True}, "three phases"),
+        ({"three_phase": True, "anneal_strategy": "linear"}, "three linear phases"),
+        ({"pct_start": 0.25}, "pct_start 0.25"),
+        ({"pct_start": 0.5, "div_factor": 10.0, "final_div_factor": 100.0}, "div factors"),
+        ({"pct_start": 0.0}, "pct_start 0.0: no warmup phase"),
+        ({"pct_start": 1.0}, "pct_start 1.0: the last step divides by zero in the final phase"),
+        ({"cycle_momentum": False}, "cycle_momentum false"),
+        ({"div_factor": 1.0, "final_div_factor": 1.0}, "div factors 1: a flat start"),
+        ({"pct_start": 0.3, "three_phase": True, "div_factor": 5, "final_div_factor": 1000}, "int div factors"),
+    ]:
+        args = {"max_lr": 0.1, "total_steps": 20, **extra}
+        C.add(typ, fmt_args(args), f"OneCycleLR {what}; steps to total_steps.",
+              optim("SGD+momentum"), sched(typ, **args), [S(10), SD, S(10)])
+    C.add(typ, "max_lr=0.1,epochs=4,steps_per_epoch=5",
+          "total_steps inferred from epochs * steps_per_epoch.",
+          optim("SGD+momentum"), sched(typ, max_lr=0.1, epochs=4, steps_per_epoch=5), [S(20), SD])
+    C.add(typ, "max_lr=0.1,total_steps=10,past_end",
+          "Stepping past total_steps: the 11th step raises ValueError Tried to step 11 times.",
+          optim("SGD+momentum"), sched(typ, max_lr=0.1, total_steps=10), [S(12)], error="ValueError past total_steps")
+    C.add(typ, "max_lr=0.01,total_steps=5,Adam,betas",
+          "cycle_momentum with Adam cycles betas[0].",
+          optim("Adam", 2, 0.001), sched(typ, max_lr=0.01, total_steps=5), [S(5), SD])
+    C.add(typ, "long,three_phase,steps=10000",
+          "Long run: exactly 10,000 steps of a three-phase cosine cycle.",
+          optim("SGD+momentum", 1, 0.1), sched(typ, max_lr=0.1, total_steps=10000, three_phase=True),
+          [S(10000)], slug="long-three_phase,steps=10000")
+    C.add(typ, "long,linear,steps=10000",
+          "Long run: 10,000 steps of a two-phase linear cycle with Adam betas cycling.",
+          optim("Adam", 1, 0.001), sched(typ, max_lr=0.003, epochs=100, steps_per_epoch=100, anneal_strategy="linear"),
+          [S(10000)], slug="long-linear,steps=10000")
+    error_case(typ, "no_total_steps", {"max_lr": 0.1}, "neither total_steps nor epochs and steps_per_epoch: ValueError.")
+    error_case(typ, "epochs_only", {"max_lr": 0.1, "epochs": 5}, "epochs without steps_per_epoch: ValueError.")
+    error_case(typ, "total_steps=0", {"max_lr": 0.1, "total_steps": 0}, "total_steps 0: ValueError.")
+    error_case(typ, "total_steps=2.5", {"max_lr": 0.1, "total_steps": 2.5}, "float total_steps: ValueError.")
+    error_case(typ, "epochs=0", {"max_lr": 0.1, "epochs": 0, "steps_per_epoch": 5}, "epochs 0: ValueError.")
+    error_case(typ, "steps_per_epoch=-1", {"max_lr": 0.1, "epochs": 2, "steps_per_epoch": -1}, "negative steps_per_epoch: ValueError.")
+    error_case(typ, "pct_start=1(int)", {"max_lr": 0.1, "total_steps": 10, "pct_start": 1},
+               "int pct_start 1: ValueError (pct_start must be a float).")
+    error_case(typ, "pct_start=1.5", {"max_lr": 0.1, "total_steps": 10, "pct_start": 1.5}, "pct_start > 1: ValueError.")
+    error_case(typ, "anneal_strategy=exp", {"max_lr": 0.1, "total_steps": 10, "anneal_strategy": "exp"},
+               "unknown anneal_strategy: ValueError.")
+    error_case(typ, "max_lr_count=2,groups=3", {"max_lr": [0.1, 0.2], "total_steps": 10}, "a max_lr array of the wrong length: ValueError.", groups=3)
+    fresh_resume_error(typ, {"max_lr": 0.1, "total_steps": 10})
+    random_suite(typ, 6, 1212, lambda rng, g: {
+        "max_lr": rnd(rng, 0.01, 0.5, 3), "total_steps": rint(rng, 20, 60), "pct_start": rnd(rng, 0.1, 0.6, 2),
+        "anneal_strategy": pick(rng, ["cos", "linear"]), "three_phase": rng.random() < 0.3}, epoch=False)
+
+
+def plateau_specs() -> None:
+    typ = "ReduceLROnPlateau"
+    down_then_flat = [1.0, 0.9, 0.8, 0.8, 0.8, 0.8, 0.79995, 0.8, 0.81, 0.7, 0.7, 0.7, 0.7, 0.7]
+    up_then_flat = [0.1, 0.2, 0.3, 0.3, 0.3, 0.3, 0.30002, 0.3, 0.29, 0.4, 0.4, 0.4, 0.4, 0.4]
+    for mode, tm, seq in [("min", "rel", down_then_flat), ("min", "abs", down_then_flat),
+                          ("max", "rel", up_then_flat), ("max", "abs", up_then_flat)]:
+        for patience in (0, 2):
+            args = {"mode": mode, "threshold_mode": tm, "patience": patience, "factor": 0.5}
+            C.add(typ, fmt_args(args),
+                  f"ReduceLROnPlateau mode {mode}, threshold_mode {tm}, patience {patience}: reductions on a "
+                  f"plateau, including a change smaller than the threshold.",
+                  optim("SGD"), sched(typ, **args), [MS(seq), SD])
+    cases = [
+        ({"patience": 1, "cooldown": 2, "factor": 0.5}, [5, 5, 5, 5, 5, 5, 5, 5, 5, 5], "cooldown"),
+        ({"patience": 0, "factor": 0.5, "min_lr": 0.02}, [3, 3, 3, 3, 3, 3], "a scalar min_lr floor"),
+        ({"patience": 0, "factor": 0.1, "eps": 0.1}, [3, 3, 3, 3], "eps large enough to suppress every reduction"),
+        ({"patience": 0, "factor": 0.5, "eps": 0.05}, [3, 3, 3, 3], "eps equal to the first reduction (strict >)"),
+        ({"patience": 1, "threshold": 0}, [2, 2, 1.9999999, 2, 2, 2], "threshold 0: any improvement counts"),
+        ({"patience": 0, "factor": 0.0}, [1, 1, 1], "factor 0: lr drops straight to min_lr (0)"),
+        ({"patience": 0}, [NAN, NAN, 1.0, NAN, 1.0, 1.0], "NaN metrics are never better"),
+        ({"patience": 0}, [INF, INF, 5.0, 5.0], "Infinity in min mode is never better than the initial inf"),
+        ({"patience": 0, "mode": "max"}, [-INF, 1.0, INF, INF, 2.0], "max mode with -Infinity and Infinity"),
+        ({"patience": 0}, [-INF, -INF, 0.0], "-Infinity in min mode: becomes best, nothing beats it"),
+        ({"patience": 2, "threshold": 0.1}, [-1.0, -1.05, -1.2, -1.25, -1.3, -1.31], "negative metrics with rel threshold (direction flips)"),
+        ({}, [1.0] * 14, "defaults: patience 10, factor 0.1"),
+        ({"patience": 0, "cooldown": 1, "factor": 0.7, "threshold_mode": "abs", "threshold": 0.5},
+         [10, 9.6, 9.0, 9.0, 8.4, 8.4, 8.4], "abs threshold with cooldown"),
+        ({"patience": 0, "factor": 0.5}, [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+         "repeated reductions until the eps check stops them"),
+    ]
+    for args, seq, what in cases:
+        C.add(typ, f"{fmt_args(args)},metrics={fmt(seq[:4])}{'...' if len(seq) > 4 else ''}",
+              f"ReduceLROnPlateau: {what}.", optim("SGD+momentum"), sched(typ, **args), [MS(seq), SD],
+              slug=slugify(what)[:60].rstrip("_,"))
+    C.add(typ, "min_lr=[0.02;0.01],groups=2",
+          "Per-group min_lr floors with two groups.",
+          optim("Adam", 2, 0.1), sched(typ, patience=0, factor=0.5, min_lr=[0.02, 0.01]), [MS([1] * 8), SD])
+    C.add(typ, "min_lr=[0.01;0.001;0.0],groups=3,RMSprop",
+          "Per-group min_lr over three groups on RMSprop.",
+          optim("RMSprop", 3, 0.1), sched(typ, patience=1, factor=0.3, min_lr=[0.01, 0.001, 0.0]), [MS([2] * 12)])
+    C.add(typ, "state_dict+reload",
+          "state_dict mid-run (best, num_bad_epochs, cooldown_counter, mode_worse Infinity) and a reload that continues exactly.",
+          optim("SGD+momentum", 2), sched(typ, patience=1, cooldown=1, factor=0.5),
+          [SD, MS([1.0, 0.9, 0.9]), SD, RELOAD, SD, MS([0.9, 0.9, 0.9, 0.95, 0.8])])
+    C.add(typ, "set_lr",
+          "A user lr change mid-run: the next reduction multiplies the user's lr.",
+          optim("SGD", 2), sched(typ, patience=0, factor=0.5), [M(1.0), SETLR(0, 0.3), M(1.0), SETLR(1, 0.001), M(1.0)])
+    C.add(typ, "metric+epoch",
+          "step(metric, epoch): the deprecated explicit epoch sets last_epoch (floats too).",
+          optim("SGD"), sched(typ, patience=0), [M(1.0, epoch=5), M(2.0, epoch=2.5), M(3.0), MS([1.0, 1.0], epoch=10)])
+    C.add(typ, "epoch_only",
+          "step(E) with only an epoch: ReduceLROnPlateau takes the number as the metric.",
+          optim("SGD"), sched(typ, patience=0), [E(3), E(5), E(5), E(1), SS(epoch=0.5)])
+    C.add(typ, "int_metrics",
+          "Integer metrics are converted with float().",
+          optim("SGD"), sched(typ, patience=0, factor=0.5), [MS([3, 2, 2, 1, 1, 1])])
+    C.add(typ, "interleaved",
+          "optimizer_step and scheduler_step separately, with metrics on scheduler_step.",
+          optim("AdamW", 1, 0.01), sched(typ, patience=0, factor=0.5),
+          [OS, SS(metric=1.0), SS(metrics=[1.0, 1.0]), OS, OS, SS(metric=0.5), SS(metric=0.6)])
+    C.add(typ, "step_without_metric",
+          "A plain step() raises TypeError (metrics is required).",
+          optim("SGD"), sched(typ), [M(1.0), S()], error="TypeError missing metrics")
+    C.add(typ, "lr=1(int)",
+          "Integer lr: ReduceLROnPlateau converts with float() when reducing.",
+          optim("SGD", 1, 1), sched(typ, patience=0, factor=0.5), [MS([1, 1, 1])])
+    error_case(typ, "factor=1.0", {"factor": 1.0}, "factor 1.0: ValueError Factor should be < 1.0.", script=[M(1.0)])
+    error_case(typ, "factor=1.5", {"factor": 1.5}, "factor > 1: ValueError.", script=[M(1.0)])
+    error_case(typ, "mode=avg", {"mode": "avg"}, "unknown mode: ValueError mode avg is unknown!", script=[M(1.0)])
+    error_case(typ, "threshold_mode=pct", {"threshold_mode": "pct"}, "unknown threshold_mode: ValueError.", script=[M(1.0)])
+    error_case(typ, "min_lr_count=2,groups=1", {"min_lr": [0.1, 0.2]}, "min_lr of the wrong length: ValueError.", script=[M(1.0)])
+    error_case(typ, "min_lr_count=2,groups=3", {"min_lr": [0.1, 0.2]}, "min_lr of the wrong length: ValueError.",
+               groups=3, script=[M(1.0)])
+
+    rng = random.Random(1313)
+    for i in range(6):
+        groups = rint(rng, 1, 3)
+        args = {"mode": pick(rng, ["min", "max"]), "factor": rnd(rng, 0.1, 0.9, 2), "patience": rint(rng, 0, 3),
+                "threshold": pick(rng, [0.0, 1e-4, 0.01]), "threshold_mode": pick(rng, ["rel", "abs"]),
+                "cooldown": rint(rng, 0, 2), "min_lr": pick(rng, [0.0, 0.001])}
+        metrics = [round(rng.random() * 2 - 0.5, 3) for _ in range(rint(rng, 10, 25))]
+        script = [MS(metrics[:8]), SD, RELOAD, MS(metrics[8:]), SD]
+        C.add(typ, f"random-{i:02d},{fmt_args(args)},groups={groups}",
+              f"Seeded random variation {i} (seed 1313) of ReduceLROnPlateau with random metrics and a reload.",
+              optim("SGD+momentum", groups), sched(typ, **args), script, slug=f"random-{i:02d}")
+
+
+def swalr_specs() -> None:
+    typ = "SWALR"
+    standard_suite(typ, {"swa_lr": 0.05, "anneal_epochs": 4, "anneal_strategy": "cos"}, 10,
+                   per_group=lambda g: {"swa_lr": [0.05, 0.02, 0.005][:g]})
+    for ae, strat, n in [(0, "cos", 5), (0, "linear", 5), (1, "cos", 5), (1, "linear", 5), (3, "linear", 8),
+                         (10, "cos", 14), (10, "linear", 14), (5, "cos", 9)]:
+        C.add(typ, f"swa_lr=0.01,anneal_epochs={ae},anneal_strategy={strat}",
+              f"SWALR anneals to swa_lr over {ae} epochs ({strat}); {n} steps, past the annealing.",
+              optim("SGD+momentum"), sched(typ, swa_lr=0.01, anneal_epochs=ae, anneal_strategy=strat), [S(n), SD])
+    C.add(typ, "swa_lr=0.2,above_lr", "swa_lr above the current lr: annealing upward.",
+          optim("SGD"), sched(typ, swa_lr=0.2, anneal_epochs=3), [S(5)])
+    C.add(typ, "swa_lr=0.05,defaults", "SWALR defaults: anneal_epochs 10, cos.",
+          optim("Adam", 1, 0.001), sched(typ, swa_lr=0.05), [S(12)])
+    C.add(typ, "after_MultiplicativeLR", "The docs pattern: MultiplicativeLR first, then SWALR takes over (k-th scheduler steps).",
+          optim("SGD+momentum"), [sched("MultiplicativeLR", lr_lambda="0.9"), sched(typ, swa_lr=0.05, anneal_epochs=3, anneal_strategy="linear")],
+          [S(4, scheduler=0), S(6, scheduler=1), SD])
+    error_case(typ, "anneal_epochs=-1", {"swa_lr": 0.05, "anneal_epochs": -1}, "negative anneal_epochs: ValueError.")
+    error_case(typ, "anneal_epochs=2.5", {"swa_lr": 0.05, "anneal_epochs": 2.5}, "float anneal_epochs: ValueError.")
+    error_case(typ, "anneal_strategy=exp", {"swa_lr": 0.05, "anneal_strategy": "exp"}, "unknown anneal_strategy: ValueError.")
+    error_case(typ, "swa_lr_count=3,groups=2", {"swa_lr": [0.1, 0.2, 0.3]}, "swa_lr array of the wrong length: ValueError.", groups=2)
+    fresh_resume_error(typ, {"swa_lr": 0.05})
+    random_suite(typ, 5, 1414, lambda rng, g: {"swa_lr": rnd(rng, 0.001, 0.1, 4), "anneal_epochs": rint(rng, 0, 8),
+                                               "anneal_strategy": pick(rng, ["cos", "linear"])})
+
+
+def sequential_specs() -> None:
+    typ = "SequentialLR"
+    warm_cos = {"schedulers": [sched("LinearLR", start_factor=0.1, total_iters=5), sched("CosineAnnealingLR", T_max=15)],
+                "milestones": [5]}
+    standard_suite(typ, warm_cos, 22, epoch=False, rebuild=True)
+    C.add(typ, "[LinearLR+CosineAnnealingLR],epoch=3",
+          "SequentialLR.step takes no epoch: step(3) raises TypeError.",
+          optim("SGD"), sched(typ, **warm_cos), [S(2), E(3)], error="TypeError step() takes 1 positional argument")
+    cases = [
+        ("[ConstantLR+ExponentialLR],milestones=[20]",
+         [sched("ConstantLR", factor=0.1, total_iters=20), sched("ExponentialLR", gamma=0.9)], [20], 30,
+         "the PyTorch docs example"),
+        ("[LinearLR+ConstantLR+StepLR],milestones=[3;8]",
+         [sched("LinearLR", start_factor=0.5, total_iters=3), sched("ConstantLR", factor=0.5, total_iters=2),
+          sched("StepLR", step_size=2, gamma=0.5)], [3, 8], 16, "three children"),
+        ("[LinearLR+ExponentialLR+StepLR+CosineAnnealingLR],milestones=[3;6;10]",
+         [sched("LinearLR", start_factor=0.2, total_iters=3), sched("ExponentialLR", gamma=0.8),
+          sched("StepLR", step_size=2, gamma=0.5), sched("CosineAnnealingLR", T_max=8, eta_min=0.001)], [3, 6, 10], 22,
+         "four children"),
+        ("[ConstantLR+ExponentialLR],milestones=[0]",
+         [sched("ConstantLR", factor=0.5), sched("ExponentialLR", gamma=0.9)], [0], 6,
+         "milestone 0: the second child does the initial step"),
+        ("[LinearLR+ExponentialLR+StepLR],milestones=[4;4]",
+         [sched("LinearLR", start_factor=0.5, total_iters=4), sched("ExponentialLR", gamma=0.9),
+          sched("StepLR", step_size=2)], [4, 4], 10, "duplicate milestones: the middle child never runs"),
+        ("[ExponentialLR+StepLR],milestones=[6]",
+         [sched("ExponentialLR", gamma=0.9), sched("StepLR", step_size=3)], [6], 12, "plain exponential then step"),
+        ("[MultiStepLR+LambdaLR],milestones=[5]",
+         [sched("MultiStepLR", milestones=[2, 4], gamma=0.5), sched("LambdaLR", lr_lambda="0.9 ** epoch")], [5], 12,
+         "a LambdaLR after a milestone is restarted at epoch 0"),
+        ("[LinearLR+OneCycleLR],milestones=[3]",
+         [sched("LinearLR", start_factor=0.5, total_iters=3), sched("OneCycleLR", max_lr=0.2, total_steps=10)], [3], 12,
+         "a OneCycleLR child (it overwrites initial_lr at construction)"),
+        ("[LinearLR+CyclicLR],milestones=[4]",
+         [sched("LinearLR", start_factor=0.25, total_iters=4), sched("CyclicLR", base_lr=0.01, max_lr=0.1, step_size_up=3)],
+         [4], 16, "a CyclicLR child (it sets the group lrs at construction)"),
+        ("[PolynomialLR+SWALR],milestones=[5]",
+         [sched("PolynomialLR", total_iters=5, power=2.0), sched("SWALR", swa_lr=0.01, anneal_epochs=3)], [5], 12,
+         "SWALR after a polynomial decay"),
+        ("[LinearLR+MultiplicativeLR],milestones=[3]",
+         [sched("LinearLR", start_factor=0.5, total_iters=3), sched("MultiplicativeLR", lr_lambda="0.95")], [3], 10,
+         "MultiplicativeLR child"),
+        ("[CosineAnnealingWarmRestarts+ConstantLR],milestones=[7]",
+         [sched("CosineAnnealingWarmRestarts", T_0=3), sched("ConstantLR", factor=0.5, total_iters=2)], [7], 12,
+         "warm restarts child"),
+    ]
+    for rest, children, milestones, n, what in cases:
+        if len(milestones) != len(children) - 1:
+            continue
+        C.add(typ, rest, f"SequentialLR: {what}; {n} steps with state_dicts.",
+              optim("SGD+momentum"), sched(typ, schedulers=children, milestones=milestones), [S(n // 2), SD, S(n - n // 2), SD])
+    C.add(typ, "nested_SequentialLR",
+          "A SequentialLR inside a SequentialLR.",
+          optim("SGD"), sched(typ, schedulers=[
+              sched(typ, schedulers=[sched("LinearLR", start_factor=0.5, total_iters=2), sched("ExponentialLR", gamma=0.9)],
+                    milestones=[2]),
+              sched("StepLR", step_size=2, gamma=0.5)], milestones=[5]), [S(10), SD])
+    C.add(typ, "nested_ChainedScheduler",
+          "A ChainedScheduler inside a SequentialLR (recursive_undo reaches its children).",
+          optim("SGD+momentum", 2), sched(typ, schedulers=[
+              sched("ChainedScheduler", schedulers=[sched("ConstantLR", factor=0.5, total_iters=3),
+                                                     sched("ExponentialLR", gamma=0.9)]),
+              sched("CosineAnnealingLR", T_max=6)], milestones=[4]), [S(10), SD, RELOAD, S(2)])
+    C.add(typ, "groups=3,Adam,[LinearLR+StepLR]",
+          "SequentialLR over three groups on Adam.",
+          optim("Adam", 3, 0.001), sched(typ, schedulers=[sched("LinearLR", start_factor=0.1, total_iters=4),
+                                                          sched("StepLR", step_size=3, gamma=0.5)], milestones=[4]), [S(12)])
+    C.add(typ, "last_epoch=5",
+          "SequentialLR built with last_epoch=5 (children fresh): its last_epoch starts at 6.",
+          optim("SGD"), sched(typ, schedulers=[sched("ConstantLR", factor=0.5, total_iters=2), sched("ExponentialLR", gamma=0.9)],
+                              milestones=[3], last_epoch=5), [S(3), SD])
+    error_case(typ, "milestones_count=2,schedulers=2",
+               {"schedulers": [sched("LinearLR"), sched("ExponentialLR", gamma=0.9)], "milestones": [2, 4]},
+               "two milestones for two schedulers: ValueError.")
+    error_case(typ, "milestones_count=0,schedulers=3",
+               {"schedulers": [sched("LinearLR"), sched("ExponentialLR", gamma=0.9), sched("StepLR", step_size=2)], "milestones": []},
+               "no milestones for three schedulers: ValueError.")
+    error_case(typ, "no_schedulers", {"schedulers": [], "milestones": []}, "zero schedulers: ValueError.")
+    error_case(typ, "ReduceLROnPlateau_child",
+               {"schedulers": [sched("LinearLR"), sched("ReduceLROnPlateau")], "milestones": [3]},
+               "a ReduceLROnPlateau child: ValueError.")
+
+    rng = random.Random(1515)
+    pool = [lambda: sched("LinearLR", start_factor=rnd(rng, 0.1, 0.9, 2), total_iters=rint(rng, 1, 5)),
+            lambda: sched("ExponentialLR", gamma=rnd(rng, 0.8, 0.99, 2)),
+            lambda: sched("StepLR", step_size=rint(rng, 1, 4), gamma=rnd(rng, 0.1, 0.9, 2)),
+            lambda: sched("CosineAnnealingLR", T_max=rint(rng, 3, 10), eta_min=pick(rng, [0.0, 0.001])),
+            lambda: sched("ConstantLR", factor=rnd(rng, 0.1, 0.9, 2), total_iters=rint(rng, 1, 4)),
+            lambda: sched("PolynomialLR", total_iters=rint(rng, 2, 6), power=rnd(rng, 0.5, 2, 1))]
+    for i in range(6):
+        k = rint(rng, 2, 4)
+        children = [pick(rng, pool)() for _ in range(k)]
+        ms = sorted(rint(rng, 1, 12) for _ in range(k - 1))
+        groups = rint(rng, 1, 3)
+        script = [S(rint(rng, 2, 6)), SD, pick(rng, [RELOAD, REBUILD, SETLR(0, 0.05)]), S(rint(rng, 4, 10)), SD]
+        C.add(typ, f"random-{i:02d},[{'+'.join(c['type'] for c in children)}],milestones={fmt(ms)},groups={groups}",
+              f"Seeded random variation {i} (seed 1515): {k} random children, random milestones.",
+              optim("SGD+momentum", groups), sched(typ, schedulers=children, milestones=ms), script, slug=f"random-{i:02d}")
+
+
+def chained_specs() -> None:
+    typ = "ChainedScheduler"
+    doc = {"schedulers": [sched("ConstantLR", factor=0.1, total_iters=20), sched("ExponentialLR", gamma=0.9)]}
+    standard_suite(typ, doc, 24, epoch=False, rebuild=False)
+    C.add(typ, "[ConstantLR+ExponentialLR],epoch=3",
+          "ChainedScheduler.step takes no epoch: step(3) raises TypeError.",
+          optim("SGD"), sched(typ, **doc), [S(2), E(3)], error="TypeError")
+    C.add(typ, "[ConstantLR+ExponentialLR],metric=1.0",
+          "ChainedScheduler.step(1.0) raises TypeError.",
+          optim("SGD"), sched(typ, **doc), [M(1.0)], error="TypeError")
+    cases = [
+        ("[StepLR+ExponentialLR]", [sched("StepLR", step_size=3, gamma=0.5), sched("ExponentialLR", gamma=0.95)], 12),
+        ("[LinearLR+MultiStepLR+ExponentialLR]", [sched("LinearLR", start_factor=0.2, total_iters=4),
+                                                  sched("MultiStepLR", milestones=[5, 8]), sched("ExponentialLR", gamma=0.97)], 12),
+        ("[ExponentialLR]", [sched("ExponentialLR", gamma=0.9)], 6),
+        ("[LinearLR+CosineAnnealingLR]", [sched("LinearLR", start_factor=0.1, total_iters=5), sched("CosineAnnealingLR", T_max=10)], 15),
+        ("[CyclicLR+ExponentialLR]", [sched("CyclicLR", base_lr=0.01, max_lr=0.1, step_size_up=3), sched("ExponentialLR", gamma=0.9)], 12),
+        ("[MultiplicativeLR+StepLR]", [sched("MultiplicativeLR", lr_lambda="0.98"), sched("StepLR", step_size=4, gamma=0.5)], 12),
+        ("[LambdaLR+ExponentialLR]", [sched("LambdaLR", lr_lambda="0.5 ** (epoch // 3)"), sched("ExponentialLR", gamma=0.9)], 10),
+        ("[PolynomialLR+ConstantLR+SWALR]", [sched("PolynomialLR", total_iters=6), sched("ConstantLR", factor=0.5, total_iters=3),
+                                             sched("SWALR", swa_lr=0.02, anneal_epochs=4)], 10),
+    ]
+    for rest, children, n in cases:
+        C.add(typ, rest, f"ChainedScheduler of {len(children)}: every child steps on each step; {n} steps.",
+              optim("SGD+momentum"), sched(typ, schedulers=children), [S(n // 2), SD, S(n - n // 2)])
+    C.add(typ, "nested_SequentialLR",
+          "A SequentialLR inside a ChainedScheduler alongside an ExponentialLR.",
+          optim("SGD", 2), sched(typ, schedulers=[
+              sched("SequentialLR", schedulers=[sched("LinearLR", start_factor=0.5, total_iters=3),
+                                                sched("StepLR", step_size=2, gamma=0.5)], milestones=[3]),
+              sched("ExponentialLR", gamma=0.95)]), [S(10), SD, RELOAD, S(3)])
+    C.add(typ, "nested_ChainedScheduler",
+          "A ChainedScheduler inside a ChainedScheduler.",
+          optim("Adam", 1, 0.001), sched(typ, schedulers=[
+              sched(typ, schedulers=[sched("ExponentialLR", gamma=0.9), sched("StepLR", step_size=2, gamma=0.5)]),
+              sched("ConstantLR", factor=0.5, total_iters=3)]), [S(8), SD])
+    C.add(typ, "groups=3,RMSprop,[LinearLR+ExponentialLR]",
+          "ChainedScheduler over three groups on RMSprop.",
+          optim("RMSprop", 3, 0.01), sched(typ, schedulers=[sched("LinearLR", start_factor=0.5, total_iters=3),
+                                                            sched("ExponentialLR", gamma=0.9)]), [S(8)])
+    error_case(typ, "no_schedulers", {"schedulers": []}, "zero schedulers: ValueError.")
+    error_case(typ, "ReduceLROnPlateau_child", {"schedulers": [sched("ExponentialLR", gamma=0.9), sched("ReduceLROnPlateau")]},
+               "a ReduceLROnPlateau child: ValueError.")
+
+    rng = random.Random(1616)
+    pool = [lambda: sched("ExponentialLR", gamma=rnd(rng, 0.8, 0.99, 2)),
+            lambda: sched("StepLR", step_size=rint(rng, 1, 4), gamma=rnd(rng, 0.1, 0.9, 2)),
+            lambda: sched("ConstantLR", factor=rnd(rng, 0.1, 0.9, 2), total_iters=rint(rng, 1, 4)),
+            lambda: sched("LinearLR", start_factor=rnd(rng, 0.1, 0.9, 2), total_iters=rint(rng, 1, 5)),
+            lambda: sched("MultiStepLR", milestones=[rint(rng, 1, 5), rint(rng, 4, 9)], gamma=rnd(rng, 0.3, 0.9, 2))]
+    for i in range(6):
+        children = [pick(rng, pool)() for _ in range(rint(rng, 2, 3))]
+        groups = rint(rng, 1, 3)
+        script = [S(rint(rng, 2, 6)), SD, pick(rng, [RELOAD, SETLR(0, 0.05), OS]), S(rint(rng, 3, 8)), SD]
+        C.add(typ, f"random-{i:02d},[{'+'.join(c['type'] for c in children)}],groups={groups}",
+              f"Seeded random variation {i} (seed 1616): random children.",
+              optim("SGD+momentum", groups), sched(typ, schedulers=children), script, slug=f"random-{i:02d}")
+
+
+def compound_specs() -> None:
+    f = "Compound"
+    cases = [
+        ("[StepLR+ExponentialLR]", [sched("StepLR", step_size=3, gamma=0.5), sched("ExponentialLR", gamma=0.9)],
+         [S(5), SD, S(5)], "two chainable schedulers stepping in order on one optimizer"),
+        ("[LinearLR+CosineAnnealingLR]", [sched("LinearLR", start_factor=0.1, total_iters=5), sched("CosineAnnealingLR", T_max=20)],
+         [S(10), SD, S(12)], "warmup and cosine both active every step"),
+        ("[LinearLR+StepLR+ExponentialLR]", [sched("LinearLR", start_factor=0.5, total_iters=4), sched("StepLR", step_size=3),
+                                             sched("ExponentialLR", gamma=0.95)], [S(12), SD], "three schedulers"),
+        ("[ExponentialLR],array_of_one", [sched("ExponentialLR", gamma=0.9)], [S(4), SD, RELOAD, REBUILD, S(2)],
+         "a scheduler array of length 1: per-scheduler arrays in the records"),
+        ("[StepLR+ExponentialLR],scheduler=k", [sched("StepLR", step_size=2, gamma=0.5), sched("ExponentialLR", gamma=0.9)],
+         [S(3, scheduler=0), S(3, scheduler=1), SS(scheduler=0), SS(2, scheduler=1), S(2)], "stepping only the k-th scheduler"),
+        ("[LinearLR+CosineAnnealingLR],reload", [sched("LinearLR", start_factor=0.2, total_iters=4), sched("CosineAnnealingLR", T_max=10)],
+         [S(5), RELOAD, SD, S(6)], "reload of every scheduler in order"),
+        ("[StepLR+MultiStepLR],rebuild", [sched("StepLR", step_size=3, gamma=0.5), sched("MultiStepLR", milestones=[4, 7])],
+         [S(5), REBUILD, SD, S(5)], "rebuild of every scheduler with its own last_epoch"),
+        ("[ReduceLROnPlateau+StepLR],metric_to_both", [sched("ReduceLROnPlateau", patience=0, factor=0.5), sched("StepLR", step_size=2)],
+         [M(1.0), M(1.0), M(3.0)], "step(M) steps both: StepLR takes the metric as its epoch"),
+        ("[ReduceLROnPlateau+StepLR],scheduler=k", [sched("ReduceLROnPlateau", patience=0, factor=0.5), sched("StepLR", step_size=2)],
+         [S(scheduler=1), M(1.0, scheduler=0), S(scheduler=1), M(1.0, scheduler=0), MS([1.0, 1.0], scheduler=0), S(2, scheduler=1), SD],
+         "the metric goes to the plateau scheduler only"),
+        ("[StepLR+CosineAnnealingLR(last_epoch=3)]", [sched("StepLR", step_size=3), sched("CosineAnnealingLR", T_max=10, last_epoch=3)],
+         [S(5), SD], "a later scheduler resumes with last_epoch (initial_lr set by the first)"),
+        ("[CyclicLR+ExponentialLR]", [sched("CyclicLR", base_lr=0.01, max_lr=0.1, step_size_up=3), sched("ExponentialLR", gamma=0.9)],
+         [S(10), SD], "a non-chainable scheduler followed by a chainable one"),
+        ("[ChainedScheduler+StepLR]", [sched("ChainedScheduler", schedulers=[sched("ExponentialLR", gamma=0.9)]),
+                                       sched("StepLR", step_size=2)], [S(5), SD, RELOAD, S(2)],
+         "a ChainedScheduler in the array: its last_epoch entry is null"),
+        ("[OneCycleLR+ConstantLR]", [sched("OneCycleLR", max_lr=0.1, total_steps=12), sched("ConstantLR", factor=0.5, total_iters=4)],
+         [S(10), SD], "OneCycleLR and ConstantLR fighting over the lr"),
+        ("[SequentialLR+ExponentialLR]", [sched("SequentialLR", schedulers=[sched("LinearLR", start_factor=0.5, total_iters=2),
+                                                                            sched("StepLR", step_size=2)], milestones=[2]),
+                                          sched("ExponentialLR", gamma=0.9)], [S(8), SD, REBUILD, S(2)],
+         "a SequentialLR and an ExponentialLR side by side"),
+        ("[StepLR+ExponentialLR],epoch", [sched("StepLR", step_size=3, gamma=0.5), sched("ExponentialLR", gamma=0.9)],
+         [S(2), E(6), S(2), E(1.5), S()], "explicit epochs go to every scheduler (closed forms)"),
+        ("[StepLR+ExponentialLR],set_lr", [sched("StepLR", step_size=3, gamma=0.5), sched("ExponentialLR", gamma=0.9)],
+         [S(2), SETLR(0, 0.5), S(4), SETLR(0, 0.01), S(2)], "user lr changes with two chainable schedulers"),
+        ("[SWALR+CosineAnnealingLR],interleaved", [sched("CosineAnnealingLR", T_max=10), sched("SWALR", swa_lr=0.01, anneal_epochs=2)],
+         [OS, SS(), SS(scheduler=0), OS, SS(scheduler=1), S(4)], "optimizer_step and scheduler_step with a k-th scheduler"),
+        ("[LambdaLR+MultiplicativeLR],groups=2", [sched("LambdaLR", lr_lambda=["0.9 ** epoch", "1 / (epoch + 1)"]),
+                                                  sched("MultiplicativeLR", lr_lambda="0.95")], [S(6), SD],
+         "two lambda schedulers over two groups"),
+        ("[WarmRestarts+LinearLR],groups=3", [sched("CosineAnnealingWarmRestarts", T_0=4, T_mult=2), sched("LinearLR", start_factor=0.5, total_iters=6)],
+         [S(10), SD], "warm restarts plus linear warmup over three groups"),
+        ("[PolynomialLR+StepLR],gradient", [sched("PolynomialLR", total_iters=6, power=2.0), sched("StepLR", step_size=2)],
+         [S(4), RELOAD, S(4)], "two schedulers on SGD momentum with real gradients and a reload"),
+    ]
+    for rest, scheds, script, what in cases:
+        groups = 3 if "groups=3" in rest else 2 if "groups=2" in rest else 1
+        preset = "SGD+momentum" if "gradient" in rest or "CyclicLR" in rest or "OneCycle" in rest else "SGD"
+        params = [[[0.5, -1.5]], [[2.0]], [[0.25]]][:groups] if "gradient" in rest else None
+        C.add(f, rest, f"Several schedulers on one optimizer: {what}.",
+              optim(preset, groups, params=params), scheds, script, gradient=QUAD if "gradient" in rest else None)
+
+
+def optimizer_specs() -> None:
+    f = "Optimizer"
+    p1 = [[[0.5, -1.25, 3.0], [2.0]]]
+    p2 = [[[0.5, -1.25, 3.0]], [[2.0, -0.75]]]
+    cases = [
+        ("SGD,lr=0.1", optim("SGD", 1, 0.1, params=p1), [S(10)], "plain SGD"),
+        ("SGD,momentum=0.9,dampening=0.1,weight_decay=0.01",
+         optim("SGD", 1, 0.1, params=p1, momentum=0.9, dampening=0.1, weight_decay=0.01), [S(10)], "SGD with momentum, dampening and weight decay"),
+        ("SGD,nesterov,groups=2", optim("SGD+nesterov", 2, 0.1, params=p2), [S(6), RELOAD, S(4)],
+         "Nesterov SGD over two groups with a reload (momentum buffers restored)"),
+        ("SGD,maximize", optim("SGD", 1, 0.05, params=p1, momentum=0.5, maximize=True), [S(8)], "SGD maximize"),
+        ("Adam,groups=2", optim("Adam", 2, 0.01, params=p2), [S(8), SETLR(1, 0.05), S(4)], "Adam with a user lr change"),
+        ("Adam,amsgrad,betas=[0.8;0.99]", optim("Adam", 1, 0.01, params=p1, amsgrad=True, betas=[0.8, 0.99]), [S(10), RELOAD, S(3)],
+         "Adam with amsgrad and custom betas, with a reload"),
+        ("AdamW,weight_decay=0.1", optim("AdamW", 1, 0.01, params=p1, weight_decay=0.1), [S(10)], "AdamW decoupled weight decay"),
+        ("RMSprop,centered,momentum=0.9", optim("RMSprop", 1, 0.01, params=p1, centered=True, momentum=0.9, alpha=0.95), [S(10)],
+         "centered RMSprop with momentum"),
+        ("RMSprop,eps=1e-6,groups=2", optim("RMSprop-nomomentum", 2, 0.01, params=p2, eps=1e-6), [S(6), OS, OS]),
+    ]
+    for case in cases:
+        rest, o, script = case[0], case[1], case[2]
+        what = case[3] if len(case) > 3 else rest
+        C.add(f, rest, f"Optimizer only (no scheduler), quadratic gradients (target 1.0, scale 0.5): {what}.",
+              o, None, script, gradient=QUAD)
+    C.add(f, "SGD,no_gradient,set_lr",
+          "Optimizer only, no gradients: parameters never change; set_lr and a reload.",
+          optim("SGD+momentum", 2), None, [S(2), SETLR(0, 0.5), OS, RELOAD, S()])
+    C.add(f, "SGD,group_lr=-0.01",
+          "A negative lr in a group override is not validated by SGD (only the default lr is).",
+          optim("SGD", 2, 0.1, lrs=[0.1, -0.01]), None, [S(2)])
+
+
+def error_specs() -> None:
+    f = "Errors"
+    cases = [
+        ("SGD,lr=-0.1", {"type": "SGD", "options": {"lr": -0.1}}, "negative lr"),
+        ("SGD,momentum=-0.5", {"type": "SGD", "options": {"lr": 0.1, "momentum": -0.5}}, "negative momentum"),
+        ("SGD,nesterov,momentum=0", {"type": "SGD", "options": {"lr": 0.1, "nesterov": True}}, "nesterov without momentum"),
+        ("SGD,nesterov,dampening=0.5", {"type": "SGD", "options": {"lr": 0.1, "momentum": 0.9, "nesterov": True, "dampening": 0.5}},
+         "nesterov with dampening"),
+        ("SGD,weight_decay=-1", {"type": "SGD", "options": {"lr": 0.1, "weight_decay": -1}}, "negative weight_decay"),
+        ("Adam,betas=[1.0;0.999]", {"type": "Adam", "options": {"lr": 0.001, "betas": [1.0, 0.999]}}, "beta1 = 1"),
+        ("Adam,betas=[0.9;1.5]", {"type": "Adam", "options": {"lr": 0.001, "betas": [0.9, 1.5]}}, "beta2 > 1"),
+        ("Adam,betas=[-0.1;0.999]", {"type": "Adam", "options": {"lr": 0.001, "betas": [-0.1, 0.999]}}, "negative beta1"),
+        ("Adam,eps=-1e-8", {"type": "Adam", "options": {"lr": 0.001, "eps": -1e-8}}, "negative eps"),
+        ("AdamW,lr=-1", {"type": "AdamW", "options": {"lr": -1}}, "negative int lr"),
+        ("RMSprop,alpha=-0.5", {"type": "RMSprop", "options": {"lr": 0.01, "alpha": -0.5}}, "negative alpha"),
+        ("RMSprop,momentum=-1", {"type": "RMSprop", "options": {"lr": 0.01, "momentum": -1}}, "negative momentum"),
+    ]
+    for rest, o, what in cases:
+        o = {**o, "param_groups": [{}]}
+        C.add(f, rest, f"Optimizer construction error: {what} (recorded as the golden's error, trace []).",
+              o, sched("StepLR", step_size=2), [S(2)], error=what)
+
+
+# ------------------------------------------------------------ coverage table
+
+def walk_scheds(s):
+    if s is None:
+        return
+    if isinstance(s, list):
+        for x in s:
+            yield from walk_scheds(x)
+        return
+    yield s
+    for c in s.get("args", {}).get("schedulers", []) or []:
+        yield from walk_scheds(c)
+
+
+def op_labels(op: dict) -> set:
+    name = op["op"]
+    out = {name}
+    if "repeat" in op:
+        out.add(f"{name}+repeat")
+    if "epoch" in op:
+        e = op["epoch"]
+        out.add("epoch:float" if isinstance(e, float) else "epoch:int")
+        if e < 0:
+            out.add("epoch:negative")
+    if "metric" in op or "metrics" in op:
+        out.add("metric")
+        vals = op.get("metrics", [op.get("metric")])
+        if any(isinstance(v, float) and not math.isfinite(v) for v in vals):
+            out.add("metric:non-finite")
+    if "scheduler" in op:
+        out.add("scheduler=k")
+    return out
+
+
+OP_ORDER = ["step", "step+repeat", "epoch:int", "epoch:float", "epoch:negative", "metric", "metric:non-finite",
+            "optimizer_step", "scheduler_step", "scheduler_step+repeat", "set_lr", "state_dict", "reload", "rebuild",
+            "scheduler=k"]
+
+
+def coverage(entries) -> tuple[list, dict]:
+    warnings.simplefilter("ignore")
+    import torch  # noqa: F401  (signatures only)
+    from torch.optim import lr_scheduler
+    from torch.optim.swa_utils import SWALR
+    classes = {t: (SWALR if t == "SWALR" else getattr(lr_scheduler, t)) for t in TYPES}
+    rows = []
+    problems = []
+    per_folder = {}
+    for folder, _, spec, meta in entries:
+        per_folder.setdefault(folder, []).append((spec, meta))
+    for t in TYPES:
+        params = inspect.signature(classes[t]).parameters
+        sig = [p for p in params if p != "optimizer"]
+        used_args, modes, ops, optims, groups = set(), {}, set(), set(), set()
+        anywhere = 0
+        for folder, _, spec, meta in entries:
+            found = [s for s in walk_scheds(spec.get("scheduler")) if s["type"] == t]
+            if not found:
+                continue
+            anywhere += 1
+            for s in found:
+                args = s.get("args", {})
+                used_args |= set(args)
+                for k in MODE_ARGS:
+                    if k in args:
+                        modes.setdefault(k, set()).add(fmt(args[k]))
+                    elif k in params:  # the default is exercised too
+                        modes.setdefault(k, set()).add(fmt(params[k].default))
+            optims.add(spec["optimizer"]["type"])
+            groups.add(len(spec["optimizer"].get("param_groups", [{}])))
+            for op in spec["script"]:
+                ops |= op_labels(op)
+        own = per_folder.get(t, [])
+        errors = sum(1 for _, m in own if m["error"])
+        missing = [a for a in sig if a not in used_args]
+        if missing:
+            problems.append(f"{t}: constructor arguments never used: {missing}")
+        if len(own) < MIN_PER_TYPE:
+            problems.append(f"{t}: only {len(own)} specs (< {MIN_PER_TYPE})")
+        rows.append({
+            "type": t, "specs": len(own), "anywhere": anywhere, "errors": errors,
+            "args": [a for a in sig if a in used_args], "n_args": len(sig),
+            "modes": {k: sorted(v) for k, v in sorted(modes.items())},
+            "ops": [o for o in OP_ORDER if o in ops],
+            "optimizers": sorted(optims), "groups": sorted(groups),
+        })
+    counts = {f: len(per_folder.get(f, [])) for f in TYPES + EXTRA_FOLDERS}
+    long_runs = []
+    for folder, slug, spec, _ in entries:
+        steps = sum(op.get("repeat", 1) if op["op"] in ("step", "scheduler_step") else 0 for op in spec["script"])
+        if steps >= 10000:
+            long_runs.append((f"{folder}/{slug}.json", steps))
+    if len(long_runs) < 3:
+        problems.append(f"only {len(long_runs)} runs of 10,000+ steps (< 3)")
+    if len(entries) < MIN_TOTAL:
+        problems.append(f"only {len(entries)} specs in total (< {MIN_TOTAL})")
+    return rows, {"counts": counts, "problems": problems, "long_runs": long_runs}
+
+
+def coverage_markdown(rows, info, total: int) -> str:
+    lines = [
+        f"Total: **{total} specs**. Per folder: "
+        + ", ".join(f"`{f}/` {n}" for f, n in info["counts"].items()) + ".",
+        "",
+        "| type | specs (folder / anywhere) | error cases | constructor args used | modes | optimizers | groups | ops |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        modes = "; ".join(f"{k}: {', '.join(v)}" for k, v in r["modes"].items()) or "—"
+        lines.append(
+            f"| {r['type']} | {r['specs']} / {r['anywhere']} | {r['errors']} | "
+            f"{len(r['args'])}/{r['n_args']}: {', '.join(r['args'])} | {modes} | {', '.join(r['optimizers'])} | "
+            f"{', '.join(map(str, r['groups']))} | {', '.join(r['ops'])} |")
+    lines.append("")
+    lines.append("Long runs (10,000+ steps, written with `repeat`): "
+                 + ", ".join(f"`{p}` ({n:,})" for p, n in info["long_runs"]) + ".")
+    lines.append("")
+    lines.append("Op labels: `epoch:int`/`epoch:float`/`epoch:negative` are explicit-epoch steps, `metric` is "
+                 "`metric`/`metrics`, `metric:non-finite` uses NaN or ±Infinity, `scheduler=k` steps only the "
+                 "k-th scheduler of an array. \"anywhere\" counts specs using the type at any depth (children of "
+                 "SequentialLR/ChainedScheduler, scheduler arrays). \"modes\" lists every value used, including "
+                 "the default when the argument is absent and the invalid values of error cases. \"error cases\" "
+                 "counts the folder's specs designed to make PyTorch raise (at construction or during the script).")
+    return "\n".join(lines)
+
+
+README_HEAD = """# Golden traces
+
+Every file here is a **golden**: a spec from `Fixtures/specs/` (same relative
+path) plus what PyTorch did with it — `source`, `trace`, and `error` when
+construction raised. The format is `anneal-trace/1` (see the project's
+trace-format document, `golden-format.md`). The files are generated; never edit
+them by hand.
+
+## How they are made
+
+```sh
+python Scripts/make_specs.py   # writes Fixtures/specs/** and this README (coverage table below)
+python Scripts/goldens.py      # runs every spec through PyTorch, writes Golden/**
+```
+
+`make goldens` runs both in a virtual environment with the pinned reference
+from `Scripts/requirements.txt` (`torch==2.13.0+cpu`). `goldens.py` refuses any
+other PyTorch version, passes `foreach=False` to every optimizer, suppresses
+warnings, and is deterministic: running it twice gives byte-identical files
+(`json.dump(..., indent=1, allow_nan=True)` plus a trailing newline; non-finite
+numbers are written as `NaN`/`Infinity`/`-Infinity`). It also accepts single
+spec files (`python Scripts/goldens.py Fixtures/specs/StepLR/step_size=3,default_gamma.json`) and
+`--specs DIR --out DIR`. A malformed spec (unknown op, type, argument or key, a
+mistyped value, an expression outside the grammar) stops it with exit status 2
+and the file name; an exception PyTorch raises on a valid spec is recorded.
+Goldens whose spec no longer exists are reported, not deleted.
+
+## Tolerance
+
+PyTorch goldens are compared at **0 ULP**: every number must be bit-identical
+(NaN equals NaN, +0 equals -0). No spec in this corpus sets `tolerance`. Error
+records match on the exception type; the message is reported, not compared.
+
+## Interpretation notes
+
+- Parameters are float32; the quadratic gradient is `(p - T) * S` with `T` and
+  `S` rounded to float32 first (PyTorch converts the Python scalars to the
+  tensor's dtype), each op rounded to float32.
+- `repeat` and `metrics` are accepted on `step` and `scheduler_step`; they are
+  mutually exclusive on one op. `"scheduler": k` is only valid with a scheduler
+  array and only on `step`/`scheduler_step`.
+- A spec with a missing required constructor argument is malformed (the
+  generator refuses it) rather than a recorded `TypeError`.
+- `str(KeyError(...))` is Python's repr of the message, quotes included; that
+  is what `message` holds for KeyErrors.
+
+## Coverage
+
+Generated by `Scripts/make_specs.py` from the specs themselves.
+
+"""
+
+
+# --------------------------------------------------------------------- main
+
+def build_corpus() -> Corpus:
+    lambda_specs()
+    multiplicative_specs()
+    step_specs()
+    multistep_specs()
+    constant_specs()
+    linear_specs()
+    exponential_specs()
+    sequential_specs()
+    polynomial_specs()
+    cosine_specs()
+    chained_specs()
+    plateau_specs()
+    cyclic_specs()
+    warm_restarts_specs()
+    one_cycle_specs()
+    swalr_specs()
+    compound_specs()
+    optimizer_specs()
+    error_specs()
+    return C
+
+
+def dumps(spec: dict) -> str:
+    return json.dumps(spec, indent=1, allow_nan=True) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Write the spec corpus and its coverage table.")
+    ap.add_argument("--out", default="Fixtures/specs", help="spec corpus root (default: %(default)s)")
+    ap.add_argument("--readme", default="Golden/README.md", help="README to write the coverage table into (default: %(default)s)")
+    args = ap.parse_args(argv)
+
+    corpus = build_corpus()
+    rows, info = coverage(corpus.entries)
+    if info["problems"]:
+        for p in info["problems"]:
+            print(f"make_specs.py: coverage target missed: {p}", file=sys.stderr)
+        return 1
+
+    wanted = set()
+    written = 0
+    for folder, slug, spec, _ in corpus.entries:
+        path = os.path.join(args.out, folder, slug + ".json")
+        wanted.add(os.path.normpath(path))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        text = dumps(spec)
+        old = None
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                old = fh.read()
+        if old != text:
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            written += 1
+    removed = 0
+    for folder in TYPES + EXTRA_FOLDERS:
+        d = os.path.join(args.out, folder)
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            p = os.path.normpath(os.path.join(d, name))
+            if name.endswith(".json") and p not in wanted:
+                os.remove(p)
+                removed += 1
+
+    table = coverage_markdown(rows, info, len(corpus.entries))
+    if args.readme:
+        os.makedirs(os.path.dirname(args.readme) or ".", exist_ok=True)
+        with open(args.readme, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(README_HEAD + table + "\n")
+    print(f"make_specs: {len(corpus.entries)} specs -> {args.out} ({written} written, {removed} stale removed); "
+          + ", ".join(f"{f} {n}" for f, n in info["counts"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
