@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Anneal", targets: ["Anneal"]),
         .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
         .executable(name: "anneal", targets: ["anneal"]),
+        .executable(name: "anneal-bench", targets: ["anneal-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,8 +31,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks: `make bench-schedulers`. The allocation counter is linked
+        // into the benchmark only.
+        .target(name: "CAllocationCounter"),
+        .executableTarget(name: "anneal-bench", dependencies: ["AnnealConformance", "CAllocationCounter"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON"]),
-        .testTarget(name: "AnnealPythonTests", dependencies: ["AnnealPython"]),
+        .testTarget(
+            name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
         .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
         .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance"]),
     ]

@@ -22,7 +22,7 @@ public enum PyFloat {
     /// `a % b`: the result takes the sign of `b` (CPython `float_rem`).
     @inlinable
     public static func mod(_ a: Double, _ b: Double) throws(PythonError) -> Double {
-        if b == 0 { throw .zeroDivisionError("float modulo by zero") }
+        if b == 0 { throw .zeroDivisionError("float modulo") }
         var mod = fmod(a, b)
         if mod != 0 {
             if (b < 0) != (mod < 0) { mod += b }

@@ -1,0 +1,126 @@
+/// A scheduler function given as a Python expression: `lr_lambda` (in the
+/// variable `epoch`) or `scale_fn` (in `x`).
+///
+/// The trace format writes functions as strings such as
+/// `"0.95 ** epoch"` or `"1 / (2. ** (x - 1))"`, to be evaluated with Python
+/// semantics (see the "Expressions" section of the format). An `Expression` is
+/// parsed once, reporting syntax errors with their position, and then
+/// evaluated as often as needed without allocating:
+///
+/// ```swift
+/// let lambda = try Expression("0.1 * (epoch >= 10) + 1 / (epoch + 1)")
+/// try lambda.evaluate(.int(0))     // .float(1.0)
+/// try lambda.evaluate(.int(10))    // .float(0.19090909090909092)
+/// ```
+///
+/// The grammar:
+///
+/// ```
+/// expr    := cond
+/// cond    := compare ("if" compare "else" cond)?
+/// compare := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
+/// sum     := term (("+" | "-") term)*
+/// term    := unary (("*" | "/" | "//" | "%") unary)*
+/// unary   := ("-" | "+") unary | power
+/// power   := atom ("**" unary)?
+/// atom    := NUMBER | NAME | CALL | "(" expr ")"
+/// NAME    := epoch | x | pi | e
+/// CALL    := FN "(" expr ("," expr)* ")"
+/// FN      := sqrt | exp | log | cos | sin | tanh | floor | ceil | abs | min | max | float | int
+/// ```
+///
+/// `NUMBER` is a Python int or float literal (`3`, `0.5`, `1e-3`, `.5`, `5.`,
+/// `1_000`, `0x1F`, `0o17`, `0b101`); integer literals are limited to 2^53.
+/// Whitespace is spaces and tabs. Equality and hashing compare ``source``.
+public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// The expression text as given to ``init(_:)``.
+    public let source: String
+
+    /// The variable names the expression mentions: a subset of
+    /// `["epoch", "x"]`. Both are bound to the one argument of
+    /// ``evaluate(_:)``; this lets a caller check that an `lr_lambda` uses
+    /// `epoch` and a `scale_fn` uses `x`, or spot a constant function.
+    ///
+    /// ```swift
+    /// try Expression("0.5 ** x").variables   // ["x"]
+    /// try Expression("pi / 2").variables     // []
+    /// ```
+    public let variables: Set<String>
+
+    /// The compiled tree that ``evaluate(_:)`` walks.
+    let root: Node
+
+    /// Parses `source`, or throws an ``ExpressionSyntaxError`` saying where
+    /// and why it is not a valid expression.
+    ///
+    /// ```swift
+    /// let f = try Expression("1/epoch if epoch > 0 else 1.0")
+    /// _ = try Expression("lr * 2")   // throws: unknown name 'lr' at offset 0
+    /// ```
+    public init(_ source: String) throws(ExpressionSyntaxError) {
+        var parser = Parser(source)
+        self.root = try parser.parseExpression()
+        self.source = source
+        self.variables = parser.variables
+    }
+
+    /// The ``source`` text.
+    public var description: String { source }
+
+    /// Two expressions are equal when their ``source`` texts are (so
+    /// `"1+1"` and `"1 + 1"` differ, though they compute the same).
+    public static func == (lhs: Expression, rhs: Expression) -> Bool {
+        lhs.source == rhs.source
+    }
+
+    /// Hashes the ``source`` text, consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+    }
+}
+
+extension Expression {
+    /// A node of the compiled expression tree.
+    ///
+    /// Evaluation switches over these and recurses; it touches no strings,
+    /// dictionaries or new storage.
+    indirect enum Node: Sendable {
+        /// A literal, `pi` or `e`.
+        case constant(PyValue)
+        /// `epoch` or `x`: the argument of ``Expression/evaluate(_:)``.
+        case variable
+        /// `-a` / `+a`.
+        case unary(UnaryOperator, Node)
+        /// `a + b`, `a ** b`, ...
+        case binary(BinaryOperator, Node, Node)
+        /// `a < b`, ... (a single comparison: the grammar has no chains).
+        case comparison(ComparisonOperator, Node, Node)
+        /// `body if test else orElse`: only the branch taken is evaluated.
+        case conditional(body: Node, test: Node, orElse: Node)
+        /// A one-argument function call.
+        case call(Function, Node)
+        /// `log(a, base)`.
+        case logWithBase(Node, Node)
+        /// One step of `min` (`isMax == false`) or `max`: `min(a, b, c)` is
+        /// `min(min(a, b), c)`, nested to the left (no array to iterate, so
+        /// even unoptimized builds evaluate without allocating).
+        case extremum(isMax: Bool, Node, Node)
+    }
+
+    enum UnaryOperator: Sendable {
+        case negate, positive
+    }
+
+    enum BinaryOperator: Sendable {
+        case add, subtract, multiply, trueDivide, floorDivide, modulo, power
+    }
+
+    enum ComparisonOperator: Sendable {
+        case less, lessOrEqual, greater, greaterOrEqual, equal, notEqual
+    }
+
+    /// The one-argument functions (`log` also has a two-argument form).
+    enum Function: String, Sendable, CaseIterable {
+        case sqrt, exp, log, cos, sin, tanh, floor, ceil, abs, float, int
+    }
+}
