@@ -1,0 +1,418 @@
+import AnnealJSON
+
+/// Compares a candidate trace with its golden, as the trace format's
+/// "Comparing a candidate with a golden" section says.
+///
+/// ## Rules
+///
+/// - **Records** are compared pairwise. A different record count is a
+///   divergence (``Divergence/Kind/recordCount``), and the common prefix is
+///   still compared, so a candidate that stops early is told where it went
+///   wrong before it stopped.
+/// - **Numbers** compare as doubles by their distance in ULPs (see ``ULP``)
+///   under the golden's ``Tolerance``: NaN equals NaN, `+0` equals `-0`, an
+///   infinity equals only the same infinity; with `{"ulps": N}` the distance
+///   must not exceed `N`, with `{"abs": X}` `|expected - got|` must not
+///   exceed `X`.
+/// - **An integer and a float compare numerically, as doubles.** Python
+///   writes SGD's default `momentum=0` as the integer `0` where a Swift
+///   writer holding a `Double` writes `0.0`; the format's number comparison
+///   is about values, not about how they were spelt, so `.int(0)` and
+///   `.double(0.0)` match (and `.int(1)` against `.double(1.0.nextUp)` is
+///   1 ULP apart). The integer is converted to the nearest double.
+/// - **Two integers compare exactly**, whatever the tolerance (the format:
+///   "integers ... compare exactly"); `last_epoch` 3 against 4 is a
+///   divergence even under `{"abs": 10}`.
+/// - **Booleans are not numbers**: `true` against `1` is a type divergence
+///   (unlike Python, where `True == 1`).
+/// - **`params`** (any value under a record's `params` key) are float32:
+///   when both numbers are exactly representable as `Float` they compare in
+///   float32 ULPs (one float32 step is one ULP, not 2^29 double ULPs); if
+///   either is not (a writer that did not round to float32), they fall back
+///   to double ULPs, so the difference still shows.
+/// - Strings, booleans and `null` compare exactly; objects by key set (each
+///   missing or unexpected key is a divergence naming the key) and then value
+///   by value; arrays by length (a divergence) and then element by element
+///   over the common prefix.
+/// - **`error`** objects (a record's `error`, and the file's top-level
+///   construction `error`) match on `type` alone; when the types match but
+///   the messages differ, the difference is kept in
+///   ``ComparisonResult/notes``, not counted.
+///
+/// Other top-level keys (`name`, `optimizer`, `script`, `source`, ...) are
+/// not compared: they say what was run, and `source` legitimately differs.
+public enum TraceComparison {
+    /// The op name given to record 0.
+    public static let constructionOp = "construction"
+
+    /// Compares a golden with a candidate, both whole trace files (top-level
+    /// objects).
+    ///
+    /// Compares the top-level construction `error` when either file has one
+    /// (by `type`; a construction error on one side only is a divergence),
+    /// then the `trace` arrays record by record, then the record counts. The
+    /// tolerance is the golden's `tolerance` key (the candidate's is
+    /// ignored). Each divergence in a record names the op that produced it,
+    /// derived from the golden's `script` (see ``recordOps(script:limit:)``).
+    ///
+    /// A record-count divergence has record index -1 and path `trace`; its
+    /// ``Divergence/op`` is the op of the first record one side lacks.
+    ///
+    /// - Throws: ``ComparisonInputError`` when either file is not an object
+    ///   or has no `trace` array, or the golden's `tolerance` is invalid.
+    public static func compare(golden: JSONValue, candidate: JSONValue) throws(ComparisonInputError) -> ComparisonResult {
+        let goldenTrace = try traceArray(golden, side: .golden)
+        let candidateTrace = try traceArray(candidate, side: .candidate)
+        let tolerance = try Tolerance(json: golden["tolerance"])
+        let recordLimit = max(goldenTrace.count, candidateTrace.count)
+        let ops = recordOps(script: golden["script"], limit: recordLimit)
+        func op(_ index: Int) -> String? { index < ops.count ? ops[index] : nil }
+
+        var result = ComparisonResult(tolerance: tolerance)
+        result.recordCount = (goldenTrace.count, candidateTrace.count)
+
+        // Construction failed on one side or both: that explains everything
+        // after it, so it comes first.
+        switch (golden["error"], candidate["error"]) {
+        case (nil, nil):
+            break
+        case let (expected?, got?):
+            var walker = Walker(tolerance: tolerance, recordIndex: -1, op: constructionOp, prefix: "error")
+            walker.compareErrors(expected, got, into: &result)
+        case let (expected?, nil):
+            result.record(Divergence(
+                recordIndex: -1, op: constructionOp, path: "error", expected: expected, got: nil,
+                kind: .missingKey,
+                message: "construction error missing: the golden's construction raised \(errorSummary(expected)), the candidate's did not"))
+        case let (nil, got?):
+            result.record(Divergence(
+                recordIndex: -1, op: constructionOp, path: "error", expected: nil, got: got,
+                kind: .unexpectedKey,
+                message: "unexpected construction error: the candidate's construction raised \(errorSummary(got)), the golden's did not"))
+        }
+
+        for index in 0..<min(goldenTrace.count, candidateTrace.count) {
+            compareRecord(goldenTrace[index], candidateTrace[index], recordIndex: index, op: op(index), into: &result)
+        }
+
+        if goldenTrace.count != candidateTrace.count {
+            let firstUnmatched = min(goldenTrace.count, candidateTrace.count)
+            result.record(Divergence(
+                recordIndex: -1, op: op(firstUnmatched), path: "trace",
+                expected: .int(goldenTrace.count), got: .int(candidateTrace.count),
+                kind: .recordCount,
+                message: "record count differs: expected \(goldenTrace.count), got \(candidateTrace.count)"))
+        }
+        return result
+    }
+
+    /// Compares one trace record with another under `result.tolerance`,
+    /// with the record rules: a top-level `params` key compares float32, a
+    /// top-level `error` key compares by type. Paths are relative to the
+    /// record (`lr[0]`).
+    public static func compareRecord(
+        _ expected: JSONValue, _ got: JSONValue,
+        recordIndex: Int, op: String?,
+        into result: inout ComparisonResult
+    ) {
+        var walker = Walker(tolerance: result.tolerance, recordIndex: recordIndex, op: op, prefix: "")
+        walker.isRecord = true
+        walker.compare(expected, got, float32: false, into: &result)
+    }
+
+    /// Compares two values under `tolerance` (the lower level: no record
+    /// rules), appending divergences to `result` and updating its counts.
+    ///
+    /// - Parameters:
+    ///   - expected: the golden's value; `nil` when absent.
+    ///   - got: the candidate's value; `nil` when absent.
+    ///   - float32: compare numbers as float32 (as `params` are).
+    ///   - path: the path of the two values, prefixed to the divergences'
+    ///     paths (`""` for none).
+    ///   - recordIndex, op: stored in the divergences.
+    public static func compareValues(
+        _ expected: JSONValue?, _ got: JSONValue?,
+        tolerance: Tolerance, float32: Bool = false,
+        path: String = "", recordIndex: Int = -1, op: String? = nil,
+        into result: inout ComparisonResult
+    ) {
+        var walker = Walker(tolerance: tolerance, recordIndex: recordIndex, op: op, prefix: path)
+        switch (expected, got) {
+        case let (e?, g?):
+            walker.compare(e, g, float32: float32, into: &result)
+        case let (e?, nil):
+            walker.record(.missingKey, expected: e, got: nil, message: "missing key", into: &result)
+        case let (nil, g?):
+            walker.record(.unexpectedKey, expected: nil, got: g, message: "unexpected key", into: &result)
+        case (nil, nil):
+            break
+        }
+    }
+
+    /// The op that produced each record of a trace run from `script`:
+    /// `"construction"` for record 0, then, for each op of the script, its
+    /// `op` name once per record it yields: `repeat: N` yields N records,
+    /// `metrics: [M1, ...]` one per metric (`metrics` wins if both are
+    /// given, as the reference generator does), anything else one.
+    ///
+    /// A malformed script gives what can be read of it: an op without a
+    /// string `op` is named `"?"`, a non-integer `repeat` counts 1, and a
+    /// script that is not an array yields only `"construction"`.
+    ///
+    /// - Parameter limit: stop after this many names (a record count), so
+    ///   that a huge `repeat` costs nothing; `nil` for no limit.
+    public static func recordOps(script: JSONValue?, limit: Int? = nil) -> [String] {
+        var ops = [constructionOp]
+        let limit = limit ?? Int.max
+        guard let script = script?.arrayValue else { return Array(ops.prefix(limit)) }
+        for op in script {
+            guard ops.count < limit else { break }
+            let name = op["op"]?.stringValue ?? "?"
+            let count: Int
+            if let metrics = op["metrics"]?.arrayValue {
+                count = metrics.count
+            } else if let repeatCount = op["repeat"]?.intValue {
+                count = max(0, repeatCount)
+            } else {
+                count = 1
+            }
+            let take = min(count, limit - ops.count)
+            ops.append(contentsOf: repeatElement(name, count: take))
+        }
+        return Array(ops.prefix(limit))
+    }
+
+    // MARK: - Internals
+
+    private static func traceArray(_ file: JSONValue, side: ComparisonInputError.Side) throws(ComparisonInputError) -> [JSONValue] {
+        guard case .object(let object) = file else {
+            throw ComparisonInputError(side, "the file is \(comparisonKindPhrase(file)), not a trace object")
+        }
+        guard let trace = object["trace"] else {
+            throw ComparisonInputError(side, "no `trace` key (a spec rather than a golden?)")
+        }
+        guard let records = trace.arrayValue else {
+            throw ComparisonInputError(side, "`trace` is \(comparisonKindPhrase(trace)), not an array")
+        }
+        return records
+    }
+}
+
+/// `ValueError: message`, or the error value's JSON when it is not an
+/// `error` object.
+private func errorSummary(_ error: JSONValue) -> String {
+    guard let type = error["type"] else { return error.serialized() }
+    let typeText = type.stringValue ?? type.serialized()
+    if let message = error["message"]?.stringValue, !message.isEmpty {
+        return "\(typeText): \(message)"
+    }
+    return typeText
+}
+
+/// One step of a key path.
+private enum PathComponent {
+    case key(String)
+    case index(Int)
+}
+
+/// Renders a key path: `lr[1]`, `state_dict._schedulers[0].base_lrs[2]`;
+/// keys that are not identifiers as `["key"]`.
+private func renderPath(prefix: String, _ components: [PathComponent]) -> String {
+    var out = prefix
+    for component in components {
+        switch component {
+        case .index(let i):
+            out += "[\(i)]"
+        case .key(let key):
+            if isIdentifier(key) {
+                out += out.isEmpty ? key : "." + key
+            } else {
+                out += "[" + JSONValue.string(key).serialized() + "]"
+            }
+        }
+    }
+    return out
+}
+
+private func isIdentifier(_ key: String) -> Bool {
+    guard let first = key.utf8.first else { return false }
+    func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
+    guard isLetter(first) else { return false }
+    return key.utf8.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) }
+}
+
+/// Walks two values in step, keeping the key path as components (rendered
+/// only when a divergence is recorded).
+private struct Walker {
+    let tolerance: Tolerance
+    let recordIndex: Int
+    let op: String?
+    let prefix: String
+    /// Whether the root is a trace record (so `params` and `error` directly
+    /// under it get their rules).
+    var isRecord = false
+    var components: [PathComponent] = []
+
+    init(tolerance: Tolerance, recordIndex: Int, op: String?, prefix: String) {
+        self.tolerance = tolerance
+        self.recordIndex = recordIndex
+        self.op = op
+        self.prefix = prefix
+    }
+
+    var path: String { renderPath(prefix: prefix, components) }
+
+    func record(
+        _ kind: Divergence.Kind, expected: JSONValue?, got: JSONValue?,
+        ulp: UInt64? = nil, abs: Double? = nil, isFloat32: Bool = false,
+        message: String, into result: inout ComparisonResult
+    ) {
+        result.record(Divergence(
+            recordIndex: recordIndex, op: op, path: path, expected: expected, got: got,
+            ulpDistance: ulp, absoluteDifference: abs, isFloat32: isFloat32,
+            kind: kind, message: message))
+    }
+
+    mutating func compare(_ expected: JSONValue, _ got: JSONValue, float32: Bool, into result: inout ComparisonResult) {
+        switch (expected, got) {
+        case let (.int(e), .int(g)):
+            result.comparedValueCount += 1
+            // |e - g| without overflow: the true difference is below 2^64,
+            // so wrapping subtraction of the bit patterns gives it exactly.
+            let (high, low) = e >= g ? (e, g) : (g, e)
+            let difference = Double(UInt64(bitPattern: Int64(high)) &- UInt64(bitPattern: Int64(low)))
+            result.maxAbsoluteDifference = max(result.maxAbsoluteDifference, difference)
+            if e != g {
+                record(.value, expected: expected, got: got, abs: difference,
+                       message: "integers differ (integers compare exactly)", into: &result)
+            }
+        case let (.int(e), .double(g)):
+            compareNumbers(Double(e), Double(g), expected, got, float32: float32, into: &result)
+        case let (.double(e), .int(g)):
+            compareNumbers(e, Double(g), expected, got, float32: float32, into: &result)
+        case let (.double(e), .double(g)):
+            compareNumbers(e, g, expected, got, float32: float32, into: &result)
+        case let (.bool(e), .bool(g)):
+            if e != g { record(.value, expected: expected, got: got, message: "booleans differ", into: &result) }
+        case let (.string(e), .string(g)):
+            if e != g { record(.value, expected: expected, got: got, message: "strings differ", into: &result) }
+        case (.null, .null):
+            break
+        case let (.array(e), .array(g)):
+            if e.count != g.count {
+                record(.length, expected: expected, got: got,
+                       message: "array length differs: expected \(e.count), got \(g.count)", into: &result)
+            }
+            for i in 0..<min(e.count, g.count) {
+                components.append(.index(i))
+                compare(e[i], g[i], float32: float32, into: &result)
+                components.removeLast()
+            }
+        case let (.object(e), .object(g)):
+            compareObjects(e, g, float32: float32, into: &result)
+        default:
+            record(.type, expected: expected, got: got,
+                   message: "type differs: expected \(expected.kindName), got \(got.kindName)", into: &result)
+        }
+    }
+
+    private mutating func compareObjects(_ expected: JSONObject, _ got: JSONObject, float32: Bool, into result: inout ComparisonResult) {
+        let atRecordTop = isRecord && components.isEmpty
+        for (key, e) in expected {
+            components.append(.key(key))
+            if let g = got[key] {
+                if atRecordTop && key == "error" {
+                    compareErrors(e, g, into: &result)
+                } else {
+                    compare(e, g, float32: float32 || (atRecordTop && key == "params"), into: &result)
+                }
+            } else {
+                record(.missingKey, expected: e, got: nil, message: "missing key \"\(key)\"", into: &result)
+            }
+            components.removeLast()
+        }
+        for (key, g) in got where expected[key] == nil {
+            components.append(.key(key))
+            record(.unexpectedKey, expected: nil, got: g, message: "unexpected key \"\(key)\"", into: &result)
+            components.removeLast()
+        }
+    }
+
+    /// Two `error` objects: equal when their `type`s are; differing messages
+    /// become a note. Anything that is not an object with a `type` on either
+    /// side is compared as an ordinary value.
+    mutating func compareErrors(_ expected: JSONValue, _ got: JSONValue, into result: inout ComparisonResult) {
+        guard let expectedType = expected["type"], let gotType = got["type"] else {
+            compare(expected, got, float32: false, into: &result)
+            return
+        }
+        let e = expectedType.stringValue ?? expectedType.serialized()
+        let g = gotType.stringValue ?? gotType.serialized()
+        if expectedType != gotType {
+            record(.errorType, expected: expected, got: got,
+                   message: "error type differs: expected \(e), got \(g)", into: &result)
+        } else if expected["message"] != got["message"] {
+            result.note(Divergence(
+                recordIndex: recordIndex, op: op, path: path, expected: expected, got: got,
+                kind: .errorType,
+                message: "error message differs (not compared; both \(e))"))
+        }
+    }
+
+    private func compareNumbers(
+        _ e: Double, _ g: Double, _ expected: JSONValue, _ got: JSONValue,
+        float32: Bool, into result: inout ComparisonResult
+    ) {
+        result.comparedValueCount += 1
+        let bothNaN = e.isNaN && g.isNaN
+        let comparable = bothNaN || (!e.isNaN && !g.isNaN && ((e.isFinite && g.isFinite) || e == g))
+
+        var distance: UInt64
+        var isFloat32 = false
+        if float32, comparable, !bothNaN, let fe = Float(exactly: e), let fg = Float(exactly: g) {
+            distance = ULP.distance(fe, fg)
+            isFloat32 = true
+        } else {
+            distance = ULP.distance(e, g)
+        }
+        let difference: Double
+        if !comparable {
+            distance = ULP.unbounded
+            difference = .infinity
+        } else if bothNaN || e == g {
+            difference = 0
+        } else {
+            difference = Swift.abs(e - g)
+        }
+        result.maxULPDistance = max(result.maxULPDistance, distance)
+        result.maxAbsoluteDifference = max(result.maxAbsoluteDifference, difference)
+
+        let within: Bool
+        switch tolerance {
+        case .ulps(let n): within = comparable && distance <= n
+        case .absolute(let x): within = comparable && difference <= x
+        }
+        guard !within else { return }
+
+        let unit = isFloat32 ? "float32 ULP" : "ULP"
+        let message: String
+        if !comparable {
+            if e.isNaN {
+                message = "expected NaN, got a number"
+            } else if g.isNaN {
+                message = "expected a number, got NaN"
+            } else {
+                message = "an infinity equals only the same infinity"
+            }
+        } else {
+            switch tolerance {
+            case .ulps:
+                message = "values differ by \(distance) \(unit)"
+            case .absolute:
+                message = "values differ by \(pythonFloatRepr(difference)) (\(distance) \(unit))"
+            }
+        }
+        record(.number, expected: expected, got: got, ulp: distance, abs: difference,
+               isFloat32: isFloat32, message: message, into: &result)
+    }
+}
