@@ -16,10 +16,11 @@ open class Optimizer {
     public let kind: OptimizerKind
     /// `optimizer.defaults`: the constructor's keyword arguments with PyTorch's defaults filled in.
     public let defaults: JSONObject
-    /// `optimizer.param_groups`.
-    public var paramGroups: [ParamGroup]
+    /// `optimizer.param_groups`. Unchecked for exclusivity: schedulers read
+    /// and write it on every step and never hold overlapping accesses.
+    @exclusivity(unchecked) public var paramGroups: [ParamGroup]
     /// PyTorch's `_opt_called`: whether `step()` ran, for the step-order warning.
-    public internal(set) var hasStepped = false
+    @exclusivity(unchecked) public internal(set) var hasStepped = false
 
     /// Builds an optimizer as `torch.optim.<kind>(groups, **options)` would.
     ///

@@ -12,24 +12,29 @@
 /// PyTorch has one, ``computeClosedFormLR(into:)``.
 public class LRScheduler: Scheduler {
     public let optimizer: Optimizer
+
+    // Stored state is `@exclusivity(unchecked)` here and in the subclasses:
+    // a step never holds overlapping accesses to it, and the runtime's
+    // dynamic exclusivity checks cost several times the step itself.
+
     /// `last_epoch`: how many steps have been taken (or the epoch last passed).
-    public internal(set) var lastEpoch: Epoch
+    @exclusivity(unchecked) public internal(set) var lastEpoch: Epoch
     /// `base_lrs`: each group's `initial_lr` when the scheduler was built.
-    public internal(set) var baseLRs: [Double]
+    @exclusivity(unchecked) public internal(set) var baseLRs: [Double]
     /// `get_last_lr()`.
-    public internal(set) var lastLR: [Double] = []
+    @exclusivity(unchecked) public internal(set) var lastLR: [Double] = []
     public let warnings: WarningSink
 
     /// `_step_count`: steps taken, counting the constructor's initial step.
-    @usableFromInline var stepCount = 0
+    @exclusivity(unchecked) @usableFromInline var stepCount = 0
     /// `_is_initial`: true only during the constructor's initial step.
-    @usableFromInline var isInitial = false
+    @exclusivity(unchecked) @usableFromInline var isInitial = false
     /// PyTorch's state dict is the object's `__dict__`, so which private keys
     /// it holds depends on what has happened to the object; these record it.
-    var hasInitialStepAttributes = false
-    var hasGetLRFlag = false
+    @exclusivity(unchecked) var hasInitialStepAttributes = false
+    @exclusivity(unchecked) var hasGetLRFlag = false
     /// Reused buffer for the values `get_lr` computes, so steps do not allocate.
-    @usableFromInline var scratch: [Double] = []
+    @exclusivity(unchecked) @usableFromInline var scratch: [Double] = []
 
     public var typeName: String { String(describing: type(of: self)) }
 
@@ -99,34 +104,39 @@ public class LRScheduler: Scheduler {
     }
 
     /// `_update_lr(epoch)`: compute the new rates, then write them into the groups.
+    ///
+    /// The subclass computes with direct access to the groups and the result
+    /// buffer (no per-element uniqueness checks or reference counting); user
+    /// functions run before, in ``prepareLR(closedForm:)``, while no buffer is held.
     @usableFromInline
     func updateLR(epoch: Epoch?) throws(PythonError) {
         hasGetLRFlag = true
-        let groupCount = optimizer.paramGroups.count
-        if scratch.count != groupCount { scratch = Array(repeating: 0, count: groupCount) }
-        if let epoch {
-            lastEpoch = epoch
-            if try !computeClosedFormLR(into: &scratch) {
-                try computeLR(into: &scratch)
-            }
-        } else {
-            lastEpoch = lastEpoch + 1
-            try computeLR(into: &scratch)
-        }
-        try applyLR(scratch)
+        if let epoch { lastEpoch = epoch } else { lastEpoch = lastEpoch + 1 }
+        try computeAndApplyLR(closedForm: epoch != nil)
     }
 
-    /// Writes `values` into the groups' `lr` and refreshes `lastLR`.
+    /// `get_lr` (or the closed form), then the new rates into the groups and
+    /// `lastLR`, in one pass with the buffers held once.
     @usableFromInline
-    func applyLR(_ values: [Double]) throws(PythonError) {
+    func computeAndApplyLR(closedForm: Bool = false) throws(PythonError) {
+        try prepareLR(closedForm: closedForm)
         let groupCount = optimizer.paramGroups.count
-        if values.count != groupCount {
-            throw .valueError("zip() argument 2 is shorter than argument 1")
+        if scratch.count != groupCount { scratch = Array(repeating: 0, count: groupCount) }
+        if lastLR.count != groupCount { lastLR = Array(repeating: 0, count: groupCount) }
+        let optimizer = self.optimizer
+        try scratch.withUnsafeMutableBufferPointer { (lrs) throws(PythonError) in
+            try optimizer.paramGroups.withUnsafeMutableBufferPointer { (groups) throws(PythonError) in
+                let usedClosedForm = closedForm ? try computeClosedFormLR(groups, into: lrs) : false
+                if !usedClosedForm { try computeLR(groups, into: lrs) }
+                // Every value is computed before any group changes, as in PyTorch.
+                lastLR.withUnsafeMutableBufferPointer { last in
+                    for index in 0..<groupCount {
+                        groups[index].lr = lrs[index]
+                        last[index] = lrs[index]
+                    }
+                }
+            }
         }
-        for index in 0..<groupCount {
-            optimizer.paramGroups[index].lr = values[index]
-        }
-        refreshLastLR()
     }
 
     /// `_last_lr = [group["lr"] for group in optimizer.param_groups]`.
@@ -134,21 +144,48 @@ public class LRScheduler: Scheduler {
     func refreshLastLR() {
         let groupCount = optimizer.paramGroups.count
         if lastLR.count != groupCount { lastLR = Array(repeating: 0, count: groupCount) }
-        for index in 0..<groupCount {
-            lastLR[index] = optimizer.paramGroups[index].lr
+        let optimizer = self.optimizer
+        optimizer.paramGroups.withUnsafeBufferPointer { groups in
+            lastLR.withUnsafeMutableBufferPointer { last in
+                for index in 0..<groupCount { last[index] = groups[index].lr }
+            }
         }
     }
 
-    /// PyTorch's `get_lr()`: the chainable rates, one per group, written into
-    /// `lrs` (sized to the group count). The base class has none.
+    /// `_last_lr = other.get_last_lr()`, copied into this scheduler's own
+    /// buffer (sharing it would make the next write copy it).
+    func copyLastLR(from other: LRScheduler) {
+        if lastLR.count != other.lastLR.count {
+            lastLR = other.lastLR
+            return
+        }
+        other.lastLR.withUnsafeBufferPointer { source in
+            lastLR.withUnsafeMutableBufferPointer { last in
+                for index in 0..<source.count { last[index] = source[index] }
+            }
+        }
+    }
+
+    /// Runs what must happen before `get_lr` reads the groups: calling user
+    /// functions (`lr_lambda`, `scale_fn`). The default does nothing.
     @usableFromInline
-    func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    func prepareLR(closedForm: Bool) throws(PythonError) {}
+
+    /// PyTorch's `get_lr()`: the chainable rates, one per group, written into
+    /// `lrs`. `groups` are the optimizer's param groups, which a scheduler
+    /// cycling momentum also writes. The base class has none.
+    @usableFromInline
+    func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         throw PythonError("NotImplementedError", "")
     }
 
     /// PyTorch's `_get_closed_form_lr()`; returns false where there is none.
     @usableFromInline
-    func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
+    func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
         false
     }
 
@@ -159,11 +196,11 @@ public class LRScheduler: Scheduler {
 
     /// Fails with PyTorch's `zip(strict=True)` error when the group count
     /// changed since the scheduler was built (a group was added).
-    @usableFromInline
-    func checkGroupCount(_ count: Int) throws(PythonError) {
-        if count != optimizer.paramGroups.count {
+    @inlinable
+    func checkGroupCount(_ count: Int, _ groupCount: Int) throws(PythonError) {
+        if count != groupCount {
             throw .valueError(
-                count < optimizer.paramGroups.count
+                count < groupCount
                     ? "zip() argument 2 is shorter than argument 1" : "zip() argument 2 is longer than argument 1")
         }
     }

@@ -10,9 +10,9 @@
 /// 4+ → 0.05.
 public final class ConstantLR: LRScheduler {
     /// `factor`, in `[0, 1]`.
-    public internal(set) var factor: Double
+    @exclusivity(unchecked) public internal(set) var factor: Double
     /// `total_iters`.
-    public internal(set) var totalIters: Epoch
+    @exclusivity(unchecked) public internal(set) var totalIters: Epoch
 
     public init(
         optimizer: Optimizer, factor: Double = 1.0 / 3, totalIters: Epoch = 5, lastEpoch: Epoch = -1,
@@ -27,20 +27,24 @@ public final class ConstantLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let epoch = lastEpoch.value
         if epoch == 0 {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * factor }
+            for index in lrs.indices { lrs[index] = groups[index].lr * factor }
         } else if epoch != totalIters.value {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            for index in lrs.indices { lrs[index] = groups[index].lr }
         } else {
             let inverse = try PyFloat.divide(1.0, factor)
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * inverse }
+            for index in lrs.indices { lrs[index] = groups[index].lr * inverse }
         }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let reached: Double = lastEpoch.value >= totalIters.value ? 1 : 0
         let multiplier = factor + reached * (1 - factor)
         for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }

@@ -16,9 +16,10 @@ import Glibc
 /// With `lr = 0.1`, `tMax: 4`: 0.1, 0.0853553, 0.05, 0.0146447, 0, 0.0146447, ...
 public final class CosineAnnealingLR: LRScheduler {
     /// `T_max`.
-    public internal(set) var tMax: Epoch
+    @exclusivity(unchecked) public internal(set) var tMax: Epoch
     /// `eta_min`.
-    public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public internal(set) var etaMin: Double
+    @exclusivity(unchecked) private var lastCosine: (argument: Double, value: Double) = (.nan, .nan)
 
     public init(
         optimizer: Optimizer, tMax: Epoch, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
@@ -30,35 +31,50 @@ public final class CosineAnnealingLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let epoch = lastEpoch.value
         let tMax = self.tMax.value
         if isInitial {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            for index in lrs.indices { lrs[index] = groups[index].lr }
         } else if stepCount == 1 && epoch > 0 {
-            try checkGroupCount(baseLRs.count)
+            try checkGroupCount(baseLRs.count, lrs.count)
             let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(epoch * Double.pi, tMax)))
             for index in lrs.indices {
                 lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
             }
         } else if try PyFloat.mod(epoch - 1 - tMax, 2 * tMax) == 0 {
-            try checkGroupCount(baseLRs.count)
+            try checkGroupCount(baseLRs.count, lrs.count)
             let rise = 1 - (try PyFloat.cos(try PyFloat.divide(Double.pi, tMax)))
             for index in lrs.indices {
-                lrs[index] = optimizer.paramGroups[index].lr + (baseLRs[index] - etaMin) * rise / 2
+                lrs[index] = groups[index].lr + (baseLRs[index] - etaMin) * rise / 2
             }
         } else {
-            let numerator = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * epoch, tMax)))
-            let denominator = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * (epoch - 1), tMax)))
+            let numerator = 1 + (try cosine(try PyFloat.divide(Double.pi * epoch, tMax)))
+            let denominator = 1 + (try cosine(try PyFloat.divide(Double.pi * (epoch - 1), tMax)))
             let ratio = try PyFloat.divide(numerator, denominator)
             for index in lrs.indices {
-                lrs[index] = ratio * (optimizer.paramGroups[index].lr - etaMin) + etaMin
+                lrs[index] = ratio * (groups[index].lr - etaMin) + etaMin
             }
         }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    /// `math.cos(x)`, remembering the last argument: the recursive form's
+    /// denominator at epoch e is its numerator at e − 1, the same argument to
+    /// the bit, so each step needs one `cos` instead of two.
+    @inline(__always)
+    private func cosine(_ x: Double) throws(PythonError) -> Double {
+        if x.bitPattern == lastCosine.argument.bitPattern { return lastCosine.value }
+        let value = try PyFloat.cos(x)
+        lastCosine = (x, value)
+        return value
+    }
+
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * lastEpoch.value, tMax.value)))
         for index in lrs.indices {
             lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2

@@ -8,13 +8,13 @@
 ///
 /// With `lr = 0.1`, `t0: 2`, `tMult: 2`: 0.1, 0.05, 0.1, 0.0853553, 0.05, 0.0146447, 0.1, ...
 public final class CosineAnnealingWarmRestarts: LRScheduler {
-    public internal(set) var t0: Int
+    @exclusivity(unchecked) public internal(set) var t0: Int
     /// `T_i`: the current period.
-    public internal(set) var tI: Int
-    public internal(set) var tMult: Int
-    public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public internal(set) var tI: Int
+    @exclusivity(unchecked) public internal(set) var tMult: Int
+    @exclusivity(unchecked) public internal(set) var etaMin: Double
     /// `T_cur`: epochs since the last restart (a float after fractional epochs).
-    public internal(set) var tCur: Epoch
+    @exclusivity(unchecked) public internal(set) var tCur: Epoch
 
     public init(
         optimizer: Optimizer, t0: Int, tMult: Int = 1, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
@@ -64,17 +64,15 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
                 tI = try Self.multiply(tI, tMult)
             }
         }
-        lastEpoch = newEpoch
         hasGetLRFlag = true
-        if scratch.count != optimizer.paramGroups.count {
-            scratch = Array(repeating: 0, count: optimizer.paramGroups.count)
-        }
-        try computeLR(into: &scratch)
-        try applyLR(scratch)
+        lastEpoch = newEpoch
+        try computeAndApplyLR()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
-        try checkGroupCount(baseLRs.count)
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * tCur.value, Double(tI))))
         for index in lrs.indices {
             lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2

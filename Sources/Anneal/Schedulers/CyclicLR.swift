@@ -14,24 +14,30 @@
 ///
 /// With `baseLR: 0.1`, `maxLR: 1.0`, `stepSizeUp: 2`: 0.1, 0.55, 1.0, 0.55, 0.1, ...
 public final class CyclicLR: LRScheduler {
-    public internal(set) var maxLRs: [Double]
+    @exclusivity(unchecked) public internal(set) var maxLRs: [Double]
     /// `total_size = step_size_up + step_size_down`.
-    public internal(set) var totalSize: Double
+    @exclusivity(unchecked) public internal(set) var totalSize: Double
     /// `step_ratio = step_size_up / total_size`.
-    public internal(set) var stepRatio: Double
+    @exclusivity(unchecked) public internal(set) var stepRatio: Double
     /// `mode`: `"triangular"`, `"triangular2"`, `"exp_range"`, or anything with a custom `scale_fn`.
-    public internal(set) var mode: String
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var mode: String
+    @exclusivity(unchecked) public internal(set) var gamma: Double
     /// `scale_mode`: `"cycle"` or `"iterations"` (set by the mode unless `scale_fn` is given).
-    public internal(set) var scaleMode: String
+    @exclusivity(unchecked) public internal(set) var scaleMode: String
     public let scaleFunction: ScheduleFunction?
-    public internal(set) var cycleMomentum: Bool
+    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
     /// Whether momentum is `betas[0]` (Adam-style) rather than `momentum`.
-    public internal(set) var usesBeta1: Bool = false
-    public internal(set) var baseMomentums: [Double] = []
-    public internal(set) var maxMomentums: [Double] = []
+    @exclusivity(unchecked) public internal(set) var usesBeta1: Bool = false
+    @exclusivity(unchecked) public internal(set) var baseMomentums: [Double] = []
+    @exclusivity(unchecked) public internal(set) var maxMomentums: [Double] = []
 
-    private var momentumScratch: [Double] = []
+    /// `get_lr`'s scale factor and `scale_fn` values, from ``prepareLR(closedForm:)``.
+    @exclusivity(unchecked) private var scaleFactor = 0.0
+    @exclusivity(unchecked) private var scales: [Double] = []
+    /// The built-in `scale_fn` and `scale_mode == "cycle"`, decided once, not per step.
+    private enum BuiltInScale { case triangular, triangular2, expRange }
+    @exclusivity(unchecked) private var builtInScale = BuiltInScale.triangular
+    @exclusivity(unchecked) private var scalesByCycle = true
 
     public init(
         optimizer: Optimizer, baseLR: GroupValues, maxLR: GroupValues, stepSizeUp: Double = 2000,
@@ -85,57 +91,73 @@ public final class CyclicLR: LRScheduler {
 
     /// `_init_scale_fn`: the built-in modes fix `scale_mode`.
     private func initScaleFunction() {
-        guard scaleFunction == nil else { return }
-        switch mode {
-        case "triangular", "triangular2": scaleMode = "cycle"
-        case "exp_range": scaleMode = "iterations"
-        default: break
+        if scaleFunction == nil {
+            switch mode {
+            case "triangular", "triangular2": scaleMode = "cycle"
+            case "exp_range": scaleMode = "iterations"
+            default: break
+            }
         }
+        builtInScale = mode == "triangular" ? .triangular : mode == "triangular2" ? .triangular2 : .expRange
+        scalesByCycle = scaleMode == "cycle"
     }
 
-    /// Writes `momentum` (or `betas[0]`) of a group, as
-    /// `group['betas'] = (m, *group['betas'][1:])` does.
-    private func setMomentum(_ value: Double, group index: Int) throws(PythonError) {
-        if usesBeta1 {
-            guard optimizer.paramGroups[index].betas != nil else { throw .keyError("'betas'") }
-            optimizer.paramGroups[index].betas!.beta1 = value
-        } else {
-            optimizer.paramGroups[index].momentum = value
-        }
-    }
 
     /// `scale_fn(x)` for the built-in modes, or the custom function.
     @inline(__always)
     private func scale(_ x: PyValue) throws(PythonError) -> Double {
         if let scaleFunction { return try scaleFunction(x) }
-        switch mode {
-        case "triangular": return 1.0
-        case "triangular2": return try PyFloat.divide(1, try PyFloat.pow(2.0, x.doubleValue - 1))
-        default: return try PyFloat.pow(gamma, x.doubleValue)
+        switch builtInScale {
+        case .triangular: return 1.0
+        case .triangular2: return try PyFloat.divide(1, try PyFloat.pow(2.0, x.doubleValue - 1))
+        case .expRange: return try PyFloat.pow(gamma, x.doubleValue)
         }
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    /// `get_lr`'s cycle position, and every `scale_fn` value it uses, in
+    /// PyTorch's call order (once per group for the rates, then once per group
+    /// for momentum), computed before the groups are touched.
+    override func prepareLR(closedForm: Bool) throws(PythonError) {
         let epoch = lastEpoch.value
         let cycle = try PyFloat.floorToInteger(1 + (try PyFloat.divide(epoch, totalSize)))
         let x = 1.0 + (try PyFloat.divide(epoch, totalSize)) - cycle
-        let scaleFactor =
-            x <= stepRatio ? try PyFloat.divide(x, stepRatio) : try PyFloat.divide(x - 1, stepRatio - 1)
-        let argument: PyValue = scaleMode == "cycle" ? .int(Int(cycle)) : lastEpoch.pythonValue
-        try checkGroupCount(baseLRs.count)
-        try checkGroupCount(maxLRs.count)
+        scaleFactor = x <= stepRatio ? try PyFloat.divide(x, stepRatio) : try PyFloat.divide(x - 1, stepRatio - 1)
+        let argument: PyValue = scalesByCycle ? .int(Int(cycle)) : lastEpoch.pythonValue
+        let groupCount = optimizer.paramGroups.count
+        let calls = cycleMomentum ? 2 * groupCount : groupCount
+        if scales.count != calls { scales = Array(repeating: 0, count: calls) }
+        if scaleFunction == nil {
+            let value = try scale(argument)
+            for index in 0..<calls { scales[index] = value }
+        } else {
+            for index in 0..<calls { scales[index] = try scale(argument) }
+        }
+    }
+
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
+        try checkGroupCount(baseLRs.count, lrs.count)
+        try checkGroupCount(maxLRs.count, lrs.count)
+        let scaleFactor = self.scaleFactor
         for index in lrs.indices {
             let baseHeight = (maxLRs[index] - baseLRs[index]) * scaleFactor
-            lrs[index] = baseLRs[index] + baseHeight * (try scale(argument))
+            lrs[index] = baseLRs[index] + baseHeight * scales[index]
         }
-        if cycleMomentum {
-            try checkGroupCount(baseMomentums.count)
-            if momentumScratch.count != lrs.count { momentumScratch = Array(repeating: 0, count: lrs.count) }
-            for index in lrs.indices {
-                let baseHeight = (maxMomentums[index] - baseMomentums[index]) * scaleFactor
-                momentumScratch[index] = maxMomentums[index] - baseHeight * (try scale(argument))
+        guard cycleMomentum else { return }
+        try checkGroupCount(baseMomentums.count, lrs.count)
+        if usesBeta1 {
+            for index in lrs.indices where groups[index].betas == nil { throw .keyError("'betas'") }
+        }
+        let count = lrs.count
+        for index in lrs.indices {
+            let baseHeight = (maxMomentums[index] - baseMomentums[index]) * scaleFactor
+            let momentum = maxMomentums[index] - baseHeight * scales[count + index]
+            if usesBeta1 {
+                groups[index].betas!.beta1 = momentum
+            } else {
+                groups[index].momentum = momentum
             }
-            for index in lrs.indices { try setMomentum(momentumScratch[index], group: index) }
         }
     }
 

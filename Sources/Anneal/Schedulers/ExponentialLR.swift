@@ -5,7 +5,7 @@
 ///
 /// With `lr = 0.1`, `gamma: 0.5`: 0.1, 0.05, 0.025, 0.0125, ...
 public final class ExponentialLR: LRScheduler {
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var gamma: Double
 
     public init(optimizer: Optimizer, gamma: Double, lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink())
         throws(PythonError)
@@ -15,16 +15,20 @@ public final class ExponentialLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let factor = isInitial ? 1 : gamma
         for index in lrs.indices {
-            let lr = optimizer.paramGroups[index].lr
+            let lr = groups[index].lr
             lrs[index] = isInitial ? lr : lr * factor
         }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let factor = try PyFloat.pow(gamma, lastEpoch.value)
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true

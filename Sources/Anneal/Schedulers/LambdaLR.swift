@@ -8,6 +8,7 @@
 public final class LambdaLR: LRScheduler {
     /// `lr_lambdas`, one per group.
     public let lrLambdas: [ScheduleFunction]
+    @exclusivity(unchecked) private var functionValues = FunctionValues()
 
     /// - Parameter lrLambdas: one function for every group, or one per group.
     public init(
@@ -29,13 +30,19 @@ public final class LambdaLR: LRScheduler {
             lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
-        try checkGroupCount(baseLRs.count)
-        try checkGroupCount(lrLambdas.count)
-        let epoch = lastEpoch.pythonValue
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
+        try checkGroupCount(baseLRs.count, lrs.count)
+        try checkGroupCount(functionValues.count, lrs.count)
         for index in lrs.indices {
-            lrs[index] = baseLRs[index] * (try lrLambdas[index](epoch))
+            lrs[index] = baseLRs[index] * functionValues[index]
         }
+    }
+
+    /// `lr_lambda(last_epoch)` for each group, called before the groups are read.
+    override func prepareLR(closedForm: Bool) throws(PythonError) {
+        try functionValues.evaluate(lrLambdas, at: lastEpoch)
     }
 
     /// The expressions' sources (or `nil` for Swift closures), per group.
@@ -65,5 +72,32 @@ func checkLambdaState(_ state: StateReader, count: Int) throws(PythonError) {
     guard saved.count == count, saved.allSatisfy(\.isNull) else {
         throw .valueError(
             "\(state.scheduler) state_dict key 'lr_lambdas' must hold \(count) nulls (plain functions are not saved)")
+    }
+}
+
+/// The values of the per-group functions at one epoch, in a buffer reused
+/// across steps.
+///
+/// Expressions are pure, so when a group's function is the same expression
+/// as the previous group's (PyTorch's `[lr_lambda] * len(groups)`), its value
+/// is reused instead of evaluated again; Swift closures are always called,
+/// once per group, as PyTorch calls them.
+struct FunctionValues {
+    private var values: [Double] = []
+
+    var count: Int { values.count }
+
+    subscript(index: Int) -> Double { values[index] }
+
+    mutating func evaluate(_ functions: [ScheduleFunction], at epoch: Epoch) throws(PythonError) {
+        if values.count != functions.count { values = Array(repeating: 0, count: functions.count) }
+        let argument = epoch.pythonValue
+        for index in functions.indices {
+            if index > 0, functions[index].isSameExpression(as: functions[index - 1]) {
+                values[index] = values[index - 1]
+            } else {
+                values[index] = try functions[index](argument)
+            }
+        }
     }
 }

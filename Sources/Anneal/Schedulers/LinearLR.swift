@@ -11,9 +11,9 @@
 /// With `lr = 0.05`, `startFactor: 0.5`, `totalIters: 4`: 0.025, 0.03125,
 /// 0.0375, 0.04375, then 0.05.
 public final class LinearLR: LRScheduler {
-    public internal(set) var startFactor: Double
-    public internal(set) var endFactor: Double
-    public internal(set) var totalIters: Epoch
+    @exclusivity(unchecked) public internal(set) var startFactor: Double
+    @exclusivity(unchecked) public internal(set) var endFactor: Double
+    @exclusivity(unchecked) public internal(set) var totalIters: Epoch
 
     public init(
         optimizer: Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0, totalIters: Epoch = 5,
@@ -32,24 +32,28 @@ public final class LinearLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let epoch = lastEpoch.value
         if epoch == 0 {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * startFactor }
+            for index in lrs.indices { lrs[index] = groups[index].lr * startFactor }
             return
         }
         if isInitial || epoch > totalIters.value {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            for index in lrs.indices { lrs[index] = groups[index].lr }
             return
         }
         let span = endFactor - startFactor
         let denominator = totalIters.value * startFactor + (epoch - 1) * span
         let multiplier = 1.0 + (try PyFloat.divide(span, denominator))
-        for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * multiplier }
+        for index in lrs.indices { lrs[index] = groups[index].lr * multiplier }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let progress = pyMin(totalIters.value, lastEpoch.value)
         let multiplier = startFactor + (try PyFloat.divide((endFactor - startFactor) * progress, totalIters.value))
         for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }

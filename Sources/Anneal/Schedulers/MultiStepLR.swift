@@ -10,11 +10,11 @@
 /// 0.05, 30–79 → 0.005, 80+ → 0.0005.
 public final class MultiStepLR: LRScheduler {
     /// The distinct milestones in first-seen order, with how often each was given.
-    public internal(set) var milestones: [(epoch: Epoch, count: Int)]
+    @exclusivity(unchecked) public internal(set) var milestones: [(epoch: Epoch, count: Int)]
     /// `gamma`.
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var gamma: Double
     /// `sorted(milestones.elements())`, for the closed form.
-    private var sortedMilestones: [Double]
+    @exclusivity(unchecked) private var sortedMilestones: [Double]
 
     public init(
         optimizer: Optimizer, milestones: [Epoch], gamma: Double = 0.1, lastEpoch: Epoch = -1,
@@ -44,7 +44,9 @@ public final class MultiStepLR: LRScheduler {
         counter.flatMap { Array(repeating: $0.epoch.value, count: $0.count) }.sorted()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let epoch = lastEpoch.value
         var count = 0
         for milestone in milestones where milestone.epoch.value == epoch {
@@ -52,13 +54,15 @@ public final class MultiStepLR: LRScheduler {
         }
         let factor = count == 0 ? 1 : try PyFloat.pow(gamma, Double(count))
         for index in lrs.indices {
-            let lr = optimizer.paramGroups[index].lr
+            let lr = groups[index].lr
             lrs[index] = count == 0 ? lr : lr * factor
         }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let factor = try PyFloat.pow(gamma, Double(bisectRight(sortedMilestones, lastEpoch.value)))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true

@@ -7,6 +7,7 @@
 /// With `lr = 0.1` and `lr_lambda = "0.95"`: 0.1, 0.095, 0.09025, ...
 public final class MultiplicativeLR: LRScheduler {
     public let lrLambdas: [ScheduleFunction]
+    @exclusivity(unchecked) private var functionValues = FunctionValues()
 
     public init(
         optimizer: Optimizer, lrLambdas: [ScheduleFunction], lastEpoch: Epoch = -1,
@@ -26,16 +27,23 @@ public final class MultiplicativeLR: LRScheduler {
             lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         if isInitial {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            for index in lrs.indices { lrs[index] = groups[index].lr }
             return
         }
-        try checkGroupCount(lrLambdas.count)
-        let epoch = lastEpoch.pythonValue
+        try checkGroupCount(functionValues.count, lrs.count)
         for index in lrs.indices {
-            lrs[index] = optimizer.paramGroups[index].lr * (try lrLambdas[index](epoch))
+            lrs[index] = groups[index].lr * functionValues[index]
         }
+    }
+
+    /// `lr_lambda(last_epoch)` for each group (not on the initial step, where
+    /// PyTorch calls none), before the groups are read.
+    override func prepareLR(closedForm: Bool) throws(PythonError) {
+        if !isInitial { try functionValues.evaluate(lrLambdas, at: lastEpoch) }
     }
 
     public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }

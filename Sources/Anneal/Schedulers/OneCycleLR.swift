@@ -37,12 +37,16 @@ public final class OneCycleLR: LRScheduler {
         public var endMomentum: GroupKey
     }
 
-    public internal(set) var totalSteps: Int
-    public internal(set) var phases: [Phase]
+    @exclusivity(unchecked) public internal(set) var totalSteps: Int
+    @exclusivity(unchecked) public internal(set) var phases: [Phase]
     /// `_anneal_func_type`: `"cos"` or `"linear"`.
-    public internal(set) var annealStrategy: String
-    public internal(set) var cycleMomentum: Bool
-    public internal(set) var usesBeta1: Bool = false
+    @exclusivity(unchecked) public internal(set) var annealStrategy: String {
+        didSet { annealsByCosine = annealStrategy == "cos" }
+    }
+    /// `annealStrategy == "cos"`, decided once, not per step.
+    @exclusivity(unchecked) private var annealsByCosine = true
+    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
+    @exclusivity(unchecked) public internal(set) var usesBeta1: Bool = false
 
     /// - Parameters:
     ///   - totalSteps: `total_steps`; or give `epochs` and `stepsPerEpoch`.
@@ -90,6 +94,7 @@ public final class OneCycleLR: LRScheduler {
             throw .valueError("anneal_strategy must be one of 'cos' or 'linear', instead got \(annealStrategy)")
         }
         self.annealStrategy = annealStrategy
+        self.annealsByCosine = annealStrategy == "cos"
         let groupCount = optimizer.paramGroups.count
         let maxLRs = try maxLR.resolve("max_lr", groupCount: groupCount)
         if lastEpoch.value == -1 {
@@ -122,15 +127,14 @@ public final class OneCycleLR: LRScheduler {
     }
 
     @inline(__always)
-    private func value(_ key: GroupKey, group index: Int) throws(PythonError) -> Double {
-        let group = optimizer.paramGroups[index]
+    private func value(_ key: GroupKey, _ group: UnsafeMutablePointer<ParamGroup>) throws(PythonError) -> Double {
         let value: Double?
         switch key {
-        case .initialLR: value = group.initialLR
-        case .maxLR: value = group.maxLR
-        case .minLR: value = group.minLR
-        case .maxMomentum: value = group.maxMomentum
-        case .baseMomentum: value = group.baseMomentum
+        case .initialLR: value = group.pointee.initialLR
+        case .maxLR: value = group.pointee.maxLR
+        case .minLR: value = group.pointee.minLR
+        case .maxMomentum: value = group.pointee.maxMomentum
+        case .baseMomentum: value = group.pointee.baseMomentum
         }
         guard let value else { throw .keyError("'\(key.rawValue)'") }
         return value
@@ -138,36 +142,37 @@ public final class OneCycleLR: LRScheduler {
 
     @inline(__always)
     private func anneal(_ start: Double, _ end: Double, _ pct: Double) throws(PythonError) -> Double {
-        if annealStrategy == "cos" {
+        if annealsByCosine {
             let cosOut = (try PyFloat.cos(Double.pi * pct)) + 1
             return end + (start - end) / 2.0 * cosOut
         }
         return (end - start) * pct + start
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let stepNumber = lastEpoch.value
         if stepNumber > Double(totalSteps) {
             throw .valueError(
                 "Tried to step \(lastEpoch) times. The specified number of total steps is \(totalSteps)")
         }
         for index in lrs.indices {
+            let group = groups.baseAddress! + index
             var startStep = 0.0
             for (phaseIndex, phase) in phases.enumerated() {
                 let endStep = phase.endStep
                 if stepNumber <= endStep || phaseIndex == phases.count - 1 {
                     let pct = try PyFloat.divide(stepNumber - startStep, endStep - startStep)
-                    lrs[index] = try anneal(
-                        try value(phase.startLR, group: index), try value(phase.endLR, group: index), pct)
+                    lrs[index] = try anneal(try value(phase.startLR, group), try value(phase.endLR, group), pct)
                     if cycleMomentum {
                         let momentum = try anneal(
-                            try value(phase.startMomentum, group: index), try value(phase.endMomentum, group: index),
-                            pct)
+                            try value(phase.startMomentum, group), try value(phase.endMomentum, group), pct)
                         if usesBeta1 {
-                            guard optimizer.paramGroups[index].betas != nil else { throw .keyError("'betas'") }
-                            optimizer.paramGroups[index].betas!.beta1 = momentum
+                            guard group.pointee.betas != nil else { throw .keyError("'betas'") }
+                            group.pointee.betas!.beta1 = momentum
                         } else {
-                            optimizer.paramGroups[index].momentum = momentum
+                            group.pointee.momentum = momentum
                         }
                     }
                     break

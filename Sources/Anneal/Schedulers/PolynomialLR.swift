@@ -8,8 +8,8 @@
 /// With `lr = 0.001`, `totalIters: 4`, `power: 1`: 0.001, 0.00075, 0.0005,
 /// 0.00025, then 0.
 public final class PolynomialLR: LRScheduler {
-    public internal(set) var totalIters: Epoch
-    public internal(set) var power: Double
+    @exclusivity(unchecked) public internal(set) var totalIters: Epoch
+    @exclusivity(unchecked) public internal(set) var power: Double
 
     public init(
         optimizer: Optimizer, totalIters: Epoch = 5, power: Double = 1.0, lastEpoch: Epoch = -1,
@@ -21,21 +21,25 @@ public final class PolynomialLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         let epoch = lastEpoch.value
         let total = totalIters.value
         if isInitial || epoch > total {
-            for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr }
+            for index in lrs.indices { lrs[index] = groups[index].lr }
             return
         }
         let numerator = 1.0 - (try PyFloat.divide(epoch, total))
         let denominator = 1.0 - (try PyFloat.divide(epoch - 1, total))
         let decay = try PyFloat.pow(try PyFloat.divide(numerator, denominator), power)
-        for index in lrs.indices { lrs[index] = optimizer.paramGroups[index].lr * decay }
+        for index in lrs.indices { lrs[index] = groups[index].lr * decay }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let total = totalIters.value
         let remaining = 1.0 - (try PyFloat.divide(pyMin(total, lastEpoch.value), total))
         let decay = try PyFloat.pow(remaining, power)

@@ -16,27 +16,30 @@ public final class ReduceLROnPlateau: Scheduler {
     public let warnings: WarningSink
     public var typeName: String { "ReduceLROnPlateau" }
 
-    public internal(set) var factor: Double
+    @exclusivity(unchecked) public internal(set) var factor: Double
     /// `min_lr` when given once for all groups (`default_min_lr`), else `nil`.
-    public internal(set) var defaultMinLR: Double?
+    @exclusivity(unchecked) public internal(set) var defaultMinLR: Double?
     /// `min_lrs`, one per group.
-    public internal(set) var minLRs: [Double]
-    public internal(set) var patience: Int
-    public internal(set) var cooldown: Int
-    public internal(set) var eps: Double
-    public internal(set) var lastEpoch: Epoch = 0
-    public internal(set) var lastLR: [Double]
+    @exclusivity(unchecked) public internal(set) var minLRs: [Double]
+    @exclusivity(unchecked) public internal(set) var patience: Int
+    @exclusivity(unchecked) public internal(set) var cooldown: Int
+    @exclusivity(unchecked) public internal(set) var eps: Double
+    @exclusivity(unchecked) public internal(set) var lastEpoch: Epoch = 0
+    @exclusivity(unchecked) public internal(set) var lastLR: [Double]
     /// `mode`: `"min"` or `"max"`.
-    public internal(set) var mode: String
-    public internal(set) var threshold: Double
+    @exclusivity(unchecked) public internal(set) var mode: String
+    @exclusivity(unchecked) public internal(set) var threshold: Double
     /// `threshold_mode`: `"rel"` or `"abs"`.
-    public internal(set) var thresholdMode: String
+    @exclusivity(unchecked) public internal(set) var thresholdMode: String
     /// `mode_worse`: `inf` for `min`, `-inf` for `max`.
-    public internal(set) var modeWorse: Double = .infinity
+    @exclusivity(unchecked) public internal(set) var modeWorse: Double = .infinity
     /// The best metric so far.
-    public internal(set) var best: Double = .infinity
-    public internal(set) var cooldownCounter = 0
-    public internal(set) var numBadEpochs = 0
+    @exclusivity(unchecked) public internal(set) var best: Double = .infinity
+    @exclusivity(unchecked) public internal(set) var cooldownCounter = 0
+    @exclusivity(unchecked) public internal(set) var numBadEpochs = 0
+    /// `mode == "min"` and `threshold_mode == "rel"`, decided once, not per step.
+    @exclusivity(unchecked) private var minimizes = true
+    @exclusivity(unchecked) private var relative = true
 
     public init(
         optimizer: Optimizer, mode: String = "min", factor: Double = 0.1, patience: Int = 10,
@@ -77,6 +80,8 @@ public final class ReduceLROnPlateau: Scheduler {
             throw .valueError("threshold mode \(thresholdMode) is unknown!")
         }
         modeWorse = mode == "min" ? .infinity : -.infinity
+        minimizes = mode == "min"
+        relative = thresholdMode == "rel"
         self.mode = mode
         self.threshold = threshold
         self.thresholdMode = thresholdMode
@@ -95,7 +100,7 @@ public final class ReduceLROnPlateau: Scheduler {
     /// `_is_better(a, best)`.
     @inline(__always)
     func isBetter(_ a: Double, than best: Double) -> Bool {
-        switch (mode == "min", thresholdMode == "rel") {
+        switch (minimizes, relative) {
         case (true, true): return a < best * (1.0 - threshold)
         case (true, false): return a < best - threshold
         case (false, true): return a > best * (threshold + 1.0)

@@ -13,9 +13,13 @@ import Glibc
 ///
 /// With `lr = 0.1`, `swaLR: 0.05`, `annealEpochs: 2`, `linear`: 0.1, 0.075, 0.05, 0.05, ...
 public final class SWALR: LRScheduler {
-    public internal(set) var annealEpochs: Int
+    @exclusivity(unchecked) public internal(set) var annealEpochs: Int
     /// `_anneal_strategy`: `"cos"` or `"linear"`.
-    public internal(set) var annealStrategy: String
+    @exclusivity(unchecked) public internal(set) var annealStrategy: String {
+        didSet { annealsByCosine = annealStrategy == "cos" }
+    }
+    /// `annealStrategy == "cos"`, decided once, not per step.
+    @exclusivity(unchecked) private var annealsByCosine = true
 
     public init(
         optimizer: Optimizer, swaLR: GroupValues, annealEpochs: Int = 10, annealStrategy: String = "cos",
@@ -27,6 +31,7 @@ public final class SWALR: LRScheduler {
             throw .valueError("anneal_strategy must be one of 'cos' or 'linear', instead got \(annealStrategy)")
         }
         self.annealStrategy = annealStrategy
+        self.annealsByCosine = annealStrategy == "cos"
         if annealEpochs < 0 { throw .valueError("anneal_epochs must be equal or greater than 0, got \(annealEpochs)") }
         self.annealEpochs = annealEpochs
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
@@ -35,10 +40,12 @@ public final class SWALR: LRScheduler {
 
     @inline(__always)
     private func annealFunction(_ t: Double) throws(PythonError) -> Double {
-        annealStrategy == "cos" ? (1 - (try PyFloat.cos(Double.pi * t))) / 2 : t
+        annealsByCosine ? (1 - (try PyFloat.cos(Double.pi * t))) / 2 : t
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         var step = Double(stepCount - 1)
         if annealEpochs == 0 { step = pyMax(1, step) }
         let span = Double(Swift.max(1, annealEpochs))
@@ -47,11 +54,10 @@ public final class SWALR: LRScheduler {
         let t = pyMax(0, pyMin(1, step / span))
         let alpha = try annealFunction(t)
         for index in lrs.indices {
-            let group = optimizer.paramGroups[index]
-            guard let swaLR = group.swaLR else { throw .keyError("'swa_lr'") }
+            guard let swaLR = groups[index].swaLR else { throw .keyError("'swa_lr'") }
             let initial =
                 previousAlpha == 1
-                ? swaLR : try PyFloat.divide(group.lr - previousAlpha * swaLR, 1 - previousAlpha)
+                ? swaLR : try PyFloat.divide(groups[index].lr - previousAlpha * swaLR, 1 - previousAlpha)
             lrs[index] = swaLR * alpha + initial * (1 - alpha)
         }
     }

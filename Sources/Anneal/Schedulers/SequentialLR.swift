@@ -17,7 +17,7 @@ public final class SequentialLR: LRScheduler {
         didSet { milestoneValues = milestones.map(\.value) }
     }
     /// The milestones as doubles, for `bisect_right` without allocating.
-    private var milestoneValues: [Double]
+    @exclusivity(unchecked) private var milestoneValues: [Double]
 
     public override var hasLastEpoch: Bool { true }
 

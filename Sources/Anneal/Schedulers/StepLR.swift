@@ -9,9 +9,9 @@
 /// 30–59 → 0.005, 60–89 → 0.0005.
 public final class StepLR: LRScheduler {
     /// `step_size`.
-    public internal(set) var stepSize: Epoch
+    @exclusivity(unchecked) public internal(set) var stepSize: Epoch
     /// `gamma`.
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var gamma: Double
 
     public init(
         optimizer: Optimizer, stepSize: Epoch, gamma: Double = 0.1, lastEpoch: Epoch = -1,
@@ -23,18 +23,33 @@ public final class StepLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(into lrs: inout [Double]) throws(PythonError) {
-        let epoch = lastEpoch.value
+    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+        throws(PythonError)
+    {
         // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
-        let decays = epoch == 0 ? false : try PyFloat.mod(epoch, stepSize.value) == 0
+        let decays = lastEpoch.value == 0 ? false : try isMultipleOfStepSize(lastEpoch)
         for index in lrs.indices {
-            let lr = optimizer.paramGroups[index].lr
+            let lr = groups[index].lr
             lrs[index] = decays ? lr * gamma : lr
         }
     }
 
-    override func computeClosedFormLR(into lrs: inout [Double]) throws(PythonError) -> Bool {
-        try checkGroupCount(baseLRs.count)
+    /// `last_epoch % step_size == 0`: integer arithmetic for two ints (the
+    /// same answer as Python's `%`, without `fmod`), Python's float `%` otherwise.
+    @inline(__always)
+    private func isMultipleOfStepSize(_ epoch: Epoch) throws(PythonError) -> Bool {
+        if !epoch.isFloat && !stepSize.isFloat && stepSize.value != 0 && Swift.abs(epoch.value) < 9.0e15
+            && Swift.abs(stepSize.value) < 9.0e15
+        {
+            return Int(epoch.value) % Int(stepSize.value) == 0
+        }
+        return try PyFloat.mod(epoch.value, stepSize.value) == 0
+    }
+
+    override func computeClosedFormLR(
+        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    ) throws(PythonError) -> Bool {
+        try checkGroupCount(baseLRs.count, lrs.count)
         let factor = try PyFloat.pow(gamma, PyFloat.floorDivide(lastEpoch.value, stepSize.value))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true

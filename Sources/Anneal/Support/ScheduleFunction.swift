@@ -15,6 +15,13 @@ public struct ScheduleFunction: @unchecked Sendable {
     }
 
     @usableFromInline let storage: Storage
+    /// Shared by copies of one function, distinct between separately made ones.
+    @usableFromInline let identity = Identity()
+
+    @usableFromInline
+    final class Identity: Sendable {
+        @usableFromInline init() {}
+    }
 
     /// A Swift function of the epoch (or of `x` for `scale_fn`).
     public init(_ function: @escaping (Double) -> Double) {
@@ -35,6 +42,15 @@ public struct ScheduleFunction: @unchecked Sendable {
     /// Parses an expression such as `"0.95 ** epoch"`.
     public init(expression source: String) throws(ExpressionSyntaxError) {
         storage = .expression(try Expression(source))
+    }
+
+    /// Whether both are the same parsed expression (so they have the same
+    /// value at every argument). Compares identity, not structure: cheap
+    /// enough for every step.
+    @inlinable
+    func isSameExpression(as other: ScheduleFunction) -> Bool {
+        guard case .expression = storage, case .expression = other.storage else { return false }
+        return identity === other.identity
     }
 
     /// The expression's source, or `nil` for a Swift closure.

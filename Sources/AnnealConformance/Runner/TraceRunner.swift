@@ -20,6 +20,13 @@ public enum TraceRunner {
         return .object(document)
     }
 
+    /// Builds the spec's optimizer and schedulers, as a run starts (for
+    /// benchmarks and tools that drive the schedulers themselves).
+    public static func build(_ spec: TraceSpec) throws -> (optimizer: Optimizer, schedulers: [any Scheduler]) {
+        let session = try Session(spec: spec)
+        return (session.optimizer, session.schedulers)
+    }
+
     /// The trace records, or the construction error.
     public static func run(_ spec: TraceSpec) throws(SpecError) -> (records: [JSONValue], constructionError: PythonError?) {
         let session: Session

@@ -1,0 +1,53 @@
+# Anneal — build, test and conformance on a fresh Debian machine with only
+# the Swift toolchain: the targets install what the build needs themselves.
+
+SWIFT      ?= swift
+PYTHON     ?= python3
+VENV       := .venv
+VENV_PY    := $(VENV)/bin/python
+RELEASE    := $(SWIFT) build -c release
+
+.PHONY: all deps build test conformance goldens bench bench-schedulers clean
+
+all: build
+
+# json-c (and pkg-config, which SwiftPM uses to find it) from Debian's packages.
+deps:
+	@if ! pkg-config --exists json-c 2>/dev/null; then \
+	  echo "Installing libjson-c-dev and pkg-config (needed by the CJSONC module)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev pkg-config >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) test
+
+# The main job: replay every golden in Golden/ with the release build.
+conformance: deps
+	$(RELEASE) --product anneal
+	.build/release/anneal conformance Golden
+
+# A virtual environment with PyTorch 2.13.0 (CPU), for the generator and benchmarks.
+$(VENV_PY): Scripts/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install -q -r Scripts/requirements.txt
+	touch $(VENV_PY)
+
+# Regenerate the goldens from the specs (PyTorch) and the documents.
+goldens: $(VENV_PY)
+	$(VENV_PY) Scripts/make_specs.py
+	$(VENV_PY) Scripts/goldens.py
+	$(VENV_PY) Scripts/document_goldens.py
+
+bench: bench-schedulers
+
+# Nanoseconds per step() for every scheduler, beside PyTorch's in the same run.
+bench-schedulers: deps $(VENV_PY)
+	$(RELEASE) --product anneal-bench
+	$(VENV_PY) Scripts/bench_schedulers.py --anneal .build/release/anneal-bench
+
+clean:
+	rm -rf .build
