@@ -74,7 +74,7 @@ extension AnnealCommand {
 }
 
 /// Writes a line to standard error.
-func printError(_ message: String) {
-    var bytes = Array((message + "\n").utf8)
+func printError(_ message: String, newline: Bool = true) {
+    var bytes = Array((newline ? message + "\n" : message).utf8)
     _ = write(2, &bytes, bytes.count)
 }
