@@ -22,8 +22,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Unit tests, the golden replay (one case per golden) and the command line.
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build --product anneal
+	Tests/cli/check.sh .build/debug/anneal
 
 # The main job: replay every golden in Golden/ with the release build.
 conformance: deps

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `anneal` command line: exit statuses, files
+# written, and error messages that name the file and the place.
+#
+#     Tests/cli/check.sh [path/to/anneal]      (default: .build/debug/anneal)
+set -u
+cd "$(dirname "$0")/../.."
+anneal=${1:-.build/debug/anneal}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# expect STATUS DESCRIPTION COMMAND...: runs the command, checks its exit status.
+expect() {
+    local status=$1 description=$2
+    shift 2
+    "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    if [ "$got" -eq "$status" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $description: expected exit $status, got $got"
+        sed 's/^/  | /' "$work/out" "$work/err" | head -20
+    fi
+}
+
+# contains TEXT FILE DESCRIPTION: the last command's output mentions TEXT.
+contains() {
+    if grep -qF -- "$1" "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $3: \"$1\" not in the output"
+        sed 's/^/  | /' "$2" | head -10
+    fi
+}
+
+golden=Fixtures/compare/StepLR.golden.json
+
+# run: a spec, one output file; then the candidate matches its golden.
+expect 0 "run writes a candidate" "$anneal" run "$golden" -o "$work/candidate.json"
+contains '"kind": "anneal"' "$work/candidate.json" "the candidate's source"
+expect 0 "diff of the candidate with its golden" "$anneal" diff "$golden" "$work/candidate.json"
+contains "match:" "$work/out" "diff reports the match"
+
+# run: several specs into a directory, under their own file names.
+expect 0 "run --output-dir" "$anneal" run Golden/StepLR/random-00.json "$golden" --output-dir "$work/out-dir"
+[ -f "$work/out-dir/random-00.json" ] && [ -f "$work/out-dir/StepLR.golden.json" ] && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL: run --output-dir did not write both files"; }
+
+# diff without a candidate runs the golden's spec.
+expect 0 "diff runs the spec" "$anneal" diff "$(ls Golden/CyclicLR/*.json | head -1)"
+expect 0 "diff --format json" "$anneal" diff "$golden" --format json
+contains '"match": true' "$work/out" "diff --format json"
+
+# A golden perturbed by one ULP is caught, with the place and the distance.
+expect 1 "diff catches one ULP" "$anneal" diff "$golden" Fixtures/compare/StepLR.candidate-1ulp.json
+contains "distance 1 ULP" "$work/out" "the distance is reported"
+contains "first divergence at record" "$work/out" "the record is reported"
+
+# Malformed input: exit 65, and the message names the file and the place.
+for file in Fixtures/malformed/*.json; do
+    expect 65 "diff $file" "$anneal" diff "$file"
+    contains "$file: " "$work/err" "diff names $file"
+    expect 65 "run $file" "$anneal" run "$file" -o "$work/x.json"
+    contains "$file: " "$work/err" "run names $file"
+done
+contains "62:4: unexpected end of input" <("$anneal" diff Fixtures/malformed/truncated.json 2>&1) "line and column"
+expect 65 "diff of a missing file" "$anneal" diff "$work/missing.json"
+contains "missing.json" "$work/err" "the missing file is named"
+expect 65 "conformance of a missing directory" "$anneal" conformance "$work/no-such-dir"
+
+# Bad arguments: EX_USAGE.
+expect 64 "run without an output" "$anneal" run "$golden"
+expect 64 "run -o with two specs" "$anneal" run "$golden" "$golden" -o "$work/y.json"
+expect 64 "an unknown option" "$anneal" diff "$golden" --colour
+expect 64 "an unknown format" "$anneal" diff "$golden" --format yaml
+
+# The whole corpus.
+expect 0 "conformance of Golden/" "$anneal" conformance Golden
+contains "goldens pass (100%)" "$work/out" "conformance prints 100%"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
