@@ -5,7 +5,7 @@
 /// is unused); `step()` steps each child in order.
 ///
 /// With `ConstantLR(factor: 0.1, totalIters: 2)` and
-/// `ExponentialLR(gamma: 0.9)`, `lr = 1`: 0.09, 0.081, 0.729, 0.6561, ...
+/// `ExponentialLR(gamma: 0.9)`, `lr = 1`: 0.1, 0.09, 0.81, 0.729, 0.6561, ...
 public final class ChainedScheduler: LRScheduler {
     /// `_schedulers`.
     public let schedulers: [LRScheduler]

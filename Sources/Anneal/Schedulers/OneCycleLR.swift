@@ -17,8 +17,9 @@ import Glibc
 /// `linear`: `(end − start) · pct + start`. Stepping past `total_steps`
 /// raises `ValueError("Tried to step N times. ...")`.
 ///
-/// With `maxLR: 1.0`, `totalSteps: 4`, `pctStart: 0.5`, `linear`:
-/// 0.04, 1.0, 0.5000020, 0.00004, then the error on the 5th step.
+/// With `maxLR: 1.0`, `totalSteps: 4`, `pctStart: 0.5`, `linear`: 0.04, 1.0,
+/// 0.500002, 0.000004, −0.499994 (the 4th step extrapolates past the last
+/// phase, as PyTorch's does), and the 5th step raises.
 public final class OneCycleLR: LRScheduler {
     /// Names of the group keys the phases interpolate between.
     public enum GroupKey: String, Sendable, CaseIterable {
