@@ -1308,6 +1308,14 @@ mistyped value, an expression outside the grammar) stops it with exit status 2
 and the file name; an exception PyTorch raises on a valid spec is recorded.
 Goldens whose spec no longer exists are reported, not deleted.
 
+## Document goldens
+
+`Documents/` holds goldens transcribed from the seed tutorials by
+`Scripts/document_goldens.py` (`source.kind = "document"`, an `abs` tolerance of
+the printed precision). `Documents/README.md` lists them and every place where a
+document's printed value is not what PyTorch produces (the golden then keeps
+PyTorch's value).
+
 ## Tolerance
 
 PyTorch goldens are compared at **0 ULP**: every number must be bit-identical
