@@ -7,7 +7,7 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps build test conformance goldens bench bench-schedulers clean
+.PHONY: all deps build test conformance goldens bench bench-schedulers bench-conformance clean
 
 all: build
 
@@ -45,12 +45,17 @@ goldens: $(VENV_PY)
 	$(VENV_PY) Scripts/goldens.py
 	$(VENV_PY) Scripts/document_goldens.py
 
-bench: bench-schedulers
+bench: bench-schedulers bench-conformance
 
 # Nanoseconds per step() for every scheduler, beside PyTorch's in the same run.
 bench-schedulers: deps $(VENV_PY)
 	$(RELEASE) --product anneal-bench
 	$(VENV_PY) Scripts/bench_schedulers.py --anneal .build/release/anneal-bench
+
+# The whole corpus replayed by Anneal, beside PyTorch generating it.
+bench-conformance: deps $(VENV_PY)
+	$(RELEASE) --product anneal
+	$(VENV_PY) Scripts/bench_conformance.py --anneal .build/release/anneal
 
 clean:
 	rm -rf .build

@@ -44,7 +44,7 @@ public final class CosineAnnealingLR: LRScheduler {
             for index in lrs.indices {
                 lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
             }
-        } else if try PyFloat.mod(epoch - 1 - tMax, 2 * tMax) == 0 {
+        } else if try isMultiple(epoch - 1 - tMax, of: 2 * tMax, integers: !lastEpoch.isFloat && !self.tMax.isFloat) {
             try checkGroupCount(baseLRs.count, lrs.count)
             let rise = 1 - (try PyFloat.cos(try PyFloat.divide(Double.pi, tMax)))
             for index in lrs.indices {

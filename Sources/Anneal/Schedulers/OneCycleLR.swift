@@ -46,6 +46,7 @@ public final class OneCycleLR: LRScheduler {
     }
     /// `annealStrategy == "cos"`, decided once, not per step.
     @exclusivity(unchecked) private var annealsByCosine = true
+    @exclusivity(unchecked) private var lastCosine: (argument: Double, value: Double) = (.nan, .nan)
     @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
     @exclusivity(unchecked) public internal(set) var usesBeta1: Bool = false
 
@@ -144,7 +145,7 @@ public final class OneCycleLR: LRScheduler {
     @inline(__always)
     private func anneal(_ start: Double, _ end: Double, _ pct: Double) throws(PythonError) -> Double {
         if annealsByCosine {
-            let cosOut = (try PyFloat.cos(Double.pi * pct)) + 1
+            let cosOut = (try cosine(Double.pi * pct)) + 1
             return end + (start - end) / 2.0 * cosOut
         }
         return (end - start) * pct + start
@@ -158,29 +159,43 @@ public final class OneCycleLR: LRScheduler {
             throw .valueError(
                 "Tried to step \(lastEpoch) times. The specified number of total steps is \(totalSteps)")
         }
+        guard !lrs.isEmpty else { return }
+        // The phase and `pct` depend on the step alone: PyTorch finds the
+        // same ones for every group, so find them once.
+        var startStep = 0.0
+        var phase = phases[phases.count - 1]
+        for (phaseIndex, candidate) in phases.enumerated() {
+            if stepNumber <= candidate.endStep || phaseIndex == phases.count - 1 {
+                phase = candidate
+                break
+            }
+            startStep = candidate.endStep
+        }
+        let pct = try PyFloat.divide(stepNumber - startStep, phase.endStep - startStep)
         for index in lrs.indices {
             let group = groups.baseAddress! + index
-            var startStep = 0.0
-            for (phaseIndex, phase) in phases.enumerated() {
-                let endStep = phase.endStep
-                if stepNumber <= endStep || phaseIndex == phases.count - 1 {
-                    let pct = try PyFloat.divide(stepNumber - startStep, endStep - startStep)
-                    lrs[index] = try anneal(try value(phase.startLR, group), try value(phase.endLR, group), pct)
-                    if cycleMomentum {
-                        let momentum = try anneal(
-                            try value(phase.startMomentum, group), try value(phase.endMomentum, group), pct)
-                        if usesBeta1 {
-                            guard group.pointee.betas != nil else { throw .keyError("'betas'") }
-                            group.pointee.betas!.beta1 = momentum
-                        } else {
-                            group.pointee.momentum = momentum
-                        }
-                    }
-                    break
+            lrs[index] = try anneal(try value(phase.startLR, group), try value(phase.endLR, group), pct)
+            if cycleMomentum {
+                let momentum = try anneal(try value(phase.startMomentum, group), try value(phase.endMomentum, group), pct)
+                if usesBeta1 {
+                    guard group.pointee.betas != nil else { throw .keyError("'betas'") }
+                    group.pointee.betas!.beta1 = momentum
+                } else {
+                    group.pointee.momentum = momentum
                 }
-                startStep = phase.endStep
             }
         }
+    }
+
+    /// `math.cos(x)`, remembering the last argument: every group, and the
+    /// momentum beside the rate, anneal with the same `pct` in a step, so
+    /// one `cos` serves them all (the same argument gives the same bits).
+    @inline(__always)
+    private func cosine(_ x: Double) throws(PythonError) -> Double {
+        if x.bitPattern == lastCosine.argument.bitPattern { return lastCosine.value }
+        let value = try PyFloat.cos(x)
+        lastCosine = (x, value)
+        return value
     }
 
     override func ownState() -> [(String, JSONValue)] {

@@ -43,7 +43,7 @@ public final class SequentialLR: LRScheduler {
         undoEpochForSequential()
         let active = children[bisectRight(milestoneValues, 0)]
         try active.initialStep()
-        lastLR = active.lastLR
+        copyLastLR(from: active)
     }
 
     /// `recursive_undo`: composites pass it on to their children.
@@ -61,7 +61,7 @@ public final class SequentialLR: LRScheduler {
         } else {
             try scheduler.performStep(epoch: nil)
         }
-        lastLR = scheduler.lastLR
+        copyLastLR(from: scheduler)
     }
 
     public override func stateDict() -> JSONValue {

@@ -27,23 +27,12 @@ public final class StepLR: LRScheduler {
         throws(PythonError)
     {
         // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
-        let decays = lastEpoch.value == 0 ? false : try isMultipleOfStepSize(lastEpoch)
+        let decays = lastEpoch.value == 0 ? false : try isMultiple(
+            lastEpoch.value, of: stepSize.value, integers: !lastEpoch.isFloat && !stepSize.isFloat)
         for index in lrs.indices {
             let lr = groups[index].lr
             lrs[index] = decays ? lr * gamma : lr
         }
-    }
-
-    /// `last_epoch % step_size == 0`: integer arithmetic for two ints (the
-    /// same answer as Python's `%`, without `fmod`), Python's float `%` otherwise.
-    @inline(__always)
-    private func isMultipleOfStepSize(_ epoch: Epoch) throws(PythonError) -> Bool {
-        if !epoch.isFloat && !stepSize.isFloat && stepSize.value != 0 && Swift.abs(epoch.value) < 9.0e15
-            && Swift.abs(stepSize.value) < 9.0e15
-        {
-            return Int(epoch.value) % Int(stepSize.value) == 0
-        }
-        return try PyFloat.mod(epoch.value, stepSize.value) == 0
     }
 
     override func computeClosedFormLR(
