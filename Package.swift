@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way, toward the leaves:
-//   anneal (CLI) → AnnealConformance → Anneal → AnnealPython, AnnealJSON → CJSONC
+//   anneal (CLI) → AnnealPlot → AnnealConformance → Anneal → AnnealPython, AnnealJSON → CJSONC
 let package = Package(
     name: "Anneal",
     products: [
@@ -24,10 +24,12 @@ let package = Package(
         .target(name: "AnnealPython"),
         .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
         .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython"]),
+        .target(name: "AnnealPlot", dependencies: ["AnnealConformance"]),
         .executableTarget(
             name: "anneal",
             dependencies: [
                 "AnnealConformance",
+                "AnnealPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,5 +42,6 @@ let package = Package(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
         .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
         .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance"]),
+        .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot"]),
     ]
 )

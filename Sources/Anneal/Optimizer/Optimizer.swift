@@ -36,7 +36,9 @@ open class Optimizer {
     ) throws(PythonError) {
         var defaults = kind.defaultOptions
         for (key, value) in options {
-            guard defaults[key] != nil || defaults.keys.contains(key) else {
+            // AdamW fixes `decoupled_weight_decay`; its constructor does not take it.
+            let accepted = defaults[key] != nil && !(kind == .adamW && key == "decoupled_weight_decay")
+            guard accepted else {
                 throw .typeError("\(kind.rawValue).__init__() got an unexpected keyword argument '\(key)'")
             }
             defaults[key] = value

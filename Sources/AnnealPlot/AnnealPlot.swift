@@ -1,0 +1,1 @@
+// AnnealPlot: learning-rate and momentum curves as SVG and terminal plots.
