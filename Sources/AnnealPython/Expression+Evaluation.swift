@@ -7,8 +7,9 @@ extension Expression {
     /// expressions work as in Python. An `int` result (or intermediate) beyond
     /// ±2^53, or a `float` power whose Python value is `complex`, is invalid
     /// input and throws (`OverflowError` and `ValueError` respectively).
-    /// Evaluation does not allocate, so it is cheap enough for every
-    /// scheduler step.
+    /// Evaluation runs the program compiled by ``init(_:)``, with its
+    /// operand stack on the machine stack: no allocation, no reference
+    /// counting, so it is cheap enough for every scheduler step.
     ///
     /// ```swift
     /// let f = try Expression("1/epoch if epoch > 0 else 1.0")
@@ -17,11 +18,26 @@ extension Expression {
     /// try Expression("-2 ** 2").evaluate(.int(0))   // .int(-4)
     /// ```
     public func evaluate(_ variable: PyValue) throws(PythonError) -> PyValue {
-        try root.evaluate(variable)
+        // Through pointers: `ManagedBuffer.header` is a class property, whose
+        // every access would be checked for exclusivity at run time.
+        try program.withUnsafeMutablePointers { (header, code) throws(PythonError) -> PyValue in
+            let stackSize = header.pointee.stackSize
+            if stackSize == 0 {
+                // No `push`: the stack is never touched.
+                var unused = Word.zero
+                return try Program.run(code, count: header.pointee.count, variable, &unused)
+            }
+            return try withUnsafeTemporaryAllocation(of: Word.self, capacity: stackSize) {
+                (stack) throws(PythonError) -> PyValue in
+                try Program.run(code, count: header.pointee.count, variable, stack.baseAddress!)
+            }
+        }
     }
 }
 
 extension Expression.Node {
+    /// The tree's value, computed by walking it: the reference for the
+    /// compiled program, which must agree with it on every value and error.
     func evaluate(_ variable: PyValue) throws(PythonError) -> PyValue {
         switch self {
         case .constant(let value):

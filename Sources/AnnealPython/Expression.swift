@@ -4,8 +4,9 @@
 /// The trace format writes functions as strings such as
 /// `"0.95 ** epoch"` or `"1 / (2. ** (x - 1))"`, to be evaluated with Python
 /// semantics (see the "Expressions" section of the format). An `Expression` is
-/// parsed once, reporting syntax errors with their position, and then
-/// evaluated as often as needed without allocating:
+/// parsed once, reporting syntax errors with their position, and compiled to
+/// a flat program that is then evaluated as often as needed without
+/// allocating or reference counting:
 ///
 /// ```swift
 /// let lambda = try Expression("0.1 * (epoch >= 10) + 1 / (epoch + 1)")
@@ -33,8 +34,14 @@
 /// `1_000`, `0x1F`, `0o17`, `0b101`); integer literals are limited to 2^53.
 /// Whitespace is spaces and tabs. Equality and hashing compare ``source``.
 public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// The compiled program, which also holds ``source`` and ``variables``:
+    /// one reference, so copying an expression costs a single retain.
+    /// (`ManagedBuffer` is not `Sendable`; a program is never mutated after
+    /// ``init(_:)``, so sharing it between threads is safe.)
+    nonisolated(unsafe) let program: Program
+
     /// The expression text as given to ``init(_:)``.
-    public let source: String
+    public var source: String { program.withUnsafeMutablePointerToHeader { $0.pointee.source } }
 
     /// The variable names the expression mentions: a subset of
     /// `["epoch", "x"]`. Both are bound to the one argument of
@@ -45,13 +52,13 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// try Expression("0.5 ** x").variables   // ["x"]
     /// try Expression("pi / 2").variables     // []
     /// ```
-    public let variables: Set<String>
-
-    /// The compiled tree that ``evaluate(_:)`` walks.
-    let root: Node
+    public var variables: Set<String> { program.withUnsafeMutablePointerToHeader { $0.pointee.variables } }
 
     /// Parses `source`, or throws an ``ExpressionSyntaxError`` saying where
     /// and why it is not a valid expression.
+    ///
+    /// The parsed tree is compiled to a flat program for ``evaluate(_:)``,
+    /// computing constant subexpressions such as `pi / 2` once, here.
     ///
     /// ```swift
     /// let f = try Expression("1/epoch if epoch > 0 else 1.0")
@@ -59,9 +66,8 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// ```
     public init(_ source: String) throws(ExpressionSyntaxError) {
         var parser = Parser(source)
-        self.root = try parser.parseExpression()
-        self.source = source
-        self.variables = parser.variables
+        let root = try parser.parseExpression()
+        self.program = Compiler.compile(root, source: source, variables: parser.variables)
     }
 
     /// The ``source`` text.
@@ -80,10 +86,12 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Expression {
-    /// A node of the compiled expression tree.
+    /// A node of the parsed expression tree, which ``Compiler`` turns into
+    /// a ``Program``.
     ///
-    /// Evaluation switches over these and recurses; it touches no strings,
-    /// dictionaries or new storage.
+    /// `Node.evaluate(_:)` walks the tree directly: the compiler uses it to
+    /// compute constant subexpressions, and tests to check the compiled
+    /// program against it.
     indirect enum Node: Sendable {
         /// A literal, `pi` or `e`.
         case constant(PyValue)

@@ -56,6 +56,24 @@ public enum PyFloat {
     /// Python; Anneal treats it as invalid and raises `ValueError`.
     @inlinable
     public static func pow(_ a: Double, _ b: Double) throws(PythonError) -> Double {
+        // The common case first: a finite positive base and a finite exponent,
+        // where none of Python's special cases apply (`pow(1, y)` and
+        // `pow(x, 0)` are 1 in libm too), only its overflow check.
+        if _fastPath(a > 0 && a < .infinity && b.isFinite) {
+            let result = Glibc.pow(a, b)
+            if result.isInfinite { throw powOverflowError }
+            return result
+        }
+        return try powSpecialCases(a, b)
+    }
+
+    @usableFromInline
+    static var powOverflowError: PythonError { .overflowError("(34, 'Numerical result out of range')") }
+
+    /// ``pow(_:_:)`` for the operands its fast path leaves: zero, negative,
+    /// infinite or NaN operands.
+    @usableFromInline
+    static func powSpecialCases(_ a: Double, _ b: Double) throws(PythonError) -> Double {
         if b == 0 { return 1.0 }
         if a.isNaN { return a }
         if b.isNaN { return a == 1.0 ? 1.0 : b }
@@ -79,9 +97,7 @@ public enum PyFloat {
         }
         if a == 1.0 { return 1.0 }
         let result = Glibc.pow(a, b)
-        if result.isInfinite {
-            throw .overflowError("(34, 'Numerical result out of range')")
-        }
+        if result.isInfinite { throw powOverflowError }
         return result
     }
 

@@ -13,7 +13,7 @@ struct PyValueTests {
             (.float(1e15), "1000000000000000.0"), (.float(9007199254740994), "9007199254740994.0"),
             (.float(1e22), "1e+22"), (.float(-0.0), "-0.0"), (.float(.infinity), "inf"),
             (.float(-.infinity), "-inf"), (.float(.nan), "nan"), (.float(-.nan), "nan"),
-            (.float(5e-324), "5e-324"), (.float(1.7976931348623157e308), "1.7976931348623157e+308"),
+            (.float(.leastNonzeroMagnitude), "5e-324"), (.float(1.7976931348623157e308), "1.7976931348623157e+308"),
         ]
         for (value, repr) in cases {
             #expect(value.description == repr)
