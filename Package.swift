@@ -2,11 +2,14 @@
 import PackageDescription
 
 // Dependencies point one way, toward the leaves:
-//   anneal (CLI) → AnnealPlot → AnnealConformance → Anneal → AnnealPython, AnnealJSON → CJSONC
+//   anneal (CLI) → AnnealPlot → AnnealConformance → AnnealOptim → Anneal → AnnealPython, AnnealJSON → CJSONC
+//                                                              ↘ AnnealTensor
 let package = Package(
     name: "Anneal",
     products: [
         .library(name: "Anneal", targets: ["Anneal"]),
+        .library(name: "AnnealTensor", targets: ["AnnealTensor"]),
+        .library(name: "AnnealOptim", targets: ["AnnealOptim"]),
         .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
         .executable(name: "anneal", targets: ["anneal"]),
         .executable(name: "anneal-bench", targets: ["anneal-bench"]),
@@ -23,6 +26,8 @@ let package = Package(
         .target(name: "AnnealJSON", dependencies: ["CJSONC"]),
         .target(name: "AnnealPython"),
         .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
+        .target(name: "AnnealTensor"),
+        .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor"]),
         .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython"]),
         .target(name: "AnnealPlot", dependencies: ["AnnealConformance"]),
         .executableTarget(
@@ -41,6 +46,8 @@ let package = Package(
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
         .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
+        .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"]),
+        .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
         .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance"]),
         .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot"]),
     ]

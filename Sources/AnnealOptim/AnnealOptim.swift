@@ -1,0 +1,1 @@
+// AnnealOptim: SGD, Adam, AdamW and RMSprop over AnnealTensor parameters, bit-exact with PyTorch.
