@@ -113,6 +113,21 @@ open class Optimizer {
         paramGroups = groups
     }
 
+    /// What `CyclicLR` and `OneCycleLR` do to each group when they start
+    /// cycling momentum: `momentum` (or `betas[0]`) becomes the maximum, and
+    /// the group remembers both bounds as `max_momentum` and `base_momentum`.
+    func startCyclingMomentum(maximums: [Double], bases: [Double], usesBeta1: Bool) {
+        for index in paramGroups.indices {
+            if usesBeta1 {
+                paramGroups[index].betas?.beta1 = maximums[index]
+            } else {
+                paramGroups[index].momentum = maximums[index]
+            }
+            paramGroups[index].maxMomentum = maximums[index]
+            paramGroups[index].baseMomentum = bases[index]
+        }
+    }
+
     /// The current `lr` of every group, in order.
     public var learningRates: [Double] { paramGroups.map(\.lr) }
 }

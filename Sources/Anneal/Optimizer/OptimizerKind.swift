@@ -49,19 +49,19 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             case .double(let d): return d
             case .bool(let b): return b ? 1 : 0
             default:
-                throw .typeError("'<' not supported between instances of '\(pythonTypeName(value))' and 'float'")
+                throw .typeError("'<' not supported between instances of '\(value.pythonTypeName)' and 'float'")
             }
         }
         func check(_ key: String, _ ok: (Double) -> Bool, _ message: String) throws(PythonError) {
             let value = try number(key)
-            if !ok(value) { throw .valueError("\(message): \(pythonString(options[key] ?? .null))") }
+            if !ok(value) { throw .valueError("\(message): \((options[key] ?? .null).pythonDescription)") }
         }
         switch self {
         case .sgd:
             try check("lr", { !($0 < 0) }, "Invalid learning rate")
             try check("momentum", { !($0 < 0) }, "Invalid momentum value")
             try check("weight_decay", { !($0 < 0) }, "Invalid weight_decay value")
-            let nesterov = options["nesterov"].map(pythonTruthy) ?? false
+            let nesterov = options["nesterov"]?.isPythonTruthy ?? false
             let momentum = try number("momentum")
             let dampening = try number("dampening")
             if nesterov && (momentum <= 0 || dampening != 0) {
@@ -73,10 +73,10 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             guard case .array(let betas)? = options["betas"], betas.count == 2,
                 let beta1 = betas[0].doubleValue, let beta2 = betas[1].doubleValue
             else {
-                throw .typeError("betas must be a pair of floats, got \(pythonString(options["betas"] ?? .null))")
+                throw .typeError("betas must be a pair of floats, got \((options["betas"] ?? .null).pythonDescription)")
             }
-            if !(0 <= beta1 && beta1 < 1) { throw .valueError("Invalid beta parameter at index 0: \(pythonString(betas[0]))") }
-            if !(0 <= beta2 && beta2 < 1) { throw .valueError("Invalid beta parameter at index 1: \(pythonString(betas[1]))") }
+            if !(0 <= beta1 && beta1 < 1) { throw .valueError("Invalid beta parameter at index 0: \(betas[0].pythonDescription)") }
+            if !(0 <= beta2 && beta2 < 1) { throw .valueError("Invalid beta parameter at index 1: \(betas[1].pythonDescription)") }
             try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
         case .rmsprop:
             try check("lr", { 0 <= $0 }, "Invalid learning rate")
@@ -85,31 +85,5 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
             try check("alpha", { 0 <= $0 }, "Invalid alpha value")
         }
-    }
-}
-
-/// Python's truthiness of a JSON-mapped value.
-func pythonTruthy(_ value: JSONValue) -> Bool {
-    switch value {
-    case .null: return false
-    case .bool(let b): return b
-    case .int(let i): return i != 0
-    case .double(let d): return d != 0
-    case .string(let s): return !s.isEmpty
-    case .array(let a): return !a.isEmpty
-    case .object(let o): return o.count != 0
-    }
-}
-
-/// `type(value).__name__` for a JSON-mapped value.
-func pythonTypeName(_ value: JSONValue) -> String {
-    switch value {
-    case .null: return "NoneType"
-    case .bool: return "bool"
-    case .int: return "int"
-    case .double: return "float"
-    case .string: return "str"
-    case .array: return "list"
-    case .object: return "dict"
     }
 }

@@ -122,7 +122,7 @@ public struct ParamGroup: Sendable, Equatable {
         self.init(lr: lr, parameterCount: parameterCount)
         for (key, value) in object where key != "params" {
             if key != "betas", key != "lr", Self.fieldKeys.contains(key), value.doubleValue == nil, !value.isNull {
-                throw .typeError("param group key '\(key)' must be a number, got \(pythonTypeName(value))")
+                throw .typeError("param group key '\(key)' must be a number, got \(value.pythonTypeName)")
             }
             if key == "betas" {
                 guard case .array(let pair) = value, pair.count == 2, pair[0].doubleValue != nil,

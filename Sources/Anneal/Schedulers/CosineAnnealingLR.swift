@@ -19,7 +19,7 @@ public final class CosineAnnealingLR: LRScheduler {
     @exclusivity(unchecked) public internal(set) var tMax: Epoch
     /// `eta_min`.
     @exclusivity(unchecked) public internal(set) var etaMin: Double
-    @exclusivity(unchecked) private var lastCosine: (argument: Double, value: Double) = (.nan, .nan)
+    @exclusivity(unchecked) private var lastCosine = LastCosine()
 
     public init(
         optimizer: Optimizer, tMax: Epoch, etaMin: Double = 0.0, lastEpoch: Epoch = -1,
@@ -51,24 +51,13 @@ public final class CosineAnnealingLR: LRScheduler {
                 lrs[index] = groups[index].lr + (baseLRs[index] - etaMin) * rise / 2
             }
         } else {
-            let numerator = 1 + (try cosine(try PyFloat.divide(Double.pi * epoch, tMax)))
-            let denominator = 1 + (try cosine(try PyFloat.divide(Double.pi * (epoch - 1), tMax)))
+            let numerator = 1 + (try lastCosine.cos(try PyFloat.divide(Double.pi * epoch, tMax)))
+            let denominator = 1 + (try lastCosine.cos(try PyFloat.divide(Double.pi * (epoch - 1), tMax)))
             let ratio = try PyFloat.divide(numerator, denominator)
             for index in lrs.indices {
                 lrs[index] = ratio * (groups[index].lr - etaMin) + etaMin
             }
         }
-    }
-
-    /// `math.cos(x)`, remembering the last argument: the recursive form's
-    /// denominator at epoch e is its numerator at e − 1, the same argument to
-    /// the bit, so each step needs one `cos` instead of two.
-    @inline(__always)
-    private func cosine(_ x: Double) throws(PythonError) -> Double {
-        if x.bitPattern == lastCosine.argument.bitPattern { return lastCosine.value }
-        let value = try PyFloat.cos(x)
-        lastCosine = (x, value)
-        return value
     }
 
     override func computeClosedFormLR(

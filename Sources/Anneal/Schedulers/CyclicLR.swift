@@ -72,15 +72,7 @@ public final class CyclicLR: LRScheduler {
             self.baseMomentums = baseMomentums
             self.maxMomentums = maxMomentums
             if lastEpoch.value == -1 {
-                for index in 0..<groupCount {
-                    if usesBeta1 {
-                        optimizer.paramGroups[index].betas?.beta1 = maxMomentums[index]
-                    } else {
-                        optimizer.paramGroups[index].momentum = maxMomentums[index]
-                    }
-                    optimizer.paramGroups[index].maxMomentum = maxMomentums[index]
-                    optimizer.paramGroups[index].baseMomentum = baseMomentums[index]
-                }
+                optimizer.startCyclingMomentum(maximums: maxMomentums, bases: baseMomentums, usesBeta1: usesBeta1)
             }
         }
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)

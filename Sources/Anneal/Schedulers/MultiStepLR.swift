@@ -69,7 +69,7 @@ public final class MultiStepLR: LRScheduler {
     }
 
     override func ownState() -> [(String, JSONValue)] {
-        let counter = JSONObject(milestones.map { (pythonString($0.epoch.json), JSONValue.int($0.count)) })
+        let counter = JSONObject(milestones.map { ($0.epoch.json.pythonDescription, JSONValue.int($0.count)) })
         return [("milestones", .object(counter)), ("gamma", .double(gamma))]
     }
     override var ownStateKeys: [String] { ["milestones", "gamma"] }
@@ -80,7 +80,7 @@ public final class MultiStepLR: LRScheduler {
         var milestones: [(epoch: Epoch, count: Int)] = []
         for (key, value) in counter {
             guard let epoch = Self.parseEpochKey(key), let count = value.intValue, count >= 0 else {
-                throw .valueError("MultiStepLR state_dict milestone '\(key)': \(pythonString(value)) is not an epoch with a count")
+                throw .valueError("MultiStepLR state_dict milestone '\(key)': \(value.pythonDescription) is not an epoch with a count")
             }
             milestones.append((epoch, count))
         }

@@ -46,7 +46,7 @@ public final class OneCycleLR: LRScheduler {
     }
     /// `annealStrategy == "cos"`, decided once, not per step.
     @exclusivity(unchecked) private var annealsByCosine = true
-    @exclusivity(unchecked) private var lastCosine: (argument: Double, value: Double) = (.nan, .nan)
+    @exclusivity(unchecked) private var lastCosine = LastCosine()
     @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
     @exclusivity(unchecked) public internal(set) var usesBeta1: Bool = false
 
@@ -113,15 +113,7 @@ public final class OneCycleLR: LRScheduler {
             let maxMomentums = try maxMomentum.resolve("max_momentum", groupCount: groupCount)
             let baseMomentums = try baseMomentum.resolve("base_momentum", groupCount: groupCount)
             if lastEpoch.value == -1 {
-                for index in 0..<groupCount {
-                    if usesBeta1 {
-                        optimizer.paramGroups[index].betas?.beta1 = maxMomentums[index]
-                    } else {
-                        optimizer.paramGroups[index].momentum = maxMomentums[index]
-                    }
-                    optimizer.paramGroups[index].maxMomentum = maxMomentums[index]
-                    optimizer.paramGroups[index].baseMomentum = baseMomentums[index]
-                }
+                optimizer.startCyclingMomentum(maximums: maxMomentums, bases: baseMomentums, usesBeta1: usesBeta1)
             }
         }
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
@@ -145,7 +137,7 @@ public final class OneCycleLR: LRScheduler {
     @inline(__always)
     private func anneal(_ start: Double, _ end: Double, _ pct: Double) throws(PythonError) -> Double {
         if annealsByCosine {
-            let cosOut = (try cosine(Double.pi * pct)) + 1
+            let cosOut = (try lastCosine.cos(Double.pi * pct)) + 1
             return end + (start - end) / 2.0 * cosOut
         }
         return (end - start) * pct + start
@@ -185,17 +177,6 @@ public final class OneCycleLR: LRScheduler {
                 }
             }
         }
-    }
-
-    /// `math.cos(x)`, remembering the last argument: every group, and the
-    /// momentum beside the rate, anneal with the same `pct` in a step, so
-    /// one `cos` serves them all (the same argument gives the same bits).
-    @inline(__always)
-    private func cosine(_ x: Double) throws(PythonError) -> Double {
-        if x.bitPattern == lastCosine.argument.bitPattern { return lastCosine.value }
-        let value = try PyFloat.cos(x)
-        lastCosine = (x, value)
-        return value
     }
 
     override func ownState() -> [(String, JSONValue)] {

@@ -99,16 +99,16 @@ enum SchedulerFactory {
             // PyTorch checks these by `isinstance`, before anything else.
             let t0 = try args.raw("T_0")
             guard case .int(let t0Value) = t0, t0Value > 0 else {
-                throw PythonError.valueError("Expected positive integer T_0, but got \(pythonStr(t0))")
+                throw PythonError.valueError("Expected positive integer T_0, but got \(t0.pythonDescription)")
             }
             let tMult = args.rawOptional("T_mult") ?? .int(1)
             guard case .int(let tMultValue) = tMult, tMultValue >= 1 else {
-                throw PythonError.valueError("Expected integer T_mult >= 1, but got \(pythonStr(tMult))")
+                throw PythonError.valueError("Expected integer T_mult >= 1, but got \(tMult.pythonDescription)")
             }
             let etaMin = args.rawOptional("eta_min") ?? .double(0)
             guard let etaMinValue = etaMin.doubleValue else {
                 throw PythonError.valueError(
-                    "Expected float or int eta_min, but got \(pythonStr(etaMin)) of type <class '\(pythonTypeName(etaMin))'>")
+                    "Expected float or int eta_min, but got \(etaMin.pythonDescription) of type <class '\(etaMin.pythonTypeName)'>")
             }
             return try CosineAnnealingWarmRestarts(
                 optimizer: optimizer, t0: t0Value, tMult: tMultValue, etaMin: etaMinValue, lastEpoch: try args.epoch())
@@ -125,7 +125,7 @@ enum SchedulerFactory {
             }
             func positiveInteger(_ value: JSONValue, _ name: String) throws -> Int {
                 guard case .int(let count) = value, count > 0 else {
-                    throw PythonError.valueError("Expected positive integer \(name), but got \(pythonStr(value))")
+                    throw PythonError.valueError("Expected positive integer \(name), but got \(value.pythonDescription)")
                 }
                 return count
             }
@@ -142,7 +142,7 @@ enum SchedulerFactory {
             }
             let pctStart = args.rawOptional("pct_start") ?? .double(0.3)
             guard case .double(let pctValue) = pctStart else {
-                throw PythonError.valueError("Expected float between 0 and 1 pct_start, but got \(pythonStr(pctStart))")
+                throw PythonError.valueError("Expected float between 0 and 1 pct_start, but got \(pctStart.pythonDescription)")
             }
             return try OneCycleLR(
                 optimizer: optimizer, maxLR: try args.groupValues("max_lr"), totalSteps: totalSteps, epochs: epochs,
@@ -166,7 +166,7 @@ enum SchedulerFactory {
                     throw PythonError.valueError(
                         "anneal_strategy must be one of 'cos' or 'linear', instead got \(strategy)")
                 }
-                throw PythonError.valueError("anneal_epochs must be equal or greater than 0, got \(pythonStr(annealEpochs))")
+                throw PythonError.valueError("anneal_epochs must be equal or greater than 0, got \(annealEpochs.pythonDescription)")
             }
             return try SWALR(
                 optimizer: optimizer, swaLR: swaLR, annealEpochs: annealValue, annealStrategy: strategy,
@@ -176,34 +176,6 @@ enum SchedulerFactory {
         }
     }
 
-}
-
-/// `str(value)` as an f-string prints it.
-func pythonStr(_ value: JSONValue) -> String {
-    switch value {
-    case .null: return "None"
-    case .bool(let b): return b ? "True" : "False"
-    case .int(let i): return String(i)
-    case .double(let d):
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        return pythonFloatRepr(d)
-    case .string(let s): return s
-    case .array(let items): return "[" + items.map(pythonStr).joined(separator: ", ") + "]"
-    case .object: return value.serialized()
-    }
-}
-
-func pythonTypeName(_ value: JSONValue) -> String {
-    switch value {
-    case .null: return "NoneType"
-    case .bool: return "bool"
-    case .int: return "int"
-    case .double: return "float"
-    case .string: return "str"
-    case .array: return "list"
-    case .object: return "dict"
-    }
 }
 
 /// A scheduler spec's `args`, read with Python's calling conventions.
@@ -235,7 +207,7 @@ struct Arguments {
     }
 
     private func typeError(_ name: String, _ expected: String, _ value: JSONValue) -> PythonError {
-        .typeError("\(type) argument '\(name)' must be \(expected), got \(pythonTypeName(value)) \(pythonStr(value))")
+        .typeError("\(type) argument '\(name)' must be \(expected), got \(value.pythonTypeName) \(value.pythonDescription)")
     }
 
     func float(_ name: String, _ fallback: Double? = nil) throws -> Double {
@@ -271,9 +243,9 @@ struct Arguments {
         case .double(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
         case .double:
             throw PythonError.typeError(
-                "\(type) argument '\(name)' = \(pythonStr(value)): Anneal supports only whole numbers here")
+                "\(type) argument '\(name)' = \(value.pythonDescription): Anneal supports only whole numbers here")
         default:
-            throw PythonError.typeError("\(type) argument '\(name)' must be an integer, got \(pythonTypeName(value))")
+            throw PythonError.typeError("\(type) argument '\(name)' must be an integer, got \(value.pythonTypeName)")
         }
     }
 
@@ -361,7 +333,7 @@ struct Arguments {
 
     static func function(_ value: JSONValue, name: String, type: String) throws -> ScheduleFunction {
         guard case .string(let source) = value else {
-            throw PythonError.typeError("\(name) should be a function, but got \(pythonTypeName(value))")
+            throw PythonError.typeError("\(name) should be a function, but got \(value.pythonTypeName)")
         }
         do {
             return ScheduleFunction(try Expression(source))
