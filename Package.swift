@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way, toward the leaves:
+// Dependencies point one way, toward the leaves (AnnealJSON uses AnnealPython's float repr):
 //   anneal (CLI) → AnnealPlot → AnnealConformance → AnnealOptim → Anneal → AnnealPython, AnnealJSON → CJSONC
 //                                                              ↘ AnnealTensor
 let package = Package(
@@ -23,7 +23,7 @@ let package = Package(
             pkgConfig: "json-c",
             providers: [.apt(["libjson-c-dev"])]
         ),
-        .target(name: "AnnealJSON", dependencies: ["CJSONC"]),
+        .target(name: "AnnealJSON", dependencies: ["CJSONC", "AnnealPython"]),
         .target(name: "AnnealPython"),
         .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
         .target(name: "AnnealTensor"),
@@ -42,7 +42,7 @@ let package = Package(
         // into the benchmark only.
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "anneal-bench", dependencies: ["AnnealConformance", "CAllocationCounter"]),
-        .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON"]),
+        .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
         .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
