@@ -7,7 +7,7 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps build test conformance goldens bench bench-schedulers bench-conformance clean
+.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance clean
 
 all: build
 
@@ -19,11 +19,19 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev pkg-config >/dev/null; \
 	fi
 
+# rsvg-convert (Debian's librsvg2-bin): the plot tests convert every SVG they draw.
+deps-plot:
+	@if ! command -v rsvg-convert >/dev/null 2>&1; then \
+	  echo "Installing librsvg2-bin (rsvg-convert, needed by the plot tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin >/dev/null; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
 # Unit tests, the golden replay (one case per golden) and the command line.
-test: deps
+test: deps deps-plot
 	$(SWIFT) test
 	$(SWIFT) build --product anneal
 	Tests/cli/check.sh .build/debug/anneal

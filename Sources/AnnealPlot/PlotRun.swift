@@ -1,0 +1,303 @@
+import Anneal
+import AnnealConformance
+
+/// One curve: a param group's learning rate (and momentum) at every trace
+/// record of one spec, as Anneal ran it or as a golden recorded it.
+///
+/// Index `k` of ``learningRates``, ``momenta`` and ``steps`` is trace
+/// record `k`: the state after `k` ops. A value the trace lacks is NaN and
+/// is not drawn.
+public struct PlotCurve: Sendable, Equatable {
+    /// Where a curve comes from.
+    public enum Role: String, Sendable, Equatable {
+        /// Anneal ran the spec.
+        case schedule
+        /// The records of a golden (PyTorch's, or a document's), drawn under
+        /// Anneal's curve by `--compare`.
+        case reference
+    }
+
+    /// The legend's text: the spec's `name`, with the group when the
+    /// optimizer has several, and the source for a comparison.
+    public var label: String
+    /// The spec's `name`.
+    public var specName: String
+    /// The param group.
+    public var group: Int
+    /// Where the curve comes from.
+    public var role: Role
+    /// `lr` of this group at each record.
+    public var learningRates: [Double]
+    /// `momentum` (`betas[0]` for Adam and AdamW) of this group at each
+    /// record; NaN where the record has none.
+    public var momenta: [Double]
+    /// The step of each record, where it is drawn: how many `step` and
+    /// `scheduler_step` repetitions ran before it. Ops that do not step
+    /// (`set_lr`, `state_dict`, `reload`, `rebuild`, `optimizer_step`) keep
+    /// the step of the record before, so a `set_lr` shows as a jump at one
+    /// step. For a script of plain steps, record `k` is step `k`.
+    public var steps: [Int]
+
+    /// Creates a curve.
+    /// Creates a curve; without `steps`, record `k` is step `k`.
+    public init(
+        label: String, specName: String, group: Int = 0, role: Role = .schedule,
+        learningRates: [Double], momenta: [Double] = [], steps: [Int]? = nil
+    ) {
+        self.label = label
+        self.specName = specName
+        self.group = group
+        self.role = role
+        self.learningRates = learningRates
+        self.momenta = momenta
+        self.steps = steps ?? Array(0..<max(learningRates.count, momenta.count))
+    }
+
+    /// The step of the last record (0 for an empty curve).
+    public var lastStep: Int { steps.last ?? 0 }
+
+    /// Whether any momentum value can be drawn.
+    public var hasMomentum: Bool { momenta.contains { $0.isFinite } }
+}
+
+/// Which panel of a chart a value belongs to.
+public enum PlotPanel: String, Sendable, Equatable {
+    /// The learning rates.
+    case learningRate = "lr"
+    /// Momentum, or `betas[0]`.
+    case momentum
+}
+
+/// The first place where Anneal's run of a golden's spec differs from the
+/// golden, as a chart marks it.
+public struct PlotDivergence: Sendable, Equatable {
+    /// The trace record.
+    public var recordIndex: Int
+    /// The step it is drawn at (see ``PlotCurve/steps``).
+    public var step: Int
+    /// The key path inside the record, e.g. `lr[0]`, `last_epoch`.
+    public var path: String
+    /// The panel and group of a `lr[g]` or `momentum[g]` divergence; `nil`
+    /// for another key, which is marked by its record alone.
+    public var panel: PlotPanel?
+    /// The group of ``panel``'s value.
+    public var group: Int?
+    /// The golden's value, when it is a number.
+    public var expected: Double?
+    /// Anneal's value, when it is a number.
+    public var got: Double?
+    /// The comparator's explanation, e.g. `values differ by 3 ULP`.
+    public var message: String
+
+    /// Creates a divergence mark.
+    public init(
+        recordIndex: Int, step: Int? = nil, path: String, panel: PlotPanel? = nil, group: Int? = nil,
+        expected: Double? = nil, got: Double? = nil, message: String
+    ) {
+        self.recordIndex = recordIndex
+        self.step = step ?? recordIndex
+        self.path = path
+        self.panel = panel
+        self.group = group
+        self.expected = expected
+        self.got = got
+        self.message = message
+    }
+}
+
+/// The curves of one input file: one per param group, plus the golden's
+/// own curves for a comparison, and what the reader should know about them.
+public struct PlotRun: Sendable {
+    /// The spec's `name`.
+    public var name: String
+    /// The file it came from.
+    public var file: String
+    /// Anneal's curves, one per group, each followed by its reference curve
+    /// in a comparison.
+    public var curves: [PlotCurve]
+    /// Things worth saying about the run: a trace that ends in an exception,
+    /// a construction error, the outcome of a comparison. Each names the file.
+    public var notes: [String]
+    /// The first divergence of a comparison; `nil` when there is none or
+    /// this is not a comparison.
+    public var divergence: PlotDivergence?
+
+    /// Creates a run.
+    public init(name: String, file: String, curves: [PlotCurve], notes: [String] = [], divergence: PlotDivergence? = nil) {
+        self.name = name
+        self.file = file
+        self.curves = curves
+        self.notes = notes
+        self.divergence = divergence
+    }
+}
+
+/// Reads plot inputs: runs trace specs with Anneal, reads goldens'
+/// records, and compares the two for `--compare`.
+public enum PlotInputs {
+    /// The number of plain steps given to a spec without a `script` when
+    /// the caller does not say.
+    public static let defaultSteps = 100
+
+    /// Runs the spec (or golden) at `path`: one curve per param group.
+    ///
+    /// A spec without `script` gets `steps` plain steps. A golden's records
+    /// are ignored (Anneal runs its spec; see ``comparison(goldenAt:)``).
+    ///
+    /// - Throws: ``SpecError`` naming the file and the place when the file
+    ///   cannot be read or is not a valid spec.
+    public static func schedule(specAt path: String, steps: Int = defaultSteps) throws(SpecError) -> PlotRun {
+        try schedule(json: TraceFiles.load(path), file: path, steps: steps)
+    }
+
+    /// Runs the spec `json` (see ``schedule(specAt:steps:)``); `file` names
+    /// it in errors and notes.
+    public static func schedule(json: JSONValue, file: String, steps: Int = defaultSteps) throws(SpecError) -> PlotRun {
+        var document = json
+        if case .object(var object) = json, object["script"] == nil {
+            object["script"] = [["op": "step", "repeat": .int(max(0, steps))]]
+            document = .object(object)
+        }
+        do {
+            let spec = try TraceSpec(json: document)
+            let outcome = try TraceRunner.run(spec)
+            var notes: [String] = []
+            if let error = outcome.constructionError {
+                notes.append("\(file): construction raised \(error.type): \(error.message); nothing to draw")
+            }
+            let (curves, end) = curves(
+                records: outcome.records, steps: recordSteps(spec.script), name: spec.name, role: .schedule, suffix: nil)
+            if let end { notes.append("\(file): \(end)") }
+            return PlotRun(name: spec.name, file: file, curves: curves, notes: notes)
+        } catch {
+            throw error.file == nil ? error.inFile(file) : error
+        }
+    }
+
+    /// Reads the golden at `path`, runs its spec with Anneal and compares:
+    /// Anneal's curve for each group followed by the golden's, and the
+    /// first divergence, if any.
+    ///
+    /// - Throws: ``SpecError`` naming the file and the place when the
+    ///   golden cannot be read, is not a valid spec, or has no `trace`.
+    public static func comparison(goldenAt path: String) throws(SpecError) -> PlotRun {
+        try comparison(golden: TraceFiles.load(path), file: path)
+    }
+
+    /// Compares the golden `golden` (see ``comparison(goldenAt:)``); `file`
+    /// names it in errors and notes.
+    public static func comparison(golden: JSONValue, file: String) throws(SpecError) -> PlotRun {
+        do throws(SpecError) {
+            guard let goldenRecords = golden["trace"]?.arrayValue else {
+                throw SpecError(location: "(top level)", message: "missing required key \"trace\": \"--compare\" takes a golden")
+            }
+            let spec = try TraceSpec(json: golden)
+            let candidate = try TraceRunner.candidate(for: spec)
+            let result = try GoldenReplay.compare(golden: golden, candidate: candidate)
+            let candidateRecords = candidate["trace"]?.arrayValue ?? []
+
+            let source = golden["source"]
+            let sourceName: String
+            if source?["kind"]?.stringValue == "pytorch" {
+                sourceName = "PyTorch " + (source?["version"]?.stringValue ?? "")
+            } else {
+                sourceName = "golden"
+            }
+            var notes: [String] = []
+            let steps = recordSteps(spec.script)
+            let (ours, ourEnd) = curves(
+                records: candidateRecords, steps: steps, name: spec.name, role: .schedule, suffix: "Anneal")
+            let (theirs, theirEnd) = curves(
+                records: goldenRecords, steps: steps, name: spec.name, role: .reference,
+                suffix: sourceName.hasSuffix(" ") ? "PyTorch" : sourceName)
+            if let ourEnd { notes.append("\(file): Anneal's \(ourEnd)") }
+            if let theirEnd { notes.append("\(file): the golden's \(theirEnd)") }
+            if let error = golden["error"], error["type"] != nil {
+                notes.append("\(file): the golden's construction raised \(error["type"]?.stringValue ?? "?")")
+            }
+            var merged: [PlotCurve] = []
+            for group in 0..<max(ours.count, theirs.count) {
+                if group < ours.count { merged.append(ours[group]) }
+                if group < theirs.count { merged.append(theirs[group]) }
+            }
+            var divergence: PlotDivergence?
+            if let first = result.first {
+                divergence = mark(first, recordCount: result.recordCount, steps: steps)
+                let place = first.recordIndex >= 0 ? "record \(first.recordIndex), \(first.path)" : first.path
+                notes.append("\(file): first divergence at \(place): \(first.message)")
+            } else {
+                let distance = result.maxULPDistance
+                notes.append(
+                    "\(file): matches the golden (\(result.recordCount.expected) records, largest distance \(distance) ULP)")
+            }
+            return PlotRun(name: spec.name, file: file, curves: merged, notes: notes, divergence: divergence)
+        } catch {
+            throw error.file == nil ? error.inFile(file) : error
+        }
+    }
+
+    /// The curves of `records`, one per group, up to the first `error`
+    /// record, and a note when there is one.
+    static func curves(
+        records: [JSONValue], steps: [Int], name: String, role: PlotCurve.Role, suffix: String?
+    ) -> (curves: [PlotCurve], end: String?) {
+        var end: String?
+        var drawn = records
+        if let index = records.firstIndex(where: { $0["error"] != nil }) {
+            let error = records[index]["error"]
+            let type = error?["type"]?.stringValue ?? "an error"
+            let message = error?["message"]?.stringValue.map { ": \($0)" } ?? ""
+            end = "trace ends at record \(index) with \(type)\(message); drawn up to record \(max(0, index - 1))"
+            drawn = Array(records[..<index])
+        }
+        let groups = drawn.reduce(0) { max($0, $1["lr"]?.arrayValue?.count ?? 0) }
+        var curves: [PlotCurve] = []
+        for group in 0..<groups {
+            var label = name
+            if groups > 1 { label += ", group \(group)" }
+            if let suffix { label += " (\(suffix))" }
+            let rates = drawn.map { $0["lr"]?[group]?.doubleValue ?? .nan }
+            let momenta = drawn.map { $0["momentum"]?[group]?.doubleValue ?? .nan }
+            let drawnSteps = (0..<drawn.count).map { $0 < steps.count ? steps[$0] : (steps.last ?? 0) + $0 - steps.count + 1 }
+            curves.append(
+                PlotCurve(
+                    label: label, specName: name, group: group, role: role, learningRates: rates, momenta: momenta,
+                    steps: drawnSteps))
+        }
+        return (curves, end)
+    }
+
+    /// The step of every record a script yields: record 0 is step 0, and
+    /// each repetition of a `step` or `scheduler_step` op advances it.
+    public static func recordSteps(_ script: [Op]) -> [Int] {
+        var steps = [0]
+        var step = 0
+        for op in script {
+            for _ in 0..<op.recordCount {
+                if op.kind == .step || op.kind == .schedulerStep { step += 1 }
+                steps.append(step)
+            }
+        }
+        return steps
+    }
+
+    /// The chart's mark for the comparator's first divergence.
+    static func mark(_ divergence: Divergence, recordCount: (expected: Int, got: Int), steps: [Int]) -> PlotDivergence {
+        var index = divergence.recordIndex
+        if index < 0 { index = divergence.path == "trace" ? min(recordCount.expected, recordCount.got) : 0 }
+        var panel: PlotPanel?
+        var group: Int?
+        for (prefix, candidate) in [("lr[", PlotPanel.learningRate), ("momentum[", PlotPanel.momentum)]
+        where divergence.path.hasPrefix(prefix) && divergence.path.hasSuffix("]") {
+            let digits = divergence.path.dropFirst(prefix.count).dropLast()
+            if let value = Int(digits) {
+                panel = candidate
+                group = value
+            }
+        }
+        return PlotDivergence(
+            recordIndex: index, step: index < steps.count ? steps[index] : (steps.last ?? 0) + 1, path: divergence.path,
+            panel: panel, group: group,
+            expected: divergence.expected?.doubleValue, got: divergence.got?.doubleValue, message: divergence.message)
+    }
+}
