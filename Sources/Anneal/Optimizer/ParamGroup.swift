@@ -11,7 +11,13 @@ public struct ParamGroup: Sendable, Equatable {
     /// `group["lr"]`.
     public var lr: Double
     /// `group["momentum"]` (SGD, RMSprop), `nil` when the group has none.
-    public var momentum: Double?
+    public var momentum: Double? {
+        didSet { momentumIsInteger = false }
+    }
+    /// Whether Python holds `momentum` as an `int` (SGD's default is the int
+    /// `0`): traces and state dicts then write `0`, not `0.0`. Any write of
+    /// a computed momentum makes it a float again.
+    public internal(set) var momentumIsInteger = false
     /// `group["betas"]` (Adam, AdamW), `nil` when the group has none.
     public var betas: Betas?
     /// `group["initial_lr"]`, set by the first scheduler built on the group.
@@ -51,6 +57,13 @@ public struct ParamGroup: Sendable, Equatable {
         "lr", "momentum", "betas", "max_momentum", "base_momentum", "initial_lr", "max_lr", "min_lr", "swa_lr",
     ]
 
+    /// The cycled momentum as Python holds it (`momentum`, or `betas[0]`),
+    /// for traces: an `int` stays an `int`.
+    public var cycledMomentumJSON: JSONValue? {
+        if momentum != nil { return self["momentum"] }
+        return betas.map { .double($0.beta1) }
+    }
+
     /// The momentum schedulers cycle: `momentum`, or `betas[0]`.
     @inlinable
     public var cycledMomentum: Double? {
@@ -66,7 +79,9 @@ public struct ParamGroup: Sendable, Equatable {
         get {
             switch key {
             case "lr": return .double(lr)
-            case "momentum": return momentum.map(JSONValue.double)
+            case "momentum":
+                guard let momentum else { return nil }
+                return momentumIsInteger ? .int(Int(momentum)) : .double(momentum)
             case "betas": return betas.map { .array([.double($0.beta1), .double($0.beta2)]) }
             case "initial_lr": return initialLR.map(JSONValue.double)
             case "max_lr": return maxLR.map(JSONValue.double)
@@ -80,7 +95,9 @@ public struct ParamGroup: Sendable, Equatable {
         set {
             switch key {
             case "lr": lr = newValue?.doubleValue ?? lr
-            case "momentum": momentum = newValue?.doubleValue
+            case "momentum":
+                momentum = newValue?.doubleValue
+                if case .int = newValue { momentumIsInteger = true }
             case "betas":
                 if case .array(let pair)? = newValue, pair.count == 2,
                     let b1 = pair[0].doubleValue, let b2 = pair[1].doubleValue

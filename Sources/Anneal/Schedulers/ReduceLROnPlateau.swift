@@ -21,6 +21,9 @@ public final class ReduceLROnPlateau: Scheduler {
     @exclusivity(unchecked) public internal(set) var defaultMinLR: Double?
     /// `min_lrs`, one per group.
     @exclusivity(unchecked) public internal(set) var minLRs: [Double]
+    /// Whether `min_lr` was a Python `int` (the default `0`), so the state
+    /// dict writes `0` as PyTorch does.
+    @exclusivity(unchecked) private var minLRIsInteger = false
     @exclusivity(unchecked) public internal(set) var patience: Int
     @exclusivity(unchecked) public internal(set) var cooldown: Int
     @exclusivity(unchecked) public internal(set) var eps: Double
@@ -55,6 +58,10 @@ public final class ReduceLROnPlateau: Scheduler {
         case .all(let value):
             defaultMinLR = value
             minLRs = Array(repeating: value, count: groupCount)
+        case .integer(let value):
+            defaultMinLR = Double(value)
+            minLRs = Array(repeating: Double(value), count: groupCount)
+            minLRIsInteger = true
         case .each(let values):
             guard values.count == groupCount else {
                 throw .valueError("expected \(groupCount) min_lrs, got \(values.count)")
@@ -159,13 +166,18 @@ public final class ReduceLROnPlateau: Scheduler {
 
     public func stateDict() -> JSONValue {
         .object([
-            "factor": .double(factor), "default_min_lr": defaultMinLR.map(JSONValue.double) ?? .null,
-            "min_lrs": .array(minLRs.map(JSONValue.double)), "patience": .int(patience), "cooldown": .int(cooldown),
+            "factor": .double(factor), "default_min_lr": defaultMinLR.map(minLRJSON) ?? .null,
+            "min_lrs": .array(minLRs.map(minLRJSON)), "patience": .int(patience), "cooldown": .int(cooldown),
             "eps": .double(eps), "last_epoch": lastEpoch.json, "_last_lr": .array(lastLR.map(JSONValue.double)),
             "mode_worse": .double(modeWorse), "mode": .string(mode), "threshold": .double(threshold),
             "threshold_mode": .string(thresholdMode), "best": .double(best), "cooldown_counter": .int(cooldownCounter),
             "num_bad_epochs": .int(numBadEpochs),
         ])
+    }
+
+    /// A minimum rate as PyTorch holds it: an `int` while it is the given int.
+    private func minLRJSON(_ value: Double) -> JSONValue {
+        minLRIsInteger && value == value.rounded() && Swift.abs(value) < 9.0e15 ? .int(Int(value)) : .double(value)
     }
 
     public func loadStateDict(_ state: JSONValue) throws(PythonError) {
@@ -177,6 +189,7 @@ public final class ReduceLROnPlateau: Scheduler {
         let factor = try reader.double("factor")
         let defaultMinLR = try reader.optionalDouble("default_min_lr")
         let minLRs = try reader.doubles("min_lrs")
+        let minLRIsInteger = try reader.array("min_lrs").allSatisfy { $0.intValue != nil }
         let patience = try reader.int("patience")
         let cooldown = try reader.int("cooldown")
         let eps = try reader.double("eps")
@@ -193,6 +206,7 @@ public final class ReduceLROnPlateau: Scheduler {
         self.factor = factor
         self.defaultMinLR = defaultMinLR
         self.minLRs = minLRs
+        self.minLRIsInteger = minLRIsInteger
         self.patience = patience
         self.cooldown = cooldown
         self.eps = eps

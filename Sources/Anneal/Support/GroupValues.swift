@@ -6,11 +6,14 @@ public enum GroupValues: Sendable, Hashable, ExpressibleByFloatLiteral, Expressi
 {
     /// One value for every group.
     case all(Double)
+    /// One Python `int` for every group (PyTorch's default `min_lr=0` is
+    /// one, and state dicts write it as `0`, not `0.0`).
+    case integer(Int)
     /// One value per group, in group order.
     case each([Double])
 
     public init(floatLiteral value: Double) { self = .all(value) }
-    public init(integerLiteral value: Int) { self = .all(Double(value)) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
     public init(arrayLiteral elements: Double...) { self = .each(elements) }
 
     /// PyTorch's `_format_param(name, optimizer, param)`.
@@ -18,6 +21,8 @@ public enum GroupValues: Sendable, Hashable, ExpressibleByFloatLiteral, Expressi
         switch self {
         case .all(let value):
             return Array(repeating: value, count: groupCount)
+        case .integer(let value):
+            return Array(repeating: Double(value), count: groupCount)
         case .each(let values):
             guard values.count == groupCount else {
                 throw .valueError(

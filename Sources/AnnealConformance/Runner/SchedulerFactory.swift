@@ -300,9 +300,9 @@ struct Arguments {
     }
 
     /// A number, or a list with one per group.
-    func groupValues(_ name: String, _ fallback: Double? = nil) throws -> GroupValues {
+    func groupValues(_ name: String, _ fallback: GroupValues? = nil) throws -> GroupValues {
         guard let value = values[name] else {
-            if let fallback { return .all(fallback) }
+            if let fallback { return fallback }
             _ = try raw(name)
             return .all(0)
         }
@@ -312,7 +312,8 @@ struct Arguments {
                 return number
             })
         }
-        if case .bool(let b) = value { return .all(b ? 1 : 0) }
+        if case .bool(let b) = value { return .integer(b ? 1 : 0) }
+        if case .int(let i) = value { return .integer(i) }
         guard let number = value.doubleValue else { throw typeError(name, "a number or a list of numbers", value) }
         return .all(number)
     }

@@ -190,7 +190,7 @@ final class Session {
                 record["last_epoch"] = epoch
             }
         }
-        record["momentum"] = .array(optimizer.paramGroups.map { .double($0.cycledMomentum ?? .nan) })
+        record["momentum"] = .array(optimizer.paramGroups.map { $0.cycledMomentumJSON ?? .null })
         if stateDict {
             let states = schedulers.map { $0.stateDict() }
             record["state_dict"] = spec.schedulerIsList ? .array(states) : states[0]
