@@ -33,8 +33,11 @@ public class LRScheduler: Scheduler {
     /// it holds depends on what has happened to the object; these record it.
     @exclusivity(unchecked) var hasInitialStepAttributes = false
     @exclusivity(unchecked) var hasGetLRFlag = false
-    /// Reused buffer for the values `get_lr` computes, so steps do not allocate.
-    @exclusivity(unchecked) @usableFromInline var scratch: [Double] = []
+    /// Reused buffer for the values `get_lr` computes, so steps do not
+    /// allocate; a raw buffer, so using it costs no uniqueness check.
+    @exclusivity(unchecked) @usableFromInline var scratch = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+    /// Whether ``prepareLR(closedForm:)`` has work to do (user functions to call).
+    @exclusivity(unchecked) @usableFromInline var prepares = false
 
     public var typeName: String { String(describing: type(of: self)) }
 
@@ -59,7 +62,6 @@ public class LRScheduler: Scheduler {
         }
         self.baseLRs = optimizer.paramGroups.map { $0.initialLR ?? $0.lr }
         self.lastEpoch = lastEpoch
-        self.scratch = Array(repeating: 0, count: optimizer.paramGroups.count)
     }
 
     /// Initialises a composite (`ChainedScheduler`), which has no epoch or base rates.
@@ -119,24 +121,31 @@ public class LRScheduler: Scheduler {
     /// `lastLR`, in one pass with the buffers held once.
     @usableFromInline
     func computeAndApplyLR(closedForm: Bool = false) throws(PythonError) {
-        try prepareLR(closedForm: closedForm)
+        if prepares { try prepareLR(closedForm: closedForm) }
         let groupCount = optimizer.paramGroups.count
-        if scratch.count != groupCount { scratch = Array(repeating: 0, count: groupCount) }
+        if scratch.count != groupCount {
+            scratch.deallocate()
+            scratch = .allocate(capacity: groupCount)
+            scratch.initialize(repeating: 0)
+        }
         if lastLR.count != groupCount { lastLR = Array(repeating: 0, count: groupCount) }
         let optimizer = self.optimizer
-        try scratch.withUnsafeMutableBufferPointer { (lrs) throws(PythonError) in
-            try optimizer.paramGroups.withUnsafeMutableBufferPointer { (groups) throws(PythonError) in
-                let usedClosedForm = closedForm ? try computeClosedFormLR(groups, into: lrs) : false
-                if !usedClosedForm { try computeLR(groups, into: lrs) }
-                // Every value is computed before any group changes, as in PyTorch.
-                lastLR.withUnsafeMutableBufferPointer { last in
-                    for index in 0..<groupCount {
-                        groups[index].lr = lrs[index]
-                        last[index] = lrs[index]
-                    }
+        let lrs = scratch
+        try optimizer.paramGroups.withUnsafeMutableBufferPointer { (groups) throws(PythonError) in
+            let usedClosedForm = closedForm ? try computeClosedFormLR(groups, into: lrs) : false
+            if !usedClosedForm { try computeLR(groups, into: lrs) }
+            // Every value is computed before any group changes, as in PyTorch.
+            lastLR.withUnsafeMutableBufferPointer { last in
+                for index in 0..<groupCount {
+                    groups[index].lr = lrs[index]
+                    last[index] = lrs[index]
                 }
             }
         }
+    }
+
+    deinit {
+        scratch.deallocate()
     }
 
     /// `_last_lr = [group["lr"] for group in optimizer.param_groups]`.

@@ -77,6 +77,7 @@ public final class CyclicLR: LRScheduler {
         }
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
         initScaleFunction()
+        prepares = true
         try initialStep()
         self.baseLRs = baseLRs
     }

@@ -17,6 +17,7 @@ public final class LambdaLR: LRScheduler {
     ) throws(PythonError) {
         self.lrLambdas = try resolveLambdas(lrLambdas, groupCount: optimizer.paramGroups.count)
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
+        prepares = true
         try initialStep()
     }
 
