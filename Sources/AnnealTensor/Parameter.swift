@@ -10,6 +10,11 @@ public final class Parameter: @unchecked Sendable {
     /// A name for checkpoints and messages, e.g. `"0.weight"`.
     public var name: String?
 
+    /// A parameter holding `value`, without a gradient.
+    ///
+    /// ```swift
+    /// let bias = Parameter(Tensor.zeros([32]), name: "fc1.bias")
+    /// ```
     public init(_ value: Tensor, name: String? = nil) {
         self.value = value
         self.name = name

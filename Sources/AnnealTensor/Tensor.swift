@@ -35,6 +35,13 @@ public struct Tensor: Sendable, Equatable {
     static func count(of shape: [Int]) -> Int { shape.reduce(1, *) }
 
     /// Direct access to the elements, for kernels (one pass, SIMD-friendly).
+    /// Copies the storage first if another tensor shares it.
+    ///
+    /// ```swift
+    /// tensor.withUnsafeMutableBufferPointer { buffer in
+    ///     for i in buffer.indices { buffer[i] *= 2 }
+    /// }
+    /// ```
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<R, E: Error>(
         _ body: (inout UnsafeMutableBufferPointer<Float>) throws(E) -> R
@@ -42,6 +49,11 @@ public struct Tensor: Sendable, Equatable {
         try scalars.withUnsafeMutableBufferPointer(body)
     }
 
+    /// Read-only access to the elements, for kernels.
+    ///
+    /// ```swift
+    /// let total = tensor.withUnsafeBufferPointer { $0.reduce(0, +) }
+    /// ```
     @inlinable
     public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Float>) throws(E) -> R) throws(E) -> R {
         try scalars.withUnsafeBufferPointer(body)
