@@ -1,1 +1,33 @@
-// AnnealOptim: SGD, Adam, AdamW and RMSprop over AnnealTensor parameters, bit-exact with PyTorch.
+// AnnealOptim: SGD, Adam, AdamW and RMSprop over AnnealTensor parameters,
+// bit-exact with PyTorch 2.13's `foreach=False` CPU implementation.
+@_exported import Anneal
+@_exported import AnnealTensor
+
+/// One entry of the `params` list PyTorch's optimizers take: parameters and
+/// that group's options (`{"params": [...], "lr": 0.01}`), by PyTorch name.
+public struct ParameterGroup: Sendable {
+    public var parameters: [Parameter]
+    /// The group's overrides of the optimizer's options (`lr`, `momentum`, ...).
+    public var options: JSONObject
+
+    public init(parameters: [Parameter], options: JSONObject = [:]) {
+        self.parameters = parameters
+        self.options = options
+    }
+}
+
+/// Builds `torch.optim.<kind>(groups, **options)`: ``SGD``, ``Adam``,
+/// ``AdamW`` or ``RMSprop``. Invalid options raise PyTorch's exception.
+///
+/// ```swift
+/// let w = Parameter(Tensor([0.5, -1.25]))
+/// let optimizer = try makeOptimizer(.adamW, groups: [ParameterGroup(parameters: [w])], options: ["lr": 0.01])
+/// ```
+public func makeOptimizer(_ kind: OptimizerKind, groups: [ParameterGroup], options: JSONObject) throws -> Optimizer {
+    switch kind {
+    case .sgd: return try SGD(groups, options: options)
+    case .adam: return try Adam(groups, options: options)
+    case .adamW: return try AdamW(groups, options: options)
+    case .rmsprop: return try RMSprop(groups, options: options)
+    }
+}

@@ -78,6 +78,10 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             if !(0 <= beta1 && beta1 < 1) { throw .valueError("Invalid beta parameter at index 0: \(betas[0].pythonDescription)") }
             if !(0 <= beta2 && beta2 < 1) { throw .valueError("Invalid beta parameter at index 1: \(betas[1].pythonDescription)") }
             try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+            // `isinstance(betas[0], float) and isinstance(betas[1], float)`: an int beta is rejected.
+            guard case .double = betas[0], case .double = betas[1] else {
+                throw .valueError("betas must be either both floats or both Tensors")
+            }
         case .rmsprop:
             try check("lr", { 0 <= $0 }, "Invalid learning rate")
             try check("eps", { 0 <= $0 }, "Invalid epsilon value")

@@ -1,4 +1,5 @@
 import Anneal
+import AnnealOptim
 
 /// The version written into candidates' `source`.
 public let annealVersion = "0.1.0"
@@ -63,27 +64,71 @@ public enum TraceRunner {
 }
 
 /// The optimizer and schedulers of one run.
+///
+/// With a `gradient`, the optimizer is AnnealOptim's tensor optimizer over
+/// the spec's float32 parameters, and every optimizer step first sets each
+/// parameter's gradient; without one it is the hyperparameter-only
+/// `Anneal.Optimizer` (parameters would never change).
 final class Session {
     let spec: TraceSpec
     var optimizer: Optimizer
     var schedulers: [any Scheduler]
+    /// The parameters by group, when the spec has a `gradient`. `reload`
+    /// builds the fresh optimizer over these same objects.
+    let parameters: [[Parameter]]?
+    /// `T` and `S` of the quadratic gradient, rounded to float32 (PyTorch
+    /// converts the Python scalars to the tensor's dtype).
+    let gradientTarget: Float
+    let gradientScale: Float
 
     init(spec: TraceSpec) throws {
-        if spec.gradient != nil {
-            throw SpecError(
-                location: "gradient", message: "gradients need the tensor optimizers, which Anneal does not have yet")
-        }
         self.spec = spec
-        optimizer = try Self.makeOptimizer(spec.optimizer)
+        if let gradient = spec.gradient {
+            parameters = spec.optimizer.parameters.map { group in group.map { Parameter(Tensor($0)) } }
+            gradientTarget = gradient.target
+            gradientScale = gradient.scale
+        } else {
+            parameters = nil
+            gradientTarget = 0
+            gradientScale = 0
+        }
+        optimizer = try Self.makeOptimizer(spec.optimizer, parameters: parameters)
         schedulers = []
         for scheduler in spec.schedulers {
             schedulers.append(try SchedulerFactory.build(scheduler, on: optimizer))
         }
     }
 
-    static func makeOptimizer(_ spec: OptimizerSpec) throws -> Optimizer {
-        try Optimizer(
-            spec.kind, options: spec.options, groups: spec.groups, parameterCounts: spec.parameters.map(\.count))
+    static func makeOptimizer(_ spec: OptimizerSpec, parameters: [[Parameter]]?) throws -> Optimizer {
+        guard let parameters else {
+            return try Optimizer(
+                spec.kind, options: spec.options, groups: spec.groups, parameterCounts: spec.parameters.map(\.count))
+        }
+        let groups = zip(parameters, spec.groups).map { ParameterGroup(parameters: $0, options: $1) }
+        return try AnnealOptim.makeOptimizer(spec.kind, groups: groups, options: spec.options)
+    }
+
+    /// `optimizer.step()`, after setting every parameter's gradient to
+    /// `(p - T) * S` (float32: subtract, round, multiply, round) when the
+    /// spec has a gradient.
+    private func optimizerStep() throws {
+        if let parameters {
+            let target = gradientTarget
+            let scale = gradientScale
+            for group in parameters {
+                for parameter in group {
+                    var grad = parameter.grad ?? Tensor(repeating: 0, shape: parameter.value.shape)
+                    parameter.grad = nil  // the buffer is `grad`'s alone: written in place
+                    parameter.value.withUnsafeBufferPointer { values in
+                        grad.withUnsafeMutableBufferPointer { gradient in
+                            for i in values.indices { gradient[i] = (values[i] - target) * scale }
+                        }
+                    }
+                    parameter.grad = grad
+                }
+            }
+        }
+        try optimizer.step()
     }
 
     /// Runs one op; `emit` is called once per record it yields.
@@ -93,20 +138,20 @@ final class Session {
             let optimizerSteps = op.kind == .step
             if let metrics = op.metrics {
                 for metric in metrics {
-                    if optimizerSteps { try optimizer.step() }
+                    if optimizerSteps { try optimizerStep() }
                     try stepSchedulers(metric: metric, epoch: op.epoch, only: op.schedulerIndex)
                     emit(false)
                 }
             } else {
                 for _ in 0..<op.repeatCount {
-                    if optimizerSteps { try optimizer.step() }
+                    if optimizerSteps { try optimizerStep() }
                     try stepSchedulers(metric: nil, epoch: op.epoch, only: op.schedulerIndex)
                     emit(false)
                 }
             }
         case .optimizerStep:
             for _ in 0..<op.repeatCount {
-                try optimizer.step()
+                try optimizerStep()
                 emit(false)
             }
         case .setLR:
@@ -120,7 +165,7 @@ final class Session {
         case .reload:
             let savedOptimizer = optimizer.stateDict()
             let savedSchedulers = schedulers.map { $0.stateDict() }
-            let fresh = try Self.makeOptimizer(spec.optimizer)
+            let fresh = try Self.makeOptimizer(spec.optimizer, parameters: parameters)
             var freshSchedulers: [any Scheduler] = []
             for scheduler in spec.schedulers {
                 freshSchedulers.append(try SchedulerFactory.build(scheduler, on: fresh))
@@ -191,6 +236,12 @@ final class Session {
             }
         }
         record["momentum"] = .array(optimizer.paramGroups.map { $0.cycledMomentumJSON ?? .null })
+        if let parameters {
+            record["params"] = .array(
+                parameters.map { group in
+                    .array(group.map { parameter in .array(parameter.value.scalars.map { .double(Double($0)) }) })
+                })
+        }
         if stateDict {
             let states = schedulers.map { $0.stateDict() }
             record["state_dict"] = spec.schedulerIsList ? .array(states) : states[0]

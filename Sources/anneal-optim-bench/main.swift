@@ -1,0 +1,181 @@
+// `anneal-optim-bench`: the time of one optimizer step over 10 million
+// float32 parameters (AdamW, Adam, SGD with momentum), and the machine's
+// copy bandwidth measured on the same bytes, for `make bench-optim`
+// (`Scripts/bench_optim.py` runs it beside PyTorch and prints the ratios).
+//
+//     anneal-optim-bench [--parameters N] [--repeats R]
+//     anneal-optim-bench --dump DIR      # params after 3 steps, for the bit-exactness check
+//
+// Output: one JSON object per line.
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+import AnnealOptim
+import Dispatch
+
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Copies bytes `start..<end` (multiples of 64) with 64-byte vectors.
+nonisolated func copyLoop(
+    _ buffers: UncheckedSendable<(UnsafeMutableRawPointer, UnsafeMutableRawPointer)>, _ start: Int, _ end: Int
+) {
+    let (source, destination) = buffers.value
+    var offset = start
+    while offset < end {
+        let vector = source.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+        destination.storeBytes(of: vector, toByteOffset: offset, as: SIMD16<Float>.self)
+        offset += 64
+    }
+}
+
+/// The tensor sizes: "a few tensors" totalling `total` elements.
+func sizes(total: Int) -> [Int] {
+    let parts = [4, 3, 2, 1]
+    var result = parts.map { total * $0 / 10 }
+    result[0] += total - result.reduce(0, +)
+    return result
+}
+
+/// Deterministic values Python computes the same way: element `i` of the
+/// concatenation of all tensors is `((i * m) mod 2^32) / 2^32 * width + low`
+/// rounded to float32, with `m` odd.
+func values(offset: Int, count: Int, multiplier: UInt64, width: Double, low: Double) -> [Float] {
+    (0..<count).map { k in
+        let i = UInt64(offset + k)
+        let hashed = (i &* multiplier) & 0xffff_ffff
+        return Float(Double(hashed) / 4_294_967_296.0 * width + low)
+    }
+}
+
+struct Setup {
+    var parameters: [Parameter]
+
+    init(total: Int) {
+        var offset = 0
+        parameters = []
+        for count in sizes(total: total) {
+            let parameter = Parameter(
+                Tensor(values(offset: offset, count: count, multiplier: 2_654_435_761, width: 4, low: -2)))
+            parameter.grad = Tensor(values(offset: offset, count: count, multiplier: 2_246_822_519, width: 2, low: -1))
+            parameters.append(parameter)
+            offset += count
+        }
+    }
+}
+
+func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimizer {
+    switch name {
+    case "AdamW": return try AdamW(parameters: parameters, lr: 1e-3, weightDecay: 0.01)
+    case "Adam": return try Adam(parameters: parameters, lr: 1e-3)
+    case "SGD": return try SGD(parameters: parameters, lr: 1e-2, momentum: 0.9)
+    default: fatalError("unknown optimizer \(name)")
+    }
+}
+
+/// Bytes one steady-state step reads and writes per element (float32):
+/// AdamW/Adam read param, grad, exp_avg, exp_avg_sq and write three of
+/// them; SGD with momentum reads param, grad, buffer and writes two.
+let bytesPerElement = ["AdamW": 28, "Adam": 28, "SGD": 20]
+
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+func median(_ xs: [Double]) -> Double {
+    let sorted = xs.sorted()
+    return sorted[sorted.count / 2]
+}
+
+var total = 10_000_000
+var repeats = 15
+var dumpDirectory: String?
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--parameters": total = Int(arguments.popFirst() ?? "") ?? total
+    case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
+    case "--dump": dumpDirectory = arguments.popFirst()
+    default:
+        print("usage: anneal-optim-bench [--parameters N] [--repeats R] [--dump DIR]")
+        exit(64)
+    }
+}
+
+if let dumpDirectory {
+    // Three steps (the first initializes the state), then every parameter's
+    // float32 bytes, for Scripts/bench_optim.py to compare with PyTorch's.
+    for name in ["AdamW", "Adam", "SGD"] {
+        let setup = Setup(total: total)
+        let optimizer = try makeOptimizer(name, setup.parameters)
+        for _ in 0..<3 { try optimizer.step() }
+        let path = "\(dumpDirectory)/\(name).f32"
+        guard let file = fopen(path, "wb") else { fatalError("cannot write \(path)") }
+        for parameter in setup.parameters {
+            parameter.value.withUnsafeBufferPointer { buffer in
+                _ = fwrite(buffer.baseAddress, 4, buffer.count, file)
+            }
+        }
+        fclose(file)
+        print("{\"dump\": \"\(name)\", \"path\": \"\(path)\"}")
+    }
+    exit(0)
+}
+
+// Copy bandwidth over the parameters' bytes (a copy's reads and writes both
+// count): memcpy on one thread, and a vector copy loop on one thread and on
+// every core (split as the optimizers split large tensors).
+do {
+    let bytes = total * 4
+    let source = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    memset(source, 1, bytes)
+    memset(destination, 0, bytes)
+    func bandwidth(_ copy: () -> Void) -> Double {
+        copy()
+        var times: [Double] = []
+        for _ in 0..<max(repeats, 5) {
+            let start = now()
+            copy()
+            times.append(now() - start)
+        }
+        return Double(2 * bytes) / median(times)
+    }
+    let buffers = UncheckedSendable((source, destination))
+    let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let memcpyBandwidth = bandwidth { memcpy(destination, source, bytes) }
+    let loopBandwidth = bandwidth { copyLoop(buffers, 0, bytes) }
+    let parallelBandwidth = bandwidth {
+        let share = (bytes / cores + 63) / 64 * 64
+        DispatchQueue.concurrentPerform(iterations: cores) { core in
+            copyLoop(buffers, min(bytes, core * share), min(bytes, (core + 1) * share))
+        }
+    }
+    print(
+        "{\"copy_bytes\": \(bytes), \"memcpy_bandwidth\": \(memcpyBandwidth), \"loop_bandwidth\": \(loopBandwidth), "
+            + "\"parallel_loop_bandwidth\": \(parallelBandwidth), \"cores\": \(cores), "
+            + "\"copy_bandwidth\": \(max(memcpyBandwidth, loopBandwidth, parallelBandwidth))}")
+    source.deallocate()
+    destination.deallocate()
+}
+
+for name in ["AdamW", "Adam", "SGD"] {
+    let setup = Setup(total: total)
+    let optimizer = try makeOptimizer(name, setup.parameters)
+    try optimizer.step()  // creates the state (SGD: the momentum buffer is the gradient)
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = now()
+        try optimizer.step()
+        times.append(now() - start)
+    }
+    print(
+        "{\"optimizer\": \"\(name)\", \"parameters\": \(total), \"tensors\": \(setup.parameters.count), "
+            + "\"seconds\": \(median(times)), \"min_seconds\": \(times.min()!), "
+            + "\"bytes_per_step\": \(total * bytesPerElement[name]!), \"threads\": \(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))}")
+}

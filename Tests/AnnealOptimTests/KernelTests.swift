@@ -1,0 +1,141 @@
+import Testing
+@testable import AnnealOptim
+
+/// The loops: PyTorch's (MKL's) square root, and the same arithmetic for
+/// every element whether it falls in a whole vector, a tensor's padded
+/// remainder, or another thread's share of a large tensor.
+@Suite struct KernelTests {
+    /// `torch.tensor([x]).sqrt()` for float32 values where MKL's `vsSqrt`
+    /// is not the correctly rounded square root (the third value is
+    /// `sqrtf`), and a few special ones:
+    ///
+    /// ```python
+    /// x = random float32; t = torch.tensor([x]).sqrt().item()
+    /// cr = float32(math.sqrt(x)); keep (x, t, cr) when t != cr
+    /// ```
+    static let pyTorchSquareRoots: [(Double, Double, Double)] = [
+        (2.9697301387786865, 1.7232905626296997, 1.7232904434204102),
+        (0.9938256144523621, 0.9969080686569214, 0.9969080090522766),
+        (1.1251345872879028, 1.0607235431671143, 1.0607236623764038),
+        (0.6468207836151123, 0.8042517304420471, 0.8042516708374023),
+        (0.5155299305915833, 0.7180041670799255, 0.7180041074752808),
+        (3.4869048595428467, 1.8673256635665894, 1.8673255443572998),
+    ]
+    /// `torch.tensor([x], dtype=torch.float32).sqrt().item()`.
+    static let pyTorchSpecialSquareRoots: [(Double, Double)] = [
+        (0.0, 0.0), (1e-40, 9.999973025467516e-21), (4.0, 2.0), (3.4e38, 1.8439089273756975e+19),
+    ]
+
+    @Test func squareRootIsPyTorchs() {
+        MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
+            let table = table.baseAddress!
+            var inputs: [Float] = []
+            var expected: [Float] = []
+            for (x, pyTorch, correctlyRounded) in Self.pyTorchSquareRoots {
+                #expect(MKLSqrt.sqrt(Float(x), table: table).bitPattern == Float(pyTorch).bitPattern)
+                #expect(Float(x).squareRoot() == Float(correctlyRounded))
+                inputs.append(Float(x))
+                expected.append(Float(pyTorch))
+            }
+            for (x, pyTorch) in Self.pyTorchSpecialSquareRoots {
+                #expect(MKLSqrt.sqrt(Float(x), table: table).bitPattern == Float(pyTorch).bitPattern)
+                inputs.append(Float(x))
+                expected.append(Float(pyTorch))
+            }
+            #expect(MKLSqrt.sqrt(-1, table: table).isNaN)
+            #expect(MKLSqrt.sqrt(.nan, table: table).isNaN)
+            #expect(MKLSqrt.sqrt(-0.0, table: table).bitPattern == (-0.0 as Float).bitPattern)
+            // The vector version, lane by lane.
+            for start in stride(from: 0, to: inputs.count, by: laneCount) {
+                var x = Lanes()
+                for lane in 0..<laneCount { x[lane] = inputs[(start + lane) % inputs.count] }
+                let root = MKLSqrt.sqrt(x, table: table)
+                for lane in 0..<laneCount {
+                    #expect(root[lane].bitPattern == expected[(start + lane) % inputs.count].bitPattern)
+                }
+            }
+        }
+    }
+
+    /// The vector square root is the scalar one, lane for lane, over every
+    /// exponent, subnormals, zeros, infinities and NaN.
+    @Test func vectorSquareRootIsTheScalarOne() {
+        MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
+            let table = table.baseAddress!
+            var state: UInt64 = 12345
+            var mismatches = 0
+            for _ in 0..<40_000 {
+                var x = Lanes()
+                for lane in 0..<laneCount {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    x[lane] = Float(bitPattern: UInt32(truncatingIfNeeded: state >> 32) & 0x7fff_ffff)
+                }
+                x[Int(state % 8)] = [0, .infinity, -1, .nan, 1e-40, 0x1p-126, 3.4e38, 1][Int(state >> 61)]
+                let root = MKLSqrt.sqrt(x, table: table)
+                for lane in 0..<laneCount {
+                    let scalar = MKLSqrt.sqrt(x[lane], table: table)
+                    if root[lane].bitPattern != scalar.bitPattern && !(root[lane].isNaN && scalar.isNaN) { mismatches += 1 }
+                }
+            }
+            #expect(mismatches == 0)
+        }
+    }
+
+    @Test func rsqrtTable() {
+        // rsqrtps(1.0) on the reference CPU is 8191/8192; the table decreases.
+        #expect(MKLSqrt.rsqrtTable.count == 8192)
+        #expect(MKLSqrt.rsqrtTable[0] == 0x3f7f_f800)
+        #expect(MKLSqrt.rsqrtTable[8191] == 0x3f00_0000)
+        #expect(zip(MKLSqrt.rsqrtTable, MKLSqrt.rsqrtTable.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    static let configurations: [(OptimizerKind, JSONObject)] = [
+        (.sgd, ["lr": 0.05, "momentum": 0.9, "weight_decay": 0.01]),
+        (.adam, ["lr": 0.01, "amsgrad": true]),
+        (.adamW, ["lr": 0.01, "maximize": true]),
+        (.rmsprop, ["lr": 0.01, "centered": true, "momentum": 0.5]),
+    ]
+
+    /// One tensor of 37 elements (4 vectors and a padded remainder of 5)
+    /// gives what 37 one-element tensors give.
+    @Test(arguments: 0..<configurations.count)
+    func remainderMatchesWholeVectors(configuration: Int) throws {
+        let (kind, options) = Self.configurations[configuration]
+        let initial = values(37, seed: 3)
+        let whole = Parameter(Tensor(initial))
+        let single = initial.map { Parameter(Tensor([$0])) }
+        let a = try makeOptimizer(kind, groups: [ParameterGroup(parameters: [whole])], options: options)
+        let b = try makeOptimizer(kind, groups: [ParameterGroup(parameters: single)], options: options)
+        try run(a, [whole], steps: 5)
+        try run(b, single, steps: 5)
+        #expect(bits(whole.value.scalars) == bits(single.flatMap(\.value.scalars)))
+    }
+
+    /// A tensor large enough to be split among threads (and into many
+    /// blocks) gives what the same values in small tensors give.
+    @Test(arguments: 0..<configurations.count)
+    func threadsAndBlocksDoNotChangeResults(configuration: Int) throws {
+        let (kind, options) = Self.configurations[configuration]
+        let count = 4 * parallelThreshold + 13
+        let initial = values(count, seed: 4)
+        let large = Parameter(Tensor(initial))
+        let pieces = stride(from: 0, to: count, by: 1000).map { Parameter(Tensor(Array(initial[$0..<min($0 + 1000, count)]))) }
+        let a = try makeOptimizer(kind, groups: [ParameterGroup(parameters: [large])], options: options)
+        let b = try makeOptimizer(kind, groups: [ParameterGroup(parameters: pieces)], options: options)
+        try run(a, [large], steps: 2)
+        try run(b, pieces, steps: 2)
+        #expect(bits(large.value.scalars) == bits(pieces.flatMap(\.value.scalars)))
+    }
+
+    /// Zero and subnormal moments take MKL's rare path inside a vector.
+    @Test func rareLanesInsideVectors() throws {
+        let p = Parameter(Tensor([1, 1, 1e-30, 1, 2, 1, 1, 1, 1]))  // target 1: zero gradients, one tiny
+        let adam = try Adam(parameters: [p], lr: 0.01)
+        try run(adam, [p], steps: 3)
+        let singles = [1, 1, 1e-30, 1, 2, 1, 1, 1, 1].map { Parameter(Tensor([Float($0)])) }
+        let reference = try Adam(parameters: singles, lr: 0.01)
+        try run(reference, singles, steps: 3)
+        #expect(bits(p.value.scalars) == bits(singles.flatMap(\.value.scalars)))
+        #expect(p.value.scalars[0] == 1)
+    }
+}

@@ -1,0 +1,180 @@
+import Testing
+@testable import AnnealOptim
+
+/// Parameters without a gradient, state dicts (PyTorch's structure, a save
+/// and load mid-run continuing bit for bit), and what loading rejects.
+@Suite struct StateTests {
+    /// A parameter whose `grad` is nil is skipped and gets no state, as in
+    /// PyTorch's `_init_group`.
+    @Test(arguments: OptimizerKind.allCases)
+    func parameterWithoutGradientIsSkipped(kind: OptimizerKind) throws {
+        let a = threeValues()
+        let b = Parameter(Tensor([2.0, -0.75]))
+        let optimizer = try makeOptimizer(
+            kind, groups: [ParameterGroup(parameters: [a, b])], options: kind.usesBetas ? [:] : ["momentum": 0.9])
+        for _ in 0..<3 {
+            setQuadraticGradients([a])
+            b.grad = nil
+            try optimizer.step()
+        }
+        #expect(b.value.scalars == [2.0, -0.75])
+        #expect(a.value.scalars != [0.5, -1.25, 3.0])
+        let state = optimizer.stateDict()
+        #expect(state["state"]?["0"] != nil)
+        #expect(state["state"]?["1"] == nil)
+        #expect(state["param_groups"]?[0]?["params"] == [0, 1])
+    }
+
+    /// The optimizers of the round trip, with every kind of state.
+    static let configurations: [(OptimizerKind, JSONObject)] = [
+        (.sgd, ["lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.01]),
+        (.sgd, ["lr": 0.05, "momentum": 0.5, "dampening": 0.3, "maximize": true]),
+        (.adam, ["lr": 0.01, "amsgrad": true, "weight_decay": 0.1]),
+        (.adamW, ["lr": 0.01, "betas": [0.8, 0.99]]),
+        (.rmsprop, ["lr": 0.01, "centered": true, "momentum": 0.9]),
+        (.rmsprop, ["lr": 0.01, "alpha": 0.5, "weight_decay": 0.1]),
+    ]
+
+    static func parameters() -> [Parameter] {
+        [threeValues(), Parameter(Tensor(shape: [2, 3], scalars: values(6, seed: 1))), Parameter(Tensor(values(37, seed: 2)))]
+    }
+
+    /// Save mid-run (through JSON text), load into a fresh optimizer over
+    /// the same parameters, continue: identical to the uninterrupted run.
+    @Test(arguments: 0..<configurations.count)
+    func stateDictRoundTripContinuesBitForBit(configuration: Int) throws {
+        let (kind, options) = Self.configurations[configuration]
+        let groups = { (ps: [Parameter]) in [ParameterGroup(parameters: [ps[0], ps[1]]), ParameterGroup(parameters: [ps[2]], options: ["lr": 0.02])] }
+
+        let uninterrupted = Self.parameters()
+        let reference = try makeOptimizer(kind, groups: groups(uninterrupted), options: options)
+        try run(reference, uninterrupted, steps: 10)
+
+        let resumed = Self.parameters()
+        let first = try makeOptimizer(kind, groups: groups(resumed), options: options)
+        try run(first, resumed, steps: 4)
+        let text = first.stateDict().serialized()
+        let second = try makeOptimizer(kind, groups: groups(resumed), options: options)
+        try second.loadStateDict(try JSONValue.parse(text))
+        #expect(second.stateDict() == first.stateDict())
+        try run(second, resumed, steps: 6)
+
+        for (a, b) in zip(uninterrupted, resumed) {
+            #expect(bits(a.value.scalars) == bits(b.value.scalars))
+        }
+        #expect(second.stateDict() == reference.stateDict())
+    }
+
+    /// PyTorch's structure: `state` by parameter index with PyTorch's keys,
+    /// `step` a number, tensors nested by shape; `param_groups` with every
+    /// key and the parameter indices.
+    @Test func structure() throws {
+        let ps = Self.parameters()
+        let adam = try Adam([ParameterGroup(parameters: ps)], options: ["lr": 0.01, "amsgrad": true])
+        try run(adam, ps, steps: 2)
+        let state = adam.stateDict()
+        #expect(state["state"]?.objectValue?.keys == ["0", "1", "2"])
+        #expect(state["state"]?["1"]?.objectValue?.keys == ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
+        #expect(state["state"]?["1"]?["step"] == 2.0)
+        #expect(state["state"]?["1"]?["exp_avg"]?.arrayValue?.count == 2)
+        #expect(state["state"]?["1"]?["exp_avg"]?[0]?.arrayValue?.count == 3)
+        let group = state["param_groups"]?[0]?.objectValue
+        #expect(Set(group?.keys ?? []) == [
+            "lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "foreach", "capturable", "differentiable",
+            "fused", "decoupled_weight_decay", "params",
+        ])
+        #expect(group?["params"] == [0, 1, 2])
+
+        let p = threeValues()
+        let rmsprop = try RMSprop(parameters: [p], momentum: 0.5, centered: true)
+        try run(rmsprop, [p], steps: 1)
+        #expect(rmsprop.stateDict()["state"]?["0"]?.objectValue?.keys == ["step", "square_avg", "momentum_buffer", "grad_avg"])
+        let q = threeValues()
+        let sgd = try SGD(parameters: [q], momentum: 0.9)
+        try run(sgd, [q], steps: 1)
+        #expect(sgd.stateDict()["state"]?["0"]?.objectValue?.keys == ["momentum_buffer"])
+        let plain = try SGD(parameters: [q])
+        try run(plain, [q], steps: 1)
+        #expect(plain.stateDict()["state"] == .object([:]), "SGD without momentum keeps no state")
+    }
+
+    /// What loading rejects, leaving the optimizer as it was.
+    @Test func loadValidation() throws {
+        let ps = Self.parameters()
+        let adam = try Adam([ParameterGroup(parameters: ps)], options: ["lr": 0.01])
+        try run(adam, ps, steps: 1)
+        let saved = adam.stateDict()
+        let before = adam.state(of: ps[0])
+
+        func modified(_ edit: (inout JSONObject) -> Void) -> JSONValue {
+            var object = saved.objectValue!
+            var state = object["state"]!.objectValue!
+            edit(&state)
+            object["state"] = .object(state)
+            return .object(object)
+        }
+        func loadError(_ value: JSONValue) -> PythonError? { pythonError { try adam.loadStateDict(value) } }
+
+        var entry = saved["state"]!["1"]!.objectValue!
+        entry["exp_avg"] = [1.0, 2.0, 3.0]  // shape [3], parameter [2, 3]
+        let wrongShape = loadError(modified { $0["1"] = .object(entry) })
+        #expect(wrongShape?.type == "ValueError")
+        #expect(wrongShape?.message.contains("shape [2, 3]") == true)
+
+        entry = saved["state"]!["0"]!.objectValue!
+        entry["momentum_buffer"] = [0.0, 0.0, 0.0]
+        let unknownKey = loadError(modified { $0["0"] = .object(entry) })
+        #expect(unknownKey?.type == "ValueError")
+        #expect(unknownKey?.message.contains("'momentum_buffer'") == true)
+
+        entry = saved["state"]!["0"]!.objectValue!
+        entry["exp_avg_sq"] = nil
+        #expect(loadError(modified { $0["0"] = .object(entry) })?.message.contains("has no 'exp_avg_sq'") == true)
+
+        entry = saved["state"]!["0"]!.objectValue!
+        entry["step"] = "one"
+        #expect(loadError(modified { $0["0"] = .object(entry) })?.type == "TypeError")
+
+        #expect(loadError(modified { $0["7"] = saved["state"]!["0"]! })?.type == "ValueError")
+        #expect(loadError(modified { $0["0"] = [1, 2] })?.type == "TypeError")
+
+        #expect(adam.state(of: ps[0]) == before, "a rejected state changes nothing")
+        #expect(adam.stateDict() == saved)
+
+        // An empty entry is a parameter without state, as PyTorch would initialize it lazily.
+        try adam.loadStateDict(modified { $0["0"] = .object([:]) })
+        #expect(adam.state(of: ps[0]) == nil)
+    }
+
+    /// Loading groups without the keys `__setstate__` fills in (older
+    /// checkpoints) works; a missing key it does not fill is the KeyError.
+    @Test func loadedGroupsMissingKeys() throws {
+        let p = threeValues()
+        let adam = try Adam(parameters: [p], lr: 0.01)
+        try run(adam, [p], steps: 1)
+        var saved = adam.stateDict().objectValue!
+        var group = saved["param_groups"]![0]!.objectValue!
+        for key in ["amsgrad", "maximize", "decoupled_weight_decay", "foreach", "capturable"] { group[key] = nil }
+        saved["param_groups"] = [.object(group)]
+        try adam.loadStateDict(.object(saved))
+        try run(adam, [p], steps: 1)
+        group["eps"] = nil
+        saved["param_groups"] = [.object(group)]
+        try adam.loadStateDict(.object(saved))
+        #expect(pythonError { try run(adam, [p], steps: 1) } == PythonError("KeyError", "'eps'"))
+    }
+
+    /// Schedulers write `lr`, `momentum` and `betas` between steps; every
+    /// step reads them from `paramGroups`.
+    @Test func hyperparametersAreReadEveryStep() throws {
+        let a = threeValues()
+        let b = threeValues()
+        let changed = try Adam(parameters: [a], lr: 0.01)
+        let direct = try Adam(parameters: [b], lr: 0.05, betas: (0.5, 0.999))
+        changed.paramGroups[0].lr = 0.05
+        changed.paramGroups[0].betas = .init(0.5, 0.999)
+        try run(changed, [a], steps: 3)
+        try run(direct, [b], steps: 3)
+        #expect(bits(a.value.scalars) == bits(b.value.scalars))
+    }
+}
