@@ -5,7 +5,8 @@
 
 Every spec is written as ``<out>/<Folder>/<slug>.json``: one folder per
 scheduler type, plus ``Compound/`` (several schedulers on one optimizer),
-``Optimizer/`` (no scheduler) and ``Errors/`` (optimizer construction errors).
+``Optimizer/`` (optimizer arithmetic with quadratic gradients, with or without a
+scheduler, and optimizer-only traces) and ``Errors/`` (optimizer construction errors).
 The corpus is hand-designed cases expressed in Python below plus seeded random
 variations; the script is deterministic (same output on every run and every
 machine). Files in the folders this script owns that it did not write are
@@ -168,10 +169,10 @@ QUAD = {"kind": "quadratic", "target": 1.0, "scale": 0.5}
 
 # ------------------------------------------------------------------- corpus
 
-# Traces with `gradient` check the optimizers' float32 arithmetic, which the
-# tensor optimizers bring (issue 4). Until they land, those specs are not
-# written, so every golden in the corpus is one Anneal can replay.
-INCLUDE_GRADIENTS = False
+# Traces with `gradient` check the optimizers' float32 arithmetic (AnnealOptim's
+# SGD, Adam, AdamW and RMSprop). Setting this to False leaves them out, for a
+# build of Anneal without the tensor optimizers.
+INCLUDE_GRADIENTS = True
 
 
 class Corpus:
@@ -1132,6 +1133,216 @@ def optimizer_specs() -> None:
           optim("SGD", 2, 0.1, lrs=[0.1, -0.01]), None, [S(2)])
 
 
+
+# ------------------------------------------------------ optimizer arithmetic
+
+def P(n: int, seed: int, lo: float = -3.0, hi: float = 3.0) -> list:
+    """n initial parameter values with three decimals (deterministic)."""
+    rng = random.Random(seed)
+    return [round(rng.uniform(lo, hi), 3) for _ in range(n)]
+
+
+def gopt(typ: str, options: dict, groups: list) -> dict:
+    """An optimizer spec: `groups` is a list of (overrides, params) pairs."""
+    return {"type": typ, "options": options,
+            "param_groups": [{**g, "params": ps} for g, ps in groups]}
+
+
+def GRAD(target: float, scale: float) -> dict:
+    return {"kind": "quadratic", "target": target, "scale": scale}
+
+
+# Small tensors run through ATen's scalar loop, the 37-element one through its
+# 32-lane vectorized loop and the scalar remainder: both paths are checked.
+T3 = [0.5, -1.25, 3.0]
+T37 = P(37, 4)
+QUAD2 = GRAD(-0.25, 0.3)     # scalars that are not float32 values
+QUAD3 = GRAD(0.1, 2.0)
+QUADMAX = GRAD(2.5, -0.7)    # with maximize=True: ascends -(p - T)^2, so it converges
+
+
+def gradient_specs() -> None:
+    """Optimizer arithmetic: every optimizer and option, several groups with
+    per-group options, long runs, schedulers that cycle momentum or
+    betas[0], and reloads (state_dict with tensors) mid-run."""
+    f = "Optimizer"
+    one = lambda ps=None: [({}, ps or [T3])]
+    cases = [
+        # SGD
+        ("SGD,momentum=0.9,37_elements", gopt("SGD", {"lr": 0.05, "momentum": 0.9}, one([T37, [2.0]])), None,
+         [S(60)], QUAD, "SGD momentum over a 37-element tensor and a scalar one"),
+        ("SGD,nesterov,weight_decay=0.001,2500_steps",
+         gopt("SGD", {"lr": 0.002, "momentum": 0.9, "nesterov": True, "weight_decay": 0.001}, one([T3, [-2.0, 0.75]])),
+         None, [S(1200), RELOAD, S(1300)], QUAD2, "a long Nesterov run with weight decay and a reload at step 1200"),
+        ("SGD,momentum=0.5,dampening=0.5,weight_decay=0.01,maximize",
+         gopt("SGD", {"lr": 0.05, "momentum": 0.5, "dampening": 0.5, "weight_decay": 0.01, "maximize": True}, one()),
+         None, [S(40)], QUADMAX, "maximize with dampening and weight decay"),
+        ("SGD,weight_decay=0.1", gopt("SGD", {"lr": 0.1, "weight_decay": 0.1}, one([T3, T37])), None, [S(30)], QUAD3,
+         "weight decay without momentum"),
+        ("SGD,groups=3,per-group_options",
+         gopt("SGD", {"lr": 0.05, "momentum": 0.9},
+              [({}, [T3]), ({"momentum": 0, "weight_decay": 0.05, "lr": 0.1}, [[1.5, -0.5]]),
+               ({"nesterov": True, "dampening": 0, "momentum": 0.8, "maximize": True}, [[-2.0]])]),
+         None, [S(20), RELOAD, S(20)], QUAD, "three groups: momentum, plain SGD with weight decay, Nesterov maximizing"),
+        ("SGD,lr=1(int),momentum=0.25", gopt("SGD", {"lr": 1, "momentum": 0.25}, one()), None, [S(25)], QUAD,
+         "an int lr (alpha=-1)"),
+        ("SGD,momentum=0.9,set_lr,reload",
+         gopt("SGD", {"lr": 0.01, "momentum": 0.9}, [({}, [T3]), ({"lr": 0.02}, [[0.25, 4.0]])]), None,
+         [S(10), SETLR(0, 0.05), S(5), RELOAD, SETLR(1, 0.001), S(10), RELOAD, S(5)], QUAD2,
+         "user lr changes and two reloads"),
+        # Adam
+        ("Adam,defaults,3000_steps", gopt("Adam", {}, one([T3, [0.0]])), None, [S(3000)], QUAD,
+         "Adam with every default (lr 1e-3) for 3000 steps: the bias corrections go to 1"),
+        ("Adam,weight_decay=0.1", gopt("Adam", {"lr": 0.01, "weight_decay": 0.1}, one([T3, T37])), None, [S(50)], QUAD3,
+         "Adam's weight decay added to the gradient"),
+        ("Adam,maximize,eps=1e-6", gopt("Adam", {"lr": 0.003, "maximize": True, "eps": 1e-6}, one()), None, [S(40)],
+         QUADMAX, "maximize"),
+        ("Adam,betas=[0.5;0.9],eps=0.1", gopt("Adam", {"lr": 0.05, "betas": [0.5, 0.9], "eps": 0.1}, one()), None,
+         [S(40)], QUAD2, "a large eps and small betas (lerp weight 0.5: the other lerp formula)"),
+        ("Adam,amsgrad,weight_decay=0.01,maximize",
+         gopt("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01, "maximize": True}, one([T3, T37])), None,
+         [S(30), RELOAD, S(30)], QUADMAX, "amsgrad with weight decay and maximize, reloaded (max_exp_avg_sq restored)"),
+        ("Adam,groups=3,per-group_options",
+         gopt("Adam", {"lr": 0.01},
+              [({}, [T3]), ({"betas": [0.8, 0.99], "amsgrad": True, "lr": 0.02}, [[1.5, -0.5]]),
+               ({"eps": 1e-4, "weight_decay": 0.05, "maximize": False}, [[-2.0], [0.3]])]),
+         None, [S(25), RELOAD, S(25)], QUAD, "three groups with their own betas, amsgrad, eps and weight decay"),
+        ("Adam,betas=[0.0;0.0]", gopt("Adam", {"lr": 0.01, "betas": [0.0, 0.0]}, one()), None, [S(20)], QUAD,
+         "beta1 = beta2 = 0: no averaging, bias corrections 1"),
+        ("Adam,betas=[0.99;0.9999],lr=0.1,37_elements", gopt("Adam", {"lr": 0.1, "betas": [0.99, 0.9999]}, one([T37])),
+         None, [S(100)], QUAD2, "fast Adam over 37 elements"),
+        # AdamW
+        ("AdamW,defaults,2000_steps", gopt("AdamW", {}, one([T3, [-0.5, 1.75]])), None, [S(1000), RELOAD, S(1000)],
+         QUAD2, "AdamW with every default (weight_decay 0.01) for 2000 steps, reloaded halfway"),
+        ("AdamW,amsgrad", gopt("AdamW", {"lr": 0.01, "amsgrad": True}, one([T3, T37])), None, [S(50)], QUAD, "amsgrad"),
+        ("AdamW,maximize,weight_decay=0.05", gopt("AdamW", {"lr": 0.01, "maximize": True, "weight_decay": 0.05}, one()),
+         None, [S(40)], QUADMAX, "maximize with decoupled weight decay"),
+        ("AdamW,groups=2,per-group_weight_decay",
+         gopt("AdamW", {"lr": 0.01, "weight_decay": 0.1}, [({}, [T3]), ({"weight_decay": 0, "lr": 0.005}, [[0.4, -0.6]])]),
+         None, [S(30)], QUAD3, "one group without weight decay"),
+        ("AdamW,betas=[0.95;0.9999],eps=1e-10,37_elements",
+         gopt("AdamW", {"lr": 0.02, "betas": [0.95, 0.9999], "eps": 1e-10}, one([T37])), None, [S(80)], QUAD, "tiny eps"),
+        # RMSprop
+        ("RMSprop,lr=0.001,2000_steps", gopt("RMSprop", {"lr": 0.001}, one([T3, [1.0]])), None, [S(2000)], QUAD3,
+         "RMSprop with the default alpha 0.99 and eps for 2000 steps, slow enough to be moving throughout"),
+        ("RMSprop,momentum=0.5", gopt("RMSprop", {"lr": 0.01, "momentum": 0.5}, one([T3, T37])), None, [S(40)], QUAD2,
+         "momentum"),
+        ("RMSprop,centered", gopt("RMSprop", {"lr": 0.01, "centered": True}, one()), None, [S(40)], QUAD, "centered"),
+        ("RMSprop,weight_decay=0.01,maximize", gopt("RMSprop", {"lr": 0.01, "weight_decay": 0.01, "maximize": True}, one()),
+         None, [S(40)], QUADMAX, "weight decay and maximize"),
+        ("RMSprop,alpha=0.5,eps=1e-4,centered,37_elements",
+         gopt("RMSprop", {"lr": 0.005, "alpha": 0.5, "eps": 1e-4, "centered": True}, one([T37])),
+         None, [S(60)], QUAD, "alpha 0.5: grad_avg's lerp weight 0.5 takes lerp's other formula"),
+        ("RMSprop,alpha=0,centered,momentum=0.9",
+         gopt("RMSprop", {"lr": 0.001, "alpha": 0.0, "centered": True, "momentum": 0.9}, one()), None, [S(30)], QUAD2,
+         "alpha = 0: square_avg is the rounded squared gradient and grad_avg the gradient, so the centered "
+         "variance is the rounding error of g * g, negative for some elements; its sqrt is NaN in PyTorch too"),
+        ("RMSprop,groups=3,per-group_options",
+         gopt("RMSprop", {"lr": 0.01},
+              [({}, [T3]), ({"momentum": 0.9, "centered": True}, [[1.5, -0.5]]),
+               ({"alpha": 0.9, "weight_decay": 0.1, "lr": 0.02}, [[-2.0]])]),
+         None, [S(25), RELOAD, S(25)], QUAD3, "three groups: plain, centered with momentum, weight decay"),
+        ("RMSprop,centered,momentum=0.9,weight_decay=0.001,2000_steps",
+         gopt("RMSprop", {"lr": 0.001, "centered": True, "momentum": 0.9, "weight_decay": 0.001}, one([T3, [-0.75]])),
+         None, [S(700), RELOAD, S(1300)], QUAD2, "a long centered run with momentum, reloaded at step 700"),
+        # with a scheduler
+        ("SGD,momentum=0.9+CyclicLR,cycle_momentum",
+         gopt("SGD", {"lr": 0.01, "momentum": 0.9}, one([T3, T37])),
+         sched("CyclicLR", base_lr=0.01, max_lr=0.1, step_size_up=5, base_momentum=0.8, max_momentum=0.95), [S(40)], QUAD,
+         "CyclicLR cycling SGD's lr and momentum"),
+        ("SGD,nesterov+OneCycleLR",
+         gopt("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}, one()),
+         sched("OneCycleLR", max_lr=0.2, total_steps=60), [S(30), RELOAD, S(30)], QUAD2,
+         "OneCycleLR cycling a Nesterov SGD's momentum, reloaded mid-cycle"),
+        ("SGD,momentum=0.9+CosineAnnealingWarmRestarts,2000_steps",
+         gopt("SGD", {"lr": 0.001, "momentum": 0.9, "weight_decay": 0.01}, one([T3, [0.1, -0.1]])),
+         sched("CosineAnnealingWarmRestarts", T_0=50, T_mult=2), [S(2000)], QUAD, "restarts over 2000 steps"),
+        ("SGD+ReduceLROnPlateau", gopt("SGD", {"lr": 0.1, "momentum": 0.5}, one()),
+         sched("ReduceLROnPlateau", patience=1, factor=0.5), [MS([1.0, 0.9, 0.95, 0.97, 0.99, 0.5, 0.6, 0.7, 0.8])],
+         QUAD, "lr cut on plateaus of a metric"),
+        ("SGD,momentum=0.9+SWALR", gopt("SGD", {"lr": 0.05, "momentum": 0.9}, one()),
+         sched("SWALR", swa_lr=0.01, anneal_epochs=5), [S(15)], QUAD2, "SWALR annealing"),
+        ("Adam+OneCycleLR,cycle_betas",
+         gopt("Adam", {"lr": 0.01}, one([T3, T37])), sched("OneCycleLR", max_lr=0.05, total_steps=80), [S(80)], QUAD,
+         "OneCycleLR cycling Adam's lr and betas[0] (0.95 -> 0.85 -> 0.95)"),
+        ("AdamW+OneCycleLR,three_phase,groups=2",
+         gopt("AdamW", {"lr": 0.01, "weight_decay": 0.05}, [({}, [T3]), ({"lr": 0.005}, [[1.25, -0.25]])]),
+         sched("OneCycleLR", max_lr=[0.05, 0.02], total_steps=60, three_phase=True), [S(25), RELOAD, S(35)], QUAD2,
+         "three-phase OneCycleLR over two groups with per-group max_lr, reloaded"),
+        ("Adam+CyclicLR,cycle_betas",
+         gopt("Adam", {"lr": 0.001, "amsgrad": True}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=4, mode="triangular2"), [S(40)], QUAD3,
+         "CyclicLR cycling Adam's betas[0] (base_momentum 0.8, max_momentum 0.9)"),
+        ("AdamW+CyclicLR,exp_range,2000_steps",
+         gopt("AdamW", {"lr": 0.001}, one([T3, [0.0, 2.0]])),
+         sched("CyclicLR", base_lr=0.0005, max_lr=0.005, step_size_up=100, mode="exp_range", gamma=0.999),
+         [S(2000)], QUAD, "a long CyclicLR run cycling AdamW's betas[0]"),
+        ("RMSprop,momentum=0.5+CyclicLR,cycle_momentum",
+         gopt("RMSprop", {"lr": 0.01, "momentum": 0.5}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3), [S(20)], QUAD2,
+         "CyclicLR cycling RMSprop's momentum"),
+        ("Adam+CosineAnnealingLR", gopt("Adam", {"lr": 0.05}, one([T3, T37])),
+         sched("CosineAnnealingLR", T_max=50, eta_min=0.001), [S(60)], QUAD, "cosine annealing"),
+        ("Adam,amsgrad+ExponentialLR,reload", gopt("Adam", {"lr": 0.02, "amsgrad": True}, one()),
+         sched("ExponentialLR", gamma=0.95), [S(15), RELOAD, S(15)], QUAD2, "exponential decay and a reload"),
+        ("RMSprop,centered+StepLR", gopt("RMSprop", {"lr": 0.01, "centered": True}, one()),
+         sched("StepLR", step_size=10, gamma=0.5), [S(40)], QUAD3, "step decay"),
+        ("RMSprop+PolynomialLR", gopt("RMSprop", {"lr": 0.02, "momentum": 0.3}, one([T37])),
+         sched("PolynomialLR", total_iters=30, power=2.0), [S(35)], QUAD, "polynomial decay to 0"),
+        ("AdamW+SequentialLR[LinearLR+CosineAnnealingLR],reload",
+         gopt("AdamW", {"lr": 0.01}, one()),
+         sched("SequentialLR", schedulers=[sched("LinearLR", start_factor=0.1, total_iters=10),
+                                           sched("CosineAnnealingLR", T_max=40)], milestones=[10]),
+         [S(20), RELOAD, S(30)], QUAD2, "warmup then cosine, reloaded"),
+        ("Adam+StepLR,set_lr", gopt("Adam", {"lr": 0.01}, [({}, [T3]), ({"lr": 0.02}, [[0.5]])]),
+         sched("StepLR", step_size=5, gamma=0.5), [S(8), SETLR(1, 0.05), S(8)], QUAD, "a user lr change under StepLR"),
+        ("RMSprop,momentum=0.9+OneCycleLR,cycle_momentum",
+         gopt("RMSprop", {"lr": 0.01, "momentum": 0.9}, one([T3, T37])),
+         sched("OneCycleLR", max_lr=0.02, total_steps=50, base_momentum=0.8, max_momentum=0.95), [S(25), RELOAD, S(25)],
+         QUAD2, "OneCycleLR cycling RMSprop's momentum, reloaded mid-cycle"),
+        ("AdamW,amsgrad,groups=3+CosineAnnealingWarmRestarts",
+         gopt("AdamW", {"lr": 0.01, "amsgrad": True},
+              [({}, [T3]), ({"lr": 0.005, "weight_decay": 0.1}, [[1.5, -0.5]]), ({"betas": [0.5, 0.9]}, [[-2.0], [0.3]])]),
+         sched("CosineAnnealingWarmRestarts", T_0=7, T_mult=2, eta_min=0.0001), [S(30)], QUAD3,
+         "warm restarts over three groups with their own weight decay and betas"),
+        ("Adam+ChainedScheduler[ConstantLR+ExponentialLR]",
+         gopt("Adam", {"lr": 0.02, "eps": 1e-6}, one()),
+         sched("ChainedScheduler", schedulers=[sched("ConstantLR", factor=0.5, total_iters=4),
+                                               sched("ExponentialLR", gamma=0.9)]),
+         [S(10), RELOAD, S(10)], QUAD, "a chained schedule and a reload"),
+        ("SGD+LambdaLR,optimizer_step,scheduler_step",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.1}, one()),
+         sched("LambdaLR", lr_lambda="0.9 ** epoch"), [OS, OS, SS(), S(5), OS, SS(2)], QUAD3,
+         "optimizer steps without scheduler steps and the reverse"),
+    ]
+    for rest, o, s, script, grad, what in cases:
+        C.add(f, rest, f"Optimizer arithmetic (float32 params, quadratic gradient target {grad['target']}, "
+                       f"scale {grad['scale']}): {what}.", o, s, script, gradient=grad)
+
+    c = "Compound"
+    compound = [
+        ("[LinearLR+ExponentialLR],Adam,gradient",
+         gopt("Adam", {"lr": 0.01}, one([T3, T37])),
+         [sched("LinearLR", start_factor=0.2, total_iters=10), sched("ExponentialLR", gamma=0.97)],
+         [S(15), RELOAD, S(15)], QUAD, "warmup and decay on Adam with real gradients, reloaded"),
+        ("[StepLR+ExponentialLR],RMSprop,centered,groups=2,gradient",
+         gopt("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}, [({}, [T3]), ({"lr": 0.005}, [[1.0, -1.0]])]),
+         [sched("StepLR", step_size=4, gamma=0.5), sched("ExponentialLR", gamma=0.95)], [S(20)], QUAD2,
+         "two chainable schedulers on a centered RMSprop over two groups"),
+        ("[CyclicLR+ExponentialLR],SGD,momentum,gradient",
+         gopt("SGD", {"lr": 0.01, "momentum": 0.9}, one()),
+         [sched("CyclicLR", base_lr=0.01, max_lr=0.05, step_size_up=3), sched("ExponentialLR", gamma=0.98)],
+         [S(20), RELOAD, S(10)], QUAD3, "CyclicLR cycling momentum beside ExponentialLR"),
+        ("[OneCycleLR+ConstantLR],AdamW,gradient",
+         gopt("AdamW", {"lr": 0.01, "amsgrad": True}, one([T3, [0.5, 1.5]])),
+         [sched("OneCycleLR", max_lr=0.03, total_steps=40), sched("ConstantLR", factor=0.5, total_iters=8)],
+         [S(40)], QUAD, "OneCycleLR cycling AdamW's betas[0] with ConstantLR"),
+    ]
+    for rest, o, scheds, script, grad, what in compound:
+        C.add(c, rest, f"Several schedulers on one optimizer with real gradients (target {grad['target']}, "
+                       f"scale {grad['scale']}): {what}.", o, scheds, script, gradient=grad)
+
+
 def error_specs() -> None:
     f = "Errors"
     cases = [
@@ -1148,6 +1359,8 @@ def error_specs() -> None:
         ("AdamW,lr=-1", {"type": "AdamW", "options": {"lr": -1}}, "negative int lr"),
         ("RMSprop,alpha=-0.5", {"type": "RMSprop", "options": {"lr": 0.01, "alpha": -0.5}}, "negative alpha"),
         ("RMSprop,momentum=-1", {"type": "RMSprop", "options": {"lr": 0.01, "momentum": -1}}, "negative momentum"),
+        ("Adam,betas=[0;0.999]", {"type": "Adam", "options": {"lr": 0.001, "betas": [0, 0.999]}},
+         "an int beta (betas must be floats, or tensors)"),
     ]
     for rest, o, what in cases:
         o = {**o, "param_groups": [{}]}
@@ -1316,6 +1529,28 @@ the printed precision). `Documents/README.md` lists them and every place where a
 document's printed value is not what PyTorch produces (the golden then keeps
 PyTorch's value).
 
+## Optimizer goldens
+
+Specs with a `gradient` (most of `Optimizer/`, a few in `Compound/` and one in
+`StepLR/`) check the optimizers' float32 arithmetic: SGD, Adam, AdamW and
+RMSprop with every option (momentum, dampening, nesterov, weight decay,
+maximize; betas, eps, amsgrad; alpha, centered), one to three groups with
+per-group options, runs of 2,000 steps and more, schedulers that cycle SGD's
+and RMSprop's `momentum` or Adam's `betas[0]` (`CyclicLR`, `OneCycleLR`), and
+`reload` mid-run (the optimizer state, tensors included, saved and loaded
+into a fresh optimizer over the same parameters). Every record holds
+`params`: each tensor's float32 values after the op. Tensors of one to three
+elements run through ATen's scalar loop; the 37-element ones also through
+its vectorized loop. Their `description` names the gradient's target and
+scale; some are not float32 values, so the rounding of Python scalars to
+float32 is exercised too.
+
+PyTorch's float32 `sqrt` on CPU (Adam's and RMSprop's denominators) is
+Intel MKL's `vsSqrt`, which is not correctly rounded and whose code path
+depends on the CPU (on the machine that recorded these goldens, an AMD EPYC,
+MKL's generic SSE kernel built on `rsqrtps`). The goldens are what that
+machine's PyTorch computes; Anneal reproduces that computation everywhere.
+
 ## Tolerance
 
 PyTorch goldens are compared at **0 ULP**: every number must be bit-identical
@@ -1363,6 +1598,7 @@ def build_corpus() -> Corpus:
     swalr_specs()
     compound_specs()
     optimizer_specs()
+    gradient_specs()
     error_specs()
     return C
 
