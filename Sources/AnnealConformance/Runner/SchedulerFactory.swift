@@ -8,10 +8,15 @@ import Anneal
 ///
 /// An argument Anneal cannot represent (a fractional `step_size`, which
 /// PyTorch would accept) raises a `TypeError` saying so.
-enum SchedulerFactory {
+public enum SchedulerFactory {
     /// Builds `spec` (children first) on `optimizer`. `lastEpoch` overrides
-    /// the spec's `last_epoch` for the outer scheduler (`rebuild`).
-    static func build(_ spec: SchedulerSpec, on optimizer: Optimizer, lastEpoch: Epoch? = nil) throws -> any Scheduler {
+    /// the spec's `last_epoch` for the outer scheduler (`rebuild`). Public
+    /// so a training loop can drive the schedulers a spec describes.
+    ///
+    /// ```swift
+    /// let scheduler = try SchedulerFactory.build(spec.schedulers[0], on: optimizer)
+    /// ```
+    public static func build(_ spec: SchedulerSpec, on optimizer: Optimizer, lastEpoch: Epoch? = nil) throws -> any Scheduler {
         let children = try spec.children.map { try build($0, on: optimizer) }
         var args = Arguments(spec)
         if let lastEpoch { args.override("last_epoch", with: lastEpoch.json) }
