@@ -7,16 +7,17 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance clean
+.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-optim bench-checkpoint test-torch-checkpoint clean
 
 all: build
 
-# json-c (and pkg-config, which SwiftPM uses to find it) from Debian's packages.
+# json-c and xxHash (and pkg-config, which SwiftPM uses to find them) from
+# Debian's packages: the CJSONC and CCheckpointSupport modules.
 deps:
-	@if ! pkg-config --exists json-c 2>/dev/null; then \
-	  echo "Installing libjson-c-dev and pkg-config (needed by the CJSONC module)"; \
+	@if ! pkg-config --exists json-c libxxhash 2>/dev/null; then \
+	  echo "Installing libjson-c-dev, libxxhash-dev and pkg-config (needed by the CJSONC and CCheckpointSupport modules)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev pkg-config >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev libxxhash-dev pkg-config >/dev/null; \
 	fi
 
 # rsvg-convert (Debian's librsvg2-bin): the plot tests convert every SVG they draw.
@@ -53,7 +54,7 @@ goldens: $(VENV_PY)
 	$(VENV_PY) Scripts/goldens.py
 	$(VENV_PY) Scripts/document_goldens.py
 
-bench: bench-schedulers bench-conformance
+bench: bench-schedulers bench-conformance bench-optim bench-checkpoint
 
 # Nanoseconds per step() for every scheduler, beside PyTorch's in the same run.
 bench-schedulers: deps $(VENV_PY)
@@ -64,6 +65,32 @@ bench-schedulers: deps $(VENV_PY)
 bench-conformance: deps $(VENV_PY)
 	$(RELEASE) --product anneal
 	$(VENV_PY) Scripts/bench_conformance.py --anneal .build/release/anneal
+
+# One step of AdamW, Adam and SGD(momentum) over 10 million float32 parameters,
+# beside PyTorch 2.13 (foreach=False, foreach=True, fused=True) in the same run,
+# the copy bandwidth bound, and a bit-for-bit check against foreach=False. On
+# x86-64 the measured build targets x86-64-v3 (AVX2 and FMA: PyTorch's
+# arithmetic fuses multiply-adds, which the default target can only do by a
+# libm call per element); the default build is timed beside it.
+OPTIM_BENCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-Xswiftc -Xcc -Xswiftc -mavx2 -Xswiftc -Xcc -Xswiftc -mfma)
+bench-optim: deps $(VENV_PY)
+	$(RELEASE) --product anneal-optim-bench
+	$(RELEASE) --product anneal-optim-bench --scratch-path .build/optim-bench $(OPTIM_BENCH_FLAGS)
+	$(VENV_PY) Scripts/bench_optim.py --anneal .build/optim-bench/release/anneal-optim-bench \
+	  --baseline .build/release/anneal-optim-bench
+
+# Checkpoint save (with fsync) and verified load of an AdamW state over 10
+# million parameters, beside Python safetensors and torch.save on the same
+# bytes, and the disk's sequential bandwidth.
+bench-checkpoint: deps $(VENV_PY)
+	$(RELEASE) --product anneal-checkpoint-bench
+	$(VENV_PY) Scripts/bench_checkpoint.py --anneal .build/release/anneal-checkpoint-bench
+
+# Scripts/torch_checkpoint.py: export -> import round trips in PyTorch, each
+# exported file verified by `anneal checkpoint verify`.
+test-torch-checkpoint: deps $(VENV_PY)
+	$(SWIFT) build --product anneal
+	$(VENV_PY) Scripts/torch_checkpoint.py selftest --anneal .build/debug/anneal
 
 clean:
 	rm -rf .build

@@ -4,15 +4,18 @@ import PackageDescription
 // Dependencies point one way, toward the leaves (AnnealJSON uses AnnealPython's float repr):
 //   anneal (CLI) → AnnealPlot → AnnealConformance → AnnealOptim → Anneal → AnnealPython, AnnealJSON → CJSONC
 //                                                              ↘ AnnealTensor
+//   anneal (CLI) → AnnealTraining (`anneal train`) → AnnealConformance, AnnealOptim, AnnealTensor
 let package = Package(
     name: "Anneal",
     products: [
         .library(name: "Anneal", targets: ["Anneal"]),
         .library(name: "AnnealTensor", targets: ["AnnealTensor"]),
         .library(name: "AnnealOptim", targets: ["AnnealOptim"]),
+        .library(name: "AnnealCheckpoint", targets: ["AnnealCheckpoint"]),
         .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
         .executable(name: "anneal", targets: ["anneal"]),
         .executable(name: "anneal-bench", targets: ["anneal-bench"]),
+        .executable(name: "anneal-optim-bench", targets: ["anneal-optim-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,13 +31,20 @@ let package = Package(
         .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
         .target(name: "AnnealTensor"),
         .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor"]),
-        .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython"]),
+        // AnnealCheckpoint's C pieces: XXH3-128 from the reference xxHash library (Debian's
+        // libxxhash-dev), and a hint to start writeback early (sync_file_range).
+        .systemLibrary(name: "CCheckpointSupport", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "CCheckpointSupport"]),
+        .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
         .target(name: "AnnealPlot", dependencies: ["AnnealConformance"]),
+        .target(name: "AnnealTraining", dependencies: ["AnnealConformance", "AnnealOptim", "AnnealTensor"]),
         .executableTarget(
             name: "anneal",
             dependencies: [
                 "AnnealConformance",
                 "AnnealPlot",
+                "AnnealTraining",
+                "AnnealCheckpoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,13 +52,22 @@ let package = Package(
         // into the benchmark only.
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "anneal-bench", dependencies: ["AnnealConformance", "CAllocationCounter"]),
+        // `make bench-optim`: one optimizer step over 10M float32 parameters.
+        .executableTarget(name: "anneal-optim-bench", dependencies: ["AnnealOptim"]),
+        // `make bench-checkpoint`, and the child the checkpoint crash test kills.
+        .executableTarget(name: "anneal-checkpoint-bench", dependencies: ["AnnealCheckpoint"]),
+        .executableTarget(name: "anneal-checkpoint-crash-child", dependencies: ["AnnealCheckpoint"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
         .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
-        .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"]),
+        .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"], exclude: ["make_reference.py"]),
         .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
         .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance"]),
         .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot"]),
+        .testTarget(
+            name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
+        .testTarget(
+            name: "AnnealTrainingTests", dependencies: ["AnnealTraining"], exclude: ["make_training_reference.py"]),
     ]
 )

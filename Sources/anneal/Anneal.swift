@@ -7,7 +7,7 @@ struct AnnealCommand: ParsableCommand {
         commandName: "anneal",
         abstract: "PyTorch's learning-rate schedulers, bit for bit: run trace specs and check them against goldens.",
         version: "0.1.0",
-        subcommands: [Run.self, Diff.self, Conformance.self, Plot.self]
+        subcommands: [Run.self, Diff.self, Conformance.self, Plot.self, Train.self, Checkpoint.self]
     )
 }
 
