@@ -21,16 +21,22 @@ import AnnealTensor
 /// `betas[0]`). A group whose `decoupled_weight_decay` is true decays the
 /// parameter instead, as ``AdamW`` does. State per parameter: `step`,
 /// `exp_avg`, `exp_avg_sq` and, with `amsgrad`, `max_exp_avg_sq`.
-public final class Adam: Optimizer {
+public class Adam: Optimizer {
     private var store = ParameterStore<AdamState>()
 
     /// `Adam(params, **options)` with param groups (PyTorch names: `lr`,
     /// `betas`, `eps`, `weight_decay`, `amsgrad`, `maximize`).
-    public init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
+    public convenience init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
+        try self.init(.adam, groups: groups, options: options)
+    }
+
+    /// Adam or AdamW (which differ in their defaults and in decoupling the
+    /// weight decay), as PyTorch's `AdamW` subclasses `Adam`.
+    init(_ kind: OptimizerKind, groups: [ParameterGroup], options: JSONObject) throws {
         try super.init(
-            .adam, options: options, groups: groups.map(\.options), parameterCounts: groups.map(\.parameters.count))
+            kind, options: options, groups: groups.map(\.options), parameterCounts: groups.map(\.parameters.count))
         store = try ParameterStore(groups.map(\.parameters))
-        try checkImplementedPath(.adam, defaults: defaults)
+        try checkImplementedPath(kind, defaults: defaults)
     }
 
     /// `Adam(parameters, lr=..., betas=..., ...)` with one group.
@@ -39,7 +45,7 @@ public final class Adam: Optimizer {
         weightDecay: Double = 0, amsgrad: Bool = false, maximize: Bool = false
     ) throws {
         try self.init(
-            [ParameterGroup(parameters: parameters)],
+            .adam, groups: [ParameterGroup(parameters: parameters)],
             options: adamOptions(lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, defaultWeightDecay: 0,
                                  amsgrad: amsgrad, maximize: maximize))
     }
@@ -63,7 +69,9 @@ public final class Adam: Optimizer {
 
     public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
 
-    public override func performStep() throws { try adamStep(paramGroups, &store, decoupledByDefault: false) }
+    public override func performStep() throws {
+        try adamStep(paramGroups, &store, decoupledByDefault: kind == .adamW)
+    }
 }
 
 /// `torch.optim.AdamW` (PyTorch 2.13): ``Adam`` with decoupled weight decay
@@ -74,15 +82,10 @@ public final class Adam: Optimizer {
 /// let w = Parameter(Tensor([0.5, -1.25]))
 /// let adamW = try AdamW(parameters: [w], lr: 0.01, weightDecay: 0.1)
 /// ```
-public final class AdamW: Optimizer {
-    private var store = ParameterStore<AdamState>()
-
+public final class AdamW: Adam {
     /// `AdamW(params, **options)` with param groups.
-    public init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try super.init(
-            .adamW, options: options, groups: groups.map(\.options), parameterCounts: groups.map(\.parameters.count))
-        store = try ParameterStore(groups.map(\.parameters))
-        try checkImplementedPath(.adamW, defaults: defaults)
+    public convenience init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
+        try self.init(.adamW, groups: groups, options: options)
     }
 
     /// `AdamW(parameters, lr=..., betas=..., ...)` with one group.
@@ -91,31 +94,10 @@ public final class AdamW: Optimizer {
         weightDecay: Double = 0.01, amsgrad: Bool = false, maximize: Bool = false
     ) throws {
         try self.init(
-            [ParameterGroup(parameters: parameters)],
+            .adamW, groups: [ParameterGroup(parameters: parameters)],
             options: adamOptions(lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, defaultWeightDecay: 0.01,
                                  amsgrad: amsgrad, maximize: maximize))
     }
-
-    /// `param_groups[i]["params"]`.
-    public var parameters: [[Parameter]] { store.groups }
-
-    /// `optimizer.add_param_group(group)` (see ``SGD/addParamGroup(_:)``).
-    public func addParamGroup(_ group: ParameterGroup) throws {
-        let built = try makeParamGroup(group, defaults: defaults)
-        try store.append(group.parameters)
-        paramGroups.append(built)
-    }
-
-    /// `optimizer.state[parameter]` as its state dict entry, `nil` without state.
-    public func state(of parameter: Parameter) -> JSONObject? {
-        store.state(for: parameter)?.stateDict(shape: parameter.value.shape)
-    }
-
-    public override func stateDictState() -> JSONObject { store.stateDict() }
-
-    public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
-
-    public override func performStep() throws { try adamStep(paramGroups, &store, decoupledByDefault: true) }
 }
 
 private func adamOptions(
