@@ -80,6 +80,19 @@ struct StateDictTests {
         expectPythonError("TypeError") { try scheduler.loadStateDict([1, 2]) }
     }
 
+    /// PyTorch's `AdamW.__setstate__`: a loaded group always decouples weight decay.
+    @Test func adamWLoadForcesDecoupledWeightDecay() throws {
+        let adamW = try Optimizer(.adamW)
+        guard case .object(var state) = adamW.stateDict(), case .array(var groups)? = state["param_groups"],
+            case .object(var group) = groups[0]
+        else { Issue.record("unexpected state dict shape"); return }
+        group["decoupled_weight_decay"] = false
+        groups[0] = .object(group)
+        state["param_groups"] = .array(groups)
+        try adamW.loadStateDict(.object(state))
+        #expect(adamW.paramGroups[0].options["decoupled_weight_decay"] == true)
+    }
+
     @Test func plateauStateRoundTrips() throws {
         let o = try sgd(0.1)
         let plateau = try ReduceLROnPlateau(optimizer: o, mode: "max", patience: 2, cooldown: 1)

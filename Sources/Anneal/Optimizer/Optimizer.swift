@@ -107,6 +107,17 @@ open class Optimizer {
             }
             groups.append(try ParamGroup(stateDict: object, parameterCount: group.parameterCount))
         }
+        // What PyTorch's `__setstate__` (run by `load_state_dict`) does to
+        // the loaded groups: AdamW always decouples its weight decay, Adam
+        // defaults to not decoupling.
+        for index in groups.indices {
+            switch kind {
+            case .adamW: groups[index].options["decoupled_weight_decay"] = true
+            case .adam where groups[index].options["decoupled_weight_decay"] == nil:
+                groups[index].options["decoupled_weight_decay"] = false
+            default: break
+            }
+        }
         if case .object(let stateObject)? = state["state"] {
             try loadStateDictState(stateObject)
         }
