@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point one way, toward the leaves (AnnealJSON uses AnnealPython's float repr):
 //   anneal (CLI) → AnnealPlot → AnnealConformance → AnnealOptim → Anneal → AnnealPython, AnnealJSON → CJSONC
 //                                                              ↘ AnnealTensor
-//   anneal (CLI) → AnnealTraining (`anneal train`) → AnnealConformance, AnnealOptim, AnnealTensor
+//   anneal (CLI) → AnnealTraining (`anneal train`) → AnnealCheckpoint, AnnealConformance, AnnealOptim, AnnealTensor
 let package = Package(
     name: "Anneal",
     products: [
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "CCheckpointSupport"]),
         .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
         .target(name: "AnnealPlot", dependencies: ["AnnealConformance"]),
-        .target(name: "AnnealTraining", dependencies: ["AnnealConformance", "AnnealOptim", "AnnealTensor"]),
+        .target(name: "AnnealTraining", dependencies: ["AnnealConformance", "AnnealOptim", "AnnealTensor", "AnnealCheckpoint"]),
         .executableTarget(
             name: "anneal",
             dependencies: [

@@ -266,3 +266,24 @@ func gradient(of parameter: Parameter) throws(PythonError) -> Tensor? {
     }
     return grad
 }
+
+// MARK: - Accessors for checkpoints
+
+// Every parameter in PyTorch's index order (group 0's, then group 1's, ...):
+// what a `CheckpointableOptimizer` conformance in another module reports as
+// its flat `parameters`, which there shadows the optimizers' own grouped
+// `parameters`.
+extension SGD {
+    /// ``parameters`` flattened, in `state_dict()` index order.
+    public var indexedParameters: [Parameter] { parameters.flatMap { $0 } }
+}
+
+extension Adam {
+    /// ``parameters`` flattened, in `state_dict()` index order.
+    public var indexedParameters: [Parameter] { parameters.flatMap { $0 } }
+}
+
+extension RMSprop {
+    /// ``parameters`` flattened, in `state_dict()` index order.
+    public var indexedParameters: [Parameter] { parameters.flatMap { $0 } }
+}

@@ -29,7 +29,7 @@ public final class Trainer {
     /// Saving and restoring it with the parameters reproduces the data order.
     public var rng: Xoshiro256StarStar
     /// Epochs completed.
-    public private(set) var epoch = 0
+    public internal(set) var epoch = 0
 
     private let loss = MSELoss()
 

@@ -1,9 +1,11 @@
+import AnnealCheckpoint
 import AnnealConformance
 import AnnealTraining
 import ArgumentParser
 
 extension AnnealCommand {
-    /// `anneal train SPEC.json [--model seed1|seed3] [--epochs N] [--seed S] [--shuffle]`.
+    /// `anneal train SPEC.json [--model seed1|seed3] [--epochs N] [--seed S] [--shuffle]
+    /// [--checkpoint-dir DIR [--every N] [--resume]]`.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a seed document's model with the optimizer and scheduler of a spec.",
@@ -13,6 +15,12 @@ extension AnnealCommand {
                 sin(x) + x^2 in batches of 2; seed3 the 10-32-1 MLP on 512 random points, full batch. \
                 The loss is MSELoss; schedulers step once per epoch (ReduceLROnPlateau with the \
                 epoch's mean loss). Prints one line per epoch in the document's format with the loss. \
+                With --checkpoint-dir, saves the training state (model, optimizer, schedulers, the \
+                generator, the epoch) every --every epochs and after the last, keeping the newest 3; \
+                with --resume, first restores the newest valid checkpoint there (damaged ones are \
+                skipped) and trains the remaining epochs up to --epochs, printing the same lines an \
+                uninterrupted run prints for them. The other options must be the ones the run was \
+                started with. \
                 Exit status: 0 success, 64 bad arguments, 65 an unreadable or invalid spec, or an \
                 optimizer or scheduler PyTorch would refuse to build.
                 """
@@ -33,7 +41,18 @@ extension AnnealCommand {
         @Flag(help: "Visit the examples in a new random order every epoch (the documents don't).")
         var shuffle = false
 
+        @Option(help: "Save checkpoints in this directory (created if missing).")
+        var checkpointDir: String?
+
+        @Option(help: "Save a checkpoint every N epochs (and after the last); needs --checkpoint-dir.")
+        var every: Int = 1
+
+        @Flag(help: "Continue from the newest valid checkpoint in --checkpoint-dir (from scratch when there is none).")
+        var resume = false
+
         func validate() throws {
+            guard every > 0 else { throw ValidationError("--every must be 1 or more, got \(every).") }
+            if resume && checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir.") }
             guard Experiment(rawValue: model) != nil else {
                 throw ValidationError(
                     "Unknown model \"\(model)\" (expected \(Experiment.allCases.map(\.rawValue).joined(separator: " or "))).")
@@ -54,8 +73,27 @@ extension AnnealCommand {
                 printError("anneal train: \(spec): \(error)")
                 throw ExitCode.dataError
             }
+            var store: CheckpointStore?
+            if let checkpointDir {
+                do {
+                    let opened = try CheckpointStore(directory: checkpointDir, keepLast: 3)
+                    store = opened
+                    if resume {
+                        let latest = try opened.latest()
+                        for skipped in latest.skipped { printError("anneal train: skipping \(skipped)") }
+                        if let checkpoint = latest.checkpoint {
+                            try trainer.restore(from: checkpoint)
+                        } else {
+                            printError("anneal train: no checkpoint in \(checkpointDir); starting from epoch 0")
+                        }
+                    }
+                } catch {
+                    printError("anneal train: \(error)")
+                    throw ExitCode.failure
+                }
+            }
             do {
-                try trainer.train(epochs: epochs) { print(experiment.logLine($0)) }
+                try trainer.train(through: epochs, saving: store, every: every) { print(experiment.logLine($0)) }
             } catch {
                 printError("anneal train: epoch \(trainer.epoch + 1): \(error)")
                 throw ExitCode.failure
