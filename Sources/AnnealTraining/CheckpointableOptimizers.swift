@@ -117,59 +117,41 @@ enum OptimizerCheckpointing {
     }
 }
 
-extension SGD: CheckpointableOptimizer {
+/// An AnnealOptim optimizer checkpointed through its per-parameter state
+/// dict entries: which of its PyTorch state keys are tensors is all that
+/// differs between SGD, Adam (and AdamW) and RMSprop.
+protocol StateDictCheckpointing: CheckpointableOptimizer {
+    /// The state keys saved as tensors (`momentum_buffer`, `exp_avg`, ...).
+    static var checkpointTensorKeys: Set<String> { get }
+    var indexedParameters: [Parameter] { get }
+    func state(of parameter: Parameter) -> JSONObject?
+}
+
+extension StateDictCheckpointing {
+    public var parameters: [Parameter] { indexedParameters }
+
+    public func stateTensors() -> [OptimizerStateTensor] {
+        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
+    }
+
+    public func scalarState() -> [Int: JSONObject] {
+        OptimizerCheckpointing.scalarState(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
+    }
+
+    public func restoreState(tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]) throws {
+        try OptimizerCheckpointing.restoreState(
+            self, parameters: parameters, tensorKeys: Self.checkpointTensorKeys, tensors: tensors, scalars: scalars)
+    }
+}
+
+extension SGD: StateDictCheckpointing {
     static let checkpointTensorKeys: Set<String> = ["momentum_buffer"]
-
-    public var parameters: [Parameter] { indexedParameters }
-
-    public func stateTensors() -> [OptimizerStateTensor] {
-        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
-    }
-
-    public func scalarState() -> [Int: JSONObject] {
-        OptimizerCheckpointing.scalarState(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
-    }
-
-    public func restoreState(tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]) throws {
-        try OptimizerCheckpointing.restoreState(
-            self, parameters: parameters, tensorKeys: Self.checkpointTensorKeys, tensors: tensors, scalars: scalars)
-    }
 }
 
-extension Adam: CheckpointableOptimizer {
+extension Adam: StateDictCheckpointing {
     static let checkpointTensorKeys: Set<String> = ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
-
-    public var parameters: [Parameter] { indexedParameters }
-
-    public func stateTensors() -> [OptimizerStateTensor] {
-        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
-    }
-
-    public func scalarState() -> [Int: JSONObject] {
-        OptimizerCheckpointing.scalarState(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
-    }
-
-    public func restoreState(tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]) throws {
-        try OptimizerCheckpointing.restoreState(
-            self, parameters: parameters, tensorKeys: Self.checkpointTensorKeys, tensors: tensors, scalars: scalars)
-    }
 }
 
-extension RMSprop: CheckpointableOptimizer {
+extension RMSprop: StateDictCheckpointing {
     static let checkpointTensorKeys: Set<String> = ["step", "square_avg", "momentum_buffer", "grad_avg"]
-
-    public var parameters: [Parameter] { indexedParameters }
-
-    public func stateTensors() -> [OptimizerStateTensor] {
-        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
-    }
-
-    public func scalarState() -> [Int: JSONObject] {
-        OptimizerCheckpointing.scalarState(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
-    }
-
-    public func restoreState(tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]) throws {
-        try OptimizerCheckpointing.restoreState(
-            self, parameters: parameters, tensorKeys: Self.checkpointTensorKeys, tensors: tensors, scalars: scalars)
-    }
 }
