@@ -7,7 +7,7 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-optim bench-checkpoint test-torch-checkpoint clean
+.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-optim bench-checkpoint test-torch-checkpoint interop clean
 
 all: build
 
@@ -91,6 +91,12 @@ bench-checkpoint: deps $(VENV_PY)
 test-torch-checkpoint: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
 	$(VENV_PY) Scripts/torch_checkpoint.py selftest --anneal .build/debug/anneal
+
+# Train in PyTorch, export, resume in Anneal, compare with PyTorch's run that
+# never stopped (Scripts/interop.py). Needs torch, so not part of CI.
+interop: deps $(VENV_PY)
+	$(SWIFT) build --product anneal
+	$(VENV_PY) Scripts/interop.py --anneal .build/debug/anneal
 
 clean:
 	rm -rf .build

@@ -5,7 +5,7 @@ import ArgumentParser
 
 extension AnnealCommand {
     /// `anneal train SPEC.json [--model seed1|seed3] [--epochs N] [--seed S] [--shuffle]
-    /// [--checkpoint-dir DIR [--every N] [--resume]]`.
+    /// [--checkpoint-dir DIR [--every N] [--keep N] [--resume]]`.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a seed document's model with the optimizer and scheduler of a spec.",
@@ -16,7 +16,7 @@ extension AnnealCommand {
                 The loss is MSELoss; schedulers step once per epoch (ReduceLROnPlateau with the \
                 epoch's mean loss). Prints one line per epoch in the document's format with the loss. \
                 With --checkpoint-dir, saves the training state (model, optimizer, schedulers, the \
-                generator, the epoch) every --every epochs and after the last, keeping the newest 3; \
+                generator, the epoch) every --every epochs and after the last, keeping the newest --keep (0 keeps all); \
                 with --resume, first restores the newest valid checkpoint there (damaged ones are \
                 skipped) and trains the remaining epochs up to --epochs, printing the same lines an \
                 uninterrupted run prints for them. The other options must be the ones the run was \
@@ -47,11 +47,15 @@ extension AnnealCommand {
         @Option(help: "Save a checkpoint every N epochs (and after the last); needs --checkpoint-dir.")
         var every: Int = 1
 
+        @Option(help: "Keep the newest N checkpoints, deleting older ones after each save (0 keeps all).")
+        var keep: Int = 3
+
         @Flag(help: "Continue from the newest valid checkpoint in --checkpoint-dir (from scratch when there is none).")
         var resume = false
 
         func validate() throws {
             guard every > 0 else { throw ValidationError("--every must be 1 or more, got \(every).") }
+            guard keep >= 0 else { throw ValidationError("--keep must be 0 or more, got \(keep).") }
             if resume && checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir.") }
             guard Experiment(rawValue: model) != nil else {
                 throw ValidationError(
@@ -76,7 +80,7 @@ extension AnnealCommand {
             var store: CheckpointStore?
             if let checkpointDir {
                 do {
-                    let opened = try CheckpointStore(directory: checkpointDir, keepLast: 3)
+                    let opened = try CheckpointStore(directory: checkpointDir, keepLast: keep == 0 ? nil : keep)
                     store = opened
                     if resume {
                         let latest = try opened.latest()

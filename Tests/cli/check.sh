@@ -78,6 +78,21 @@ expect 64 "run -o with two specs" "$anneal" run "$golden" "$golden" -o "$work/y.
 expect 64 "an unknown option" "$anneal" diff "$golden" --colour
 expect 64 "an unknown format" "$anneal" diff "$golden" --format yaml
 
+# anneal train with checkpoints: --keep bounds the files kept, --keep 0 keeps
+# all, and --resume continues from the newest one with the same lines.
+spec=Examples/seed3-mlp/steplr.json
+expect 0 "train uninterrupted" "$anneal" train "$spec" --model seed3 --epochs 6
+cp "$work/out" "$work/uninterrupted"
+expect 0 "train --keep 2" "$anneal" train "$spec" --model seed3 --epochs 4 --checkpoint-dir "$work/keep2" --keep 2
+[ "$(ls "$work/keep2" | wc -l)" -eq 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: --keep 2 left $(ls "$work/keep2" | wc -l) files"; }
+expect 0 "train --keep 0" "$anneal" train "$spec" --model seed3 --epochs 4 --checkpoint-dir "$work/keep0" --keep 0
+[ "$(ls "$work/keep0" | wc -l)" -eq 4 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: --keep 0 left $(ls "$work/keep0" | wc -l) files"; }
+expect 0 "train --resume" "$anneal" train "$spec" --model seed3 --epochs 6 --checkpoint-dir "$work/keep0" --resume
+if diff <(tail -2 "$work/uninterrupted") "$work/out" >/dev/null; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: the resumed epochs differ from the uninterrupted run's"; fi
+expect 64 "train --keep -1" "$anneal" train "$spec" --checkpoint-dir "$work/keep0" --keep=-1
+contains "--keep must be 0 or more, got -1" "$work/err" "the bad --keep is named"
+
 # The whole corpus.
 expect 0 "conformance of Golden/" "$anneal" conformance Golden
 contains "goldens pass (100%)" "$work/out" "conformance prints 100%"
