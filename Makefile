@@ -69,10 +69,13 @@ bench-conformance: deps $(VENV_PY)
 # One step of AdamW, Adam and SGD(momentum) over 10 million float32 parameters,
 # beside PyTorch 2.13 (foreach=False, foreach=True, fused=True) in the same run,
 # the copy bandwidth bound, and a bit-for-bit check against foreach=False. On
-# x86-64 the measured build targets x86-64-v3 (AVX2 and FMA: PyTorch's
-# arithmetic fuses multiply-adds, which the default target can only do by a
-# libm call per element); the default build is timed beside it.
-OPTIM_BENCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-Xswiftc -Xcc -Xswiftc -mavx2 -Xswiftc -Xcc -Xswiftc -mfma)
+# x86-64 the measured build targets this CPU's level: x86-64-v4 (AVX-512) or
+# x86-64-v3 (AVX2 and FMA). PyTorch's arithmetic fuses multiply-adds, which the
+# default target can only do by a libm call per element; the default build is
+# timed beside it.
+CPU_FLAGS  := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+CPU_LEVEL  := $(if $(and $(findstring avx512f,$(CPU_FLAGS)),$(findstring avx512bw,$(CPU_FLAGS)),$(findstring avx512dq,$(CPU_FLAGS)),$(findstring avx512vl,$(CPU_FLAGS))),x86-64-v4,$(if $(and $(findstring avx2,$(CPU_FLAGS)),$(findstring fma,$(CPU_FLAGS))),x86-64-v3))
+OPTIM_BENCH_FLAGS := $(if $(and $(filter x86_64,$(shell uname -m)),$(CPU_LEVEL)),-Xswiftc -Xcc -Xswiftc -march=$(CPU_LEVEL))
 bench-optim: deps $(VENV_PY)
 	$(RELEASE) --product anneal-optim-bench
 	$(RELEASE) --product anneal-optim-bench --scratch-path .build/optim-bench $(OPTIM_BENCH_FLAGS)

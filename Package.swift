@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "AnnealPython"),
         .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
         .target(name: "AnnealTensor"),
-        .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor"]),
+        // What Swift cannot say in the optimizers' loops: a prefetch, and x86's rsqrtps.
+        .target(name: "COptimSupport"),
+        .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor", "COptimSupport"]),
         // AnnealCheckpoint's C pieces: XXH3-128 from the reference xxHash library (Debian's
         // libxxhash-dev), and a hint to start writeback early (sync_file_range).
         .systemLibrary(name: "CCheckpointSupport", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),

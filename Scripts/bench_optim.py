@@ -20,8 +20,8 @@ read the parameter, gradient, exp_avg and exp_avg_sq and write three of them:
 loop on one and on all cores; the best of them, a copy's reads and writes
 both counting).
 
-`--anneal` is the build to measure (`make bench-optim` builds it for
-x86-64-v3, AVX2 and FMA); `--baseline`, if given, is a build for the default
+`--anneal` is the build to measure (`make bench-optim` builds it for this
+CPU's level, x86-64-v4 or x86-64-v3); `--baseline`, if given, is a build for the default
 x86-64 target (no FMA instructions: each fused multiply-add is a libm call),
 timed for comparison. Both are checked bit for bit against PyTorch.
 """

@@ -1,3 +1,5 @@
+import COptimSupport
+
 /// PyTorch's float32 `Tensor.sqrt()` on this project's reference machine,
 /// reproduced bit for bit.
 ///
@@ -164,16 +166,40 @@ extension MKLSqrt {
         return r * h1 + s1
     }
 
+    /// Whether this CPU's own `rsqrtps` reproduces ``rsqrtTable`` entry for
+    /// entry (checked once, on every table index with the mantissa's low
+    /// bits all clear and all set). It does on the machine that recorded the
+    /// goldens, where it is the very instruction MKL runs; other vendors'
+    /// estimates differ, and there the table is used.
+    static let cpuEstimatesMatchTable: Bool = {
+        guard anneal_rsqrt_supported() != 0 else { return false }
+        var inputs = [UInt32]()
+        inputs.reserveCapacity(2 * rsqrtTable.count)
+        for low: UInt32 in [0, 0x7ff] {
+            for index in 0..<UInt32(rsqrtTable.count) {
+                // parity 0: exponent 127 ([1, 2)); parity 1: exponent 128 ([2, 4)).
+                inputs.append((127 + (index >> 12)) << 23 | (index & 0xfff) << 11 | low)
+            }
+        }
+        var estimates = [UInt32](repeating: 0, count: inputs.count)
+        let rare = anneal_rsqrt_estimates(inputs, &estimates, inputs.count)
+        return rare == 0 && estimates == rsqrtTable + rsqrtTable
+    }()
+
     /// The `rsqrtps` estimates (as bits, for [1, 4)) of `count` floats at
-    /// `source`, stored at `destination`; returns whether any of the floats
-    /// takes MKL's rare path. Written as a scalar loop (LLVM may vectorize
-    /// the index computation); the lookups are the square root's main cost.
+    /// `source` (`count` a multiple of 4), stored at `destination`; returns
+    /// whether any of the floats takes MKL's rare path. Where the CPU's
+    /// `rsqrtps` gives the table's values (``cpuEstimatesMatchTable``) it
+    /// computes them, 4 per instruction; otherwise a loop looks each one up
+    /// (LLVM may turn it into gathers), the square root's main cost.
+    /// `usingCPU` is for the tests, which compare the two ways.
     @inline(__always)
     static func lookUpEstimates(
         _ source: UnsafeMutablePointer<Float>, count: Int, table: UnsafePointer<UInt32>,
-        into destination: UnsafeMutablePointer<UInt32>
+        into destination: UnsafeMutablePointer<UInt32>, usingCPU: Bool = cpuEstimatesMatchTable
     ) -> Bool {
         let words = UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self)
+        if usingCPU { return anneal_rsqrt_estimates(words, destination, count) != 0 }
         var rare: UInt32 = 0
         for k in 0..<count {
             let bits = words[k]

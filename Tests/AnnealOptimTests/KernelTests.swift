@@ -89,6 +89,31 @@ import Testing
         #expect(zip(MKLSqrt.rsqrtTable, MKLSqrt.rsqrtTable.dropFirst()).allSatisfy { $0 >= $1 })
     }
 
+    /// Where the CPU's `rsqrtps` reproduces the table (it does on the
+    /// reference machine), the estimates it computes are the table's for
+    /// any float: every exponent, sign and low mantissa bits, and the rare
+    /// values; the rare flag is the same either way.
+    @Test func cpuEstimatesAreTheTables() {
+        var generator = SystemRandomNumberGenerator()
+        var words = (0..<4096).map { _ in UInt32.random(in: 0...UInt32.max, using: &generator) }
+        words += [0, 0x8000_0000, 0x0000_0001, 0x007f_ffff, 0x0080_0000, 0x7f7f_f000, 0x7f7f_f001, 0x7f80_0000, 0x7fc0_0000, 0xff80_0000]
+        words += (0..<6).map { _ in UInt32.random(in: 0x0080_0000...0x7f7f_f000, using: &generator) }
+        MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
+            for start in stride(from: 0, to: words.count, by: 16) {
+                var block = Array(words[start..<start + 16]).map { Float(bitPattern: $0) }
+                var fromTable = [UInt32](repeating: 0, count: 16)
+                var fromCPU = [UInt32](repeating: 0, count: 16)
+                let rareTable = MKLSqrt.lookUpEstimates(&block, count: 16, table: table.baseAddress!, into: &fromTable, usingCPU: false)
+                guard MKLSqrt.cpuEstimatesMatchTable else { continue }
+                let rareCPU = MKLSqrt.lookUpEstimates(&block, count: 16, table: table.baseAddress!, into: &fromCPU, usingCPU: true)
+                #expect(rareCPU == rareTable, "rare flag of \(block)")
+                for lane in 0..<16 where !MKLSqrt.isRare(block[lane].bitPattern) {
+                    #expect(fromCPU[lane] == fromTable[lane], "x = \(block[lane]) (bits \(block[lane].bitPattern))")
+                }
+            }
+        }
+    }
+
     static let configurations: [(OptimizerKind, JSONObject)] = [
         (.sgd, ["lr": 0.05, "momentum": 0.9, "weight_decay": 0.01]),
         (.adam, ["lr": 0.01, "amsgrad": true]),
