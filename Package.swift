@@ -57,7 +57,7 @@ let package = Package(
         // `make bench-optim`: one optimizer step over 10M float32 parameters.
         .executableTarget(name: "anneal-optim-bench", dependencies: ["AnnealOptim"]),
         // `make bench-checkpoint`, and the child the checkpoint crash test kills.
-        .executableTarget(name: "anneal-checkpoint-bench", dependencies: ["AnnealCheckpoint"]),
+        .executableTarget(name: "anneal-checkpoint-bench", dependencies: ["AnnealCheckpoint", "AnnealOptim", "AnnealTraining"]),
         .executableTarget(name: "anneal-checkpoint-crash-child", dependencies: ["AnnealCheckpoint"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(

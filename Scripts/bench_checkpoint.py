@@ -95,6 +95,8 @@ def main() -> int:
         [load_warm] = run_anneal(args.anneal, "load", path, "--repeat", str(args.repeat))
         [load_cold] = run_anneal(args.anneal, "load", path, "--cold", "--repeat", str(args.repeat))
         [hashing] = run_anneal(args.anneal, "hash", path, "--repeat", str(args.repeat))
+        resume_save, resume_load = run_anneal(args.anneal, "resume", work, "--parameters", str(args.parameters),
+                                              "--repeat", str(args.repeat))
 
         # Python, on the same tensors.
         tensors = load_file(path)
@@ -166,6 +168,8 @@ def main() -> int:
     rows.append(("Python safetensors load_file, sum every tensor (cold)", *st_cold_time, st_size))
     rows.append(("torch.load, sum every tensor (cold)", *pt_cold_time, pt_size))
     anneal_row("XXH3-128 of the file in memory (part of save and load)", hashing)
+    anneal_row("Anneal end to end: capture a live AdamW + save", resume_save)
+    anneal_row("Anneal end to end: load + verify + restore into AdamW (warm)", resume_load)
 
     print(f"Checkpoint of AdamW over {args.parameters:,} parameters: {size / 1e6:.1f} MB; best of {args.repeat} (median)")
     print()

@@ -85,7 +85,7 @@ public struct TrainingState {
         }
         var optimizerRecord: CheckpointManifest.OptimizerRecord?
         if let optimizer {
-            let groups = optimizer.stateDict()["param_groups"]?.arrayValue ?? []
+            let groups = optimizer.paramGroupsStateDict()
             var record = CheckpointManifest.OptimizerRecord(type: optimizer.kind.rawValue, paramGroups: groups)
             if let checkpointable = optimizer as? any CheckpointableOptimizer {
                 try checkParametersAreTheModels(checkpointable, file: "checkpoint")
@@ -208,7 +208,7 @@ public struct TrainingState {
         let manifest = checkpoint.manifest
 
         // What to put back if a component refuses its state.
-        let savedGroups = optimizer?.stateDict()["param_groups"]
+        let savedGroups = optimizer.map { JSONValue.array($0.paramGroupsStateDict()) }
         let checkpointable = optimizer as? any CheckpointableOptimizer
         let savedTensors = checkpointable?.stateTensors()
         let savedScalars = checkpointable?.scalarState()

@@ -69,6 +69,14 @@ public class Adam: Optimizer {
 
     public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
 
+    /// ``stateDictState()`` with its tensors as flat values: for checkpoints,
+    /// which save large states without building the JSON.
+    public func stateEntries() -> [OptimizerStateEntry] { store.entries() }
+
+    /// Replaces all state by `entries` (tensors as flat values or JSON), with
+    /// ``loadStateDictState(_:)``'s checks; nothing changes when it throws.
+    public func loadStateEntries(_ entries: [OptimizerStateEntry]) throws { try store.load(entries) }
+
     public override func performStep() throws {
         try adamStep(paramGroups, &store, decoupledByDefault: kind == .adamW)
     }
@@ -143,7 +151,13 @@ final class AdamState: ParameterState {
         return object
     }
 
-    static func load(_ object: JSONObject, shape: [Int], where location: String) throws(PythonError) -> AdamState? {
+    var entry: OptimizerStateEntry.Values {
+        var tensors = ["step": [step], "exp_avg": expAvg, "exp_avg_sq": expAvgSq]
+        if let maxExpAvgSq { tensors["max_exp_avg_sq"] = maxExpAvgSq }
+        return .init(tensors: tensors)
+    }
+
+    static func load(_ object: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> AdamState? {
         try checkKeys(
             object, allowed: ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
             required: object.isEmpty ? [] : ["step", "exp_avg", "exp_avg_sq"], where: location)

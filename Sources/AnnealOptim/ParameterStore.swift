@@ -6,10 +6,45 @@ import AnnealTensor
 protocol ParameterState: AnyObject {
     /// `state_dict()["state"][i]` for a parameter of `shape`, keys in PyTorch's order.
     func stateDict(shape: [Int]) -> JSONObject
+    /// The same entry with its tensors as flat values (no JSON).
+    var entry: OptimizerStateEntry.Values { get }
     /// Reads a saved entry for a parameter of `shape`; `nil` for an empty
     /// entry (PyTorch then initializes the state lazily, as for a new
     /// parameter). Throws on unknown or missing keys and wrong shapes.
-    static func load(_ object: JSONObject, shape: [Int], where location: String) throws(PythonError) -> Self?
+    static func load(_ saved: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> Self?
+}
+
+/// One parameter's optimizer state (`state_dict()["state"][i]`) with its
+/// tensors as flat float32 values instead of nested JSON lists: how
+/// checkpoints move large states in and out without the JSON's cost.
+public struct OptimizerStateEntry: Sendable, Equatable {
+    /// The parameter's index in `state_dict()` order.
+    public var parameterIndex: Int
+    public var values: Values
+
+    public init(parameterIndex: Int, values: Values) {
+        self.parameterIndex = parameterIndex
+        self.values = values
+    }
+
+    /// A state entry's keys: each either a tensor or a JSON value.
+    public struct Values: Sendable, Equatable {
+        /// Tensors, row-major, with as many values as the parameter (one
+        /// for a 0-dimensional `step`).
+        public var tensors: [String: [Float]]
+        /// Everything else: `null` (SGD's `momentum_buffer` before it
+        /// exists), or a number or nested list as in a state dict.
+        public var json: JSONObject
+
+        public init(tensors: [String: [Float]] = [:], json: JSONObject = [:]) {
+            self.tensors = tensors
+            self.json = json
+        }
+
+        /// Every key, sorted.
+        public var keys: [String] { (Array(tensors.keys) + json.keys).sorted() }
+        public var isEmpty: Bool { tensors.isEmpty && json.isEmpty }
+    }
 }
 
 /// The parameters of an optimizer, by group, and their state: the tensor
@@ -85,23 +120,58 @@ struct ParameterStore<State: ParameterState> {
     /// Replaces all state by a saved `state_dict()["state"]`, after checking
     /// every entry: nothing changes when it throws.
     mutating func load(_ saved: JSONObject) throws(PythonError) {
-        let parameters = indexed()
-        var byIndex: [Int: Parameter] = [:]
-        for (index, parameter) in parameters { byIndex[index] = parameter }
-        var loaded: [ObjectIdentifier: State] = [:]
+        var entries: [OptimizerStateEntry] = []
         for (key, value) in saved {
-            guard let index = Int(key), String(index) == key, let parameter = byIndex[index] else {
+            guard let index = Int(key), String(index) == key else {
                 throw .valueError(
-                    "loaded optimizer state has an entry '\(key)', but the optimizer's parameters are numbered 0..<\(parameters.count)")
+                    "loaded optimizer state has an entry '\(key)', but the optimizer's parameters are numbered 0..<\(indexed().count)")
             }
             guard case .object(let object) = value else {
                 throw .typeError("loaded optimizer state for parameter \(index) must be a dict, got \(value.pythonTypeName)")
             }
-            if let state = try State.load(object, shape: parameter.value.shape, where: "parameter \(index)") {
+            entries.append(OptimizerStateEntry(parameterIndex: index, values: .init(json: object)))
+        }
+        try load(entries)
+    }
+
+    /// Replaces all state by saved entries (at most one per parameter),
+    /// after checking every one: nothing changes when it throws.
+    mutating func load(_ entries: [OptimizerStateEntry]) throws(PythonError) {
+        let parameters = indexed()
+        var byIndex: [Int: Parameter] = [:]
+        for (index, parameter) in parameters { byIndex[index] = parameter }
+        var loaded: [ObjectIdentifier: State] = [:]
+        var seen = Set<Int>()
+        for entry in entries {
+            let index = entry.parameterIndex
+            guard let parameter = byIndex[index] else {
+                throw .valueError(
+                    "loaded optimizer state has an entry '\(index)', but the optimizer's parameters are numbered 0..<\(parameters.count)")
+            }
+            guard seen.insert(index).inserted else {
+                throw .valueError("loaded optimizer state has two entries for parameter \(index)")
+            }
+            let duplicated = Set(entry.values.tensors.keys).intersection(entry.values.json.keys)
+            if let key = duplicated.sorted().first {
+                throw .valueError("loaded optimizer state for parameter \(index) has '\(key)' both as a tensor and as a value")
+            }
+            if let state = try State.load(entry.values, shape: parameter.value.shape, where: "parameter \(index)") {
                 loaded[ObjectIdentifier(parameter)] = state
             }
         }
         states = loaded
+    }
+
+    /// Every parameter's state with its tensors as flat values, by index
+    /// (``stateDict()`` without the JSON).
+    func entries() -> [OptimizerStateEntry] {
+        var result: [OptimizerStateEntry] = []
+        var seen = Set<Int>()
+        for (index, parameter) in indexed() {
+            guard seen.insert(index).inserted, let state = state(for: parameter) else { continue }
+            result.append(OptimizerStateEntry(parameterIndex: index, values: state.entry))
+        }
+        return result
     }
 }
 
@@ -161,36 +231,54 @@ enum TensorJSON {
 
 /// Checks a saved state entry's keys: `allowed` in any order, `required` present.
 func checkKeys(
-    _ object: JSONObject, allowed: [String], required: [String], where location: String
+    _ saved: OptimizerStateEntry.Values, allowed: [String], required: [String], where location: String
 ) throws(PythonError) {
-    for key in object.keys where !allowed.contains(key) {
+    for key in saved.keys where !allowed.contains(key) {
         throw .valueError(
             "loaded optimizer state for \(location) has an unknown key '\(key)' (expected \(allowed.map { "'\($0)'" }.joined(separator: ", ")))")
     }
-    for key in required where object[key] == nil {
+    for key in required where saved.tensors[key] == nil && saved.json[key] == nil {
         throw .valueError("loaded optimizer state for \(location) has no '\(key)'")
     }
 }
 
-/// A saved `step`: a number (PyTorch's 0-dim float32 tensor).
-func loadStep(_ object: JSONObject, where location: String) throws(PythonError) -> Float {
-    guard let step = object["step"]?.doubleValue else {
+/// A saved `step`: a number (PyTorch's 0-dim float32 tensor), or one value.
+func loadStep(_ saved: OptimizerStateEntry.Values, where location: String) throws(PythonError) -> Float {
+    if let values = saved.tensors["step"] {
+        guard values.count == 1 else {
+            throw .valueError("loaded optimizer state for \(location): 'step' must be one value, got \(values.count)")
+        }
+        return values[0]
+    }
+    guard let step = saved.json["step"]?.doubleValue else {
         throw .typeError("loaded optimizer state for \(location): 'step' must be a number")
     }
     return Float(step)
 }
 
 /// A saved tensor under `key` that must be there.
-func requireTensor(_ object: JSONObject, _ key: String, shape: [Int], where location: String) throws(PythonError) -> [Float] {
-    guard let tensor = try loadTensor(object, key, shape: shape, where: location) else {
+func requireTensor(
+    _ saved: OptimizerStateEntry.Values, _ key: String, shape: [Int], where location: String
+) throws(PythonError) -> [Float] {
+    guard let tensor = try loadTensor(saved, key, shape: shape, where: location) else {
         throw .valueError("loaded optimizer state for \(location) has no '\(key)'")
     }
     return tensor
 }
 
 /// A saved tensor under `key`, or `nil` when absent or `null`.
-func loadTensor(_ object: JSONObject, _ key: String, shape: [Int], where location: String) throws(PythonError) -> [Float]? {
-    guard let value = object[key], !value.isNull else { return nil }
+func loadTensor(
+    _ saved: OptimizerStateEntry.Values, _ key: String, shape: [Int], where location: String
+) throws(PythonError) -> [Float]? {
+    if let values = saved.tensors[key] {
+        let count = shape.reduce(1, *)
+        guard values.count == count else {
+            throw .valueError(
+                "loaded optimizer state for \(location): '\(key)' has \(values.count) values, but the parameter's shape \(shape) has \(count)")
+        }
+        return values
+    }
+    guard let value = saved.json[key], !value.isNull else { return nil }
     return try TensorJSON.decode(value, shape: shape, what: "loaded optimizer state for \(location): '\(key)'")
 }
 

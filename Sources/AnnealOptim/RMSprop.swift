@@ -64,6 +64,14 @@ public final class RMSprop: Optimizer {
 
     public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
 
+    /// ``stateDictState()`` with its tensors as flat values: for checkpoints,
+    /// which save large states without building the JSON.
+    public func stateEntries() -> [OptimizerStateEntry] { store.entries() }
+
+    /// Replaces all state by `entries` (tensors as flat values or JSON), with
+    /// ``loadStateDictState(_:)``'s checks; nothing changes when it throws.
+    public func loadStateEntries(_ entries: [OptimizerStateEntry]) throws { try store.load(entries) }
+
     public override func performStep() throws {
         try checkGroupsMatch(paramGroups, store)
         for (index, group) in paramGroups.enumerated() {
@@ -157,7 +165,14 @@ final class RMSpropState: ParameterState {
         return object
     }
 
-    static func load(_ object: JSONObject, shape: [Int], where location: String) throws(PythonError) -> RMSpropState? {
+    var entry: OptimizerStateEntry.Values {
+        var tensors = ["step": [step], "square_avg": squareAvg]
+        if let momentumBuffer { tensors["momentum_buffer"] = momentumBuffer }
+        if let gradAvg { tensors["grad_avg"] = gradAvg }
+        return .init(tensors: tensors)
+    }
+
+    static func load(_ object: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> RMSpropState? {
         try checkKeys(
             object, allowed: ["step", "square_avg", "momentum_buffer", "grad_avg"],
             required: object.isEmpty ? [] : ["step", "square_avg"], where: location)

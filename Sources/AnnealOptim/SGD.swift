@@ -67,6 +67,14 @@ public final class SGD: Optimizer {
 
     public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
 
+    /// ``stateDictState()`` with its tensors as flat values: for checkpoints,
+    /// which save large states without building the JSON.
+    public func stateEntries() -> [OptimizerStateEntry] { store.entries() }
+
+    /// Replaces all state by `entries` (tensors as flat values or JSON), with
+    /// ``loadStateDictState(_:)``'s checks; nothing changes when it throws.
+    public func loadStateEntries(_ entries: [OptimizerStateEntry]) throws { try store.load(entries) }
+
     public override func performStep() throws {
         try checkGroupsMatch(paramGroups, store)
         for (index, group) in paramGroups.enumerated() {
@@ -123,7 +131,12 @@ final class SGDState: ParameterState {
         ["momentum_buffer": momentumBuffer.map { TensorJSON.encode($0, shape: shape) } ?? .null]
     }
 
-    static func load(_ object: JSONObject, shape: [Int], where location: String) throws(PythonError) -> SGDState? {
+    var entry: OptimizerStateEntry.Values {
+        guard let momentumBuffer else { return .init(json: ["momentum_buffer": .null]) }
+        return .init(tensors: ["momentum_buffer": momentumBuffer])
+    }
+
+    static func load(_ object: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> SGDState? {
         try checkKeys(object, allowed: ["momentum_buffer"], required: [], where: location)
         if object.isEmpty { return nil }
         return SGDState(momentumBuffer: try loadTensor(object, "momentum_buffer", shape: shape, where: location))

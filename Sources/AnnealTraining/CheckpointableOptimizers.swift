@@ -4,143 +4,116 @@ import AnnealOptim
 import AnnealTensor
 
 // SGD, Adam (hence AdamW) and RMSprop as `CheckpointableOptimizer`s, built
-// on their public state dicts: `state(of:)` gives each parameter's
-// `state_dict()["state"]` entry (float32 values held exactly as doubles) and
-// `loadStateDictState(_:)` replaces the whole state after checking every
-// entry (keys, shapes, indices), changing nothing when it throws.
+// on their state entries (`stateEntries()`: each parameter's
+// `state_dict()["state"]` entry with its tensors as flat float32 values, no
+// JSON) and `loadStateEntries(_:)`, which replaces the whole state after
+// checking every entry (keys, sizes, indices), changing nothing when it
+// throws.
 //
 // Tensors: every key below with a value (`step` as a 0-dimensional float32
 // tensor, as PyTorch keeps it); scalars: a key whose value is `None` (an
 // SGD `momentum_buffer` that was never made).
 
-/// The shared implementation over an optimizer's public state-dict API.
+/// The shared implementation over an optimizer's state entries.
 enum OptimizerCheckpointing {
     static func stateTensors(
-        parameters: [Parameter], tensorKeys: Set<String>, state: (Parameter) -> JSONObject?
+        parameters: [Parameter], tensorKeys: Set<String>, entries: [OptimizerStateEntry]
     ) -> [OptimizerStateTensor] {
         var result: [OptimizerStateTensor] = []
-        for (index, parameter) in parameters.enumerated() {
-            guard let entry = state(parameter) else { continue }
-            for key in entry.keys.sorted() {
-                guard let value = entry[key], !value.isNull, tensorKeys.contains(key) else { continue }
-                let shape = key == "step" ? [] : parameter.value.shape
-                var scalars: [Float] = []
-                scalars.reserveCapacity(shape.reduce(1, *))
-                flattenJSON(value, into: &scalars)
-                result.append(.init(parameterIndex: index, key: key, tensor: Tensor(shape: shape, scalars: scalars)))
+        for entry in entries {
+            let index = entry.parameterIndex
+            for key in entry.values.tensors.keys.sorted() where tensorKeys.contains(key) {
+                let shape = key == "step" ? [] : parameters[index].value.shape
+                result.append(.init(parameterIndex: index, key: key, tensor: Tensor(shape: shape, scalars: entry.values.tensors[key]!)))
             }
         }
         return result
     }
 
-    static func scalarState(
-        parameters: [Parameter], tensorKeys: Set<String>, state: (Parameter) -> JSONObject?
-    ) -> [Int: JSONObject] {
+    static func scalarState(tensorKeys: Set<String>, entries: [OptimizerStateEntry]) -> [Int: JSONObject] {
         var result: [Int: JSONObject] = [:]
-        for (index, parameter) in parameters.enumerated() {
-            guard let entry = state(parameter) else { continue }
-            var scalars = JSONObject()
-            for (key, value) in entry where value.isNull || !tensorKeys.contains(key) { scalars[key] = value }
+        for entry in entries {
+            var scalars = entry.values.json
+            for (key, values) in entry.values.tensors where !tensorKeys.contains(key) {
+                scalars[key] = values.count == 1 ? .double(Double(values[0])) : .array(values.map { .double(Double($0)) })
+            }
             // A parameter with state but nothing in it would otherwise vanish.
-            if !scalars.isEmpty { result[index] = scalars }
+            if !scalars.isEmpty { result[entry.parameterIndex] = scalars }
         }
         return result
     }
 
-    /// Builds `state_dict()["state"]` from the saved pieces, checking what
-    /// the optimizer's own loader cannot see (indices, duplicates, a tensor
-    /// and a scalar under one key, the step's shape), then loads it: the
-    /// loader checks keys and shapes and changes nothing when it throws.
+    /// Builds the state entries from the saved pieces, checking what the
+    /// optimizer's own loader cannot see (indices, duplicates, a tensor and
+    /// a scalar under one key, the shapes), then loads them: the loader
+    /// checks keys and sizes and changes nothing when it throws.
     static func restoreState(
-        _ optimizer: Optimizer, parameters: [Parameter], tensorKeys: Set<String>,
-        tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]
+        kind: OptimizerKind, parameters: [Parameter], tensorKeys: Set<String>,
+        tensors: [OptimizerStateTensor], scalars: [Int: JSONObject], load: ([OptimizerStateEntry]) throws -> Void
     ) throws {
         func problem(_ message: String) -> PythonError { .valueError("optimizer state: \(message)") }
-        var entries: [Int: JSONObject] = [:]
+        var entries: [Int: OptimizerStateEntry.Values] = [:]
         for item in tensors {
-            guard item.parameterIndex < parameters.count else {
-                throw problem("state '\(item.key)' for parameter \(item.parameterIndex), but the \(optimizer.kind.rawValue) has \(parameters.count) parameters")
+            guard item.parameterIndex >= 0, item.parameterIndex < parameters.count else {
+                throw problem("state '\(item.key)' for parameter \(item.parameterIndex), but the \(kind.rawValue) has \(parameters.count) parameters")
             }
             guard tensorKeys.contains(item.key) else {
                 throw problem("unknown tensor state '\(item.key)' for parameter \(item.parameterIndex) (expected \(tensorKeys.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
             }
-            guard entries[item.parameterIndex]?[item.key] == nil else {
+            guard entries[item.parameterIndex]?.tensors[item.key] == nil else {
                 throw problem("state '\(item.key)' of parameter \(item.parameterIndex) appears twice")
             }
             let expected = item.key == "step" ? [] : parameters[item.parameterIndex].value.shape
             guard item.tensor.shape == expected else {
                 throw problem("state '\(item.key)' of parameter \(item.parameterIndex) has shape \(item.tensor.shape), expected \(expected)")
             }
-            entries[item.parameterIndex, default: [:]][item.key] = encodeJSON(item.tensor.scalars, shape: expected)
+            entries[item.parameterIndex, default: .init()].tensors[item.key] = item.tensor.scalars
         }
         for (index, values) in scalars {
             guard index >= 0, index < parameters.count else {
-                throw problem("scalar state for parameter \(index), but the \(optimizer.kind.rawValue) has \(parameters.count) parameters")
+                throw problem("scalar state for parameter \(index), but the \(kind.rawValue) has \(parameters.count) parameters")
             }
             for (key, value) in values {
-                guard entries[index]?[key] == nil else {
+                guard entries[index]?.tensors[key] == nil else {
                     throw problem("state '\(key)' of parameter \(index) is both a tensor and a scalar")
                 }
                 if tensorKeys.contains(key) && !value.isNull && key != "step" {
                     throw problem("state '\(key)' of parameter \(index) must be a tensor or None, got \(value.pythonTypeName)")
                 }
-                entries[index, default: [:]][key] = value
+                entries[index, default: .init()].json[key] = value
             }
         }
-        var state = JSONObject()
-        for index in entries.keys.sorted() { state[String(index)] = .object(entries[index]!) }
-        try optimizer.loadStateDictState(state)
-    }
-
-    private static func flattenJSON(_ value: JSONValue, into scalars: inout [Float]) {
-        if let items = value.arrayValue {
-            for item in items { flattenJSON(item, into: &scalars) }
-        } else {
-            scalars.append(Float(value.doubleValue!))
-        }
-    }
-
-    private static func encodeJSON(_ values: [Float], shape: [Int]) -> JSONValue {
-        var position = 0
-        return encodeJSON(values, shape: shape[...], position: &position)
-    }
-
-    private static func encodeJSON(_ values: [Float], shape: ArraySlice<Int>, position: inout Int) -> JSONValue {
-        guard let extent = shape.first else {
-            defer { position += 1 }
-            return .double(Double(values[position]))
-        }
-        var items: [JSONValue] = []
-        items.reserveCapacity(extent)
-        for _ in 0..<extent { items.append(encodeJSON(values, shape: shape.dropFirst(), position: &position)) }
-        return .array(items)
+        try load(entries.keys.sorted().map { OptimizerStateEntry(parameterIndex: $0, values: entries[$0]!) })
     }
 }
 
-/// An AnnealOptim optimizer checkpointed through its per-parameter state
-/// dict entries: which of its PyTorch state keys are tensors is all that
-/// differs between SGD, Adam (and AdamW) and RMSprop.
+/// An AnnealOptim optimizer checkpointed through its state entries: which
+/// of its PyTorch state keys are tensors is all that differs between SGD,
+/// Adam (and AdamW) and RMSprop.
 protocol StateDictCheckpointing: CheckpointableOptimizer {
     /// The state keys saved as tensors (`momentum_buffer`, `exp_avg`, ...).
     static var checkpointTensorKeys: Set<String> { get }
+    var kind: OptimizerKind { get }
     var indexedParameters: [Parameter] { get }
-    func state(of parameter: Parameter) -> JSONObject?
+    func stateEntries() -> [OptimizerStateEntry]
+    func loadStateEntries(_ entries: [OptimizerStateEntry]) throws
 }
 
 extension StateDictCheckpointing {
     public var parameters: [Parameter] { indexedParameters }
 
     public func stateTensors() -> [OptimizerStateTensor] {
-        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
+        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, entries: stateEntries())
     }
 
     public func scalarState() -> [Int: JSONObject] {
-        OptimizerCheckpointing.scalarState(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, state: state(of:))
+        OptimizerCheckpointing.scalarState(tensorKeys: Self.checkpointTensorKeys, entries: stateEntries())
     }
 
     public func restoreState(tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]) throws {
         try OptimizerCheckpointing.restoreState(
-            self, parameters: parameters, tensorKeys: Self.checkpointTensorKeys, tensors: tensors, scalars: scalars)
+            kind: kind, parameters: parameters, tensorKeys: Self.checkpointTensorKeys, tensors: tensors, scalars: scalars,
+            load: loadStateEntries)
     }
 }
 

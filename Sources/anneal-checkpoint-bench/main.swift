@@ -5,12 +5,15 @@
 //
 //     anneal-checkpoint-bench save DIR [--parameters N] [--repeat R]   → JSON: best/median seconds
 //     anneal-checkpoint-bench load FILE [--repeat R] [--cold]          → JSON
+//     anneal-checkpoint-bench resume DIR [--parameters N] [--repeat R] → JSON: a live AdamW, captured and restored
 //     anneal-checkpoint-bench hash FILE [--repeat R]                   → JSON: XXH3-128 alone
 //     anneal-checkpoint-bench disk DIR [--bytes N]                     → JSON: write+fsync and O_DIRECT read
 import Anneal
 import AnnealCheckpoint
 import AnnealJSON
+import AnnealOptim
 import AnnealTensor
+import AnnealTraining
 import CCheckpointSupport
 
 #if canImport(Glibc)
@@ -122,7 +125,7 @@ func fileSize(_ path: String) -> Int {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let mode = arguments.first, arguments.count >= 2 else {
-    fail("usage: anneal-checkpoint-bench save DIR | load FILE | hash FILE | disk DIR [options]")
+    fail("usage: anneal-checkpoint-bench save DIR | load FILE | resume DIR | hash FILE | disk DIR [options]")
 }
 let target = arguments[1]
 let repeats = option("--repeat", arguments, default: 5)
@@ -153,6 +156,43 @@ case "load":
         tensors = checkpoint.tensors.count
     }
     report("anneal load (full verification)" + (cold ? ", cold cache" : ""), times, bytes: fileSize(target), extra: ["tensors": .int(tensors)])
+
+case "resume":
+    // The whole round trip of a live AdamW (not only the file): capture its
+    // state and save; then read, verify and restore into a fresh AdamW.
+    let parameters = option("--parameters", arguments, default: 10_000_000)
+    func model() -> [Parameter] {
+        var rng = Xoshiro256StarStar(seed: 1)
+        return modelShapes(parameters: parameters).map { name, shape in
+            let parameter = Parameter(Tensor.uniform(shape, -0.1, 0.1, using: &rng), name: name)
+            parameter.grad = Tensor.uniform(shape, -0.01, 0.01, using: &rng)
+            return parameter
+        }
+    }
+    let live = model()
+    let optimizer = try AdamW(parameters: live, lr: 1e-3, weightDecay: 0.01)
+    try optimizer.step()
+    let state = TrainingState(parameters: live, optimizer: optimizer)
+    let path = target + "/" + CheckpointStore.fileName(step: 1)
+    var saves: [Double] = []
+    var loads: [Double] = []
+    let fresh = model()
+    let restoredOptimizer = try AdamW(parameters: fresh, lr: 1e-3, weightDecay: 0.01)
+    let restoredState = TrainingState(parameters: fresh, optimizer: restoredOptimizer)
+    for _ in 0..<repeats {
+        unlink(path)
+        var start = now()
+        try state.capture(step: 1).write(to: path)
+        saves.append(now() - start)
+        start = now()
+        try restoredState.restore(from: try Checkpoint.read(from: path))
+        loads.append(now() - start)
+    }
+    guard restoredOptimizer.stateEntries() == optimizer.stateEntries(),
+        zip(fresh, live).allSatisfy({ $0.value == $1.value })
+    else { fail("the restored AdamW differs from the saved one") }
+    report("anneal capture + save of a live AdamW", saves, bytes: fileSize(path))
+    report("anneal load + verify + restore into AdamW", loads, bytes: fileSize(path))
 
 case "hash":
     let descriptor = open(target, O_RDONLY)

@@ -78,13 +78,19 @@ open class Optimizer {
     /// `optimizer.state_dict()`: `{"state": ..., "param_groups": [...]}` with
     /// every key of every group and `params` as parameter indices.
     public func stateDict() -> JSONValue {
+        .object(["state": .object(stateDictState()), "param_groups": .array(paramGroupsStateDict())])
+    }
+
+    /// `state_dict()["param_groups"]` alone, without building the state
+    /// (which for a large model is most of the work).
+    public func paramGroupsStateDict() -> [JSONValue] {
         var index = 0
         var groups: [JSONValue] = []
         for group in paramGroups {
             groups.append(.object(group.stateDict(firstParameterIndex: index)))
             index += group.parameterCount
         }
-        return .object(["state": .object(stateDictState()), "param_groups": .array(groups)])
+        return groups
     }
 
     /// `optimizer.load_state_dict(state)`: replaces every group's keys by the
