@@ -14,7 +14,10 @@ every tensor's XXH3-128); Python's loads verify nothing, and "reads every
 tensor" means each tensor is summed, so every byte is touched. "warm" loads
 read from the page cache, "cold" ones after posix_fadvise(DONTNEED). The disk's
 sequential bandwidth is measured on the same file system (write + fsync, and
-O_DIRECT reads). Times are the best of --repeat runs (medians beside them):
+O_DIRECT reads). Anneal's load maps the file and its tensors borrow the
+pages (copied when first written), as safetensors' load_file does; the "end
+to end" rows time a live AdamW: capturing its state and saving, and loading,
+verifying and restoring it into a fresh AdamW (every tensor then owned). Times are the best of --repeat runs (medians beside them):
 the machine is shared, and fsync times vary.
 
 Goals (issue 5): Anneal's save at most Python safetensors' save; Anneal's load

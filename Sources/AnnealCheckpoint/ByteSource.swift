@@ -15,6 +15,45 @@ protocol ByteSource: Sendable {
     /// Fills `buffer` with the bytes at `offset ..< offset + buffer.count`
     /// (within ``size``), or throws.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(CheckpointError.Problem)
+    /// The whole source mapped read-only into memory, or `nil` where it
+    /// cannot be (bytes in memory; a failed `mmap`): readers then copy.
+    func mapping() -> FileMapping?
+}
+
+extension ByteSource {
+    func mapping() -> FileMapping? { nil }
+}
+
+/// A read-only, private mapping of a whole file, unmapped when released:
+/// the pages of the kernel's page cache, read in place. Tensors read from
+/// a checkpoint borrow their elements from it (``BorrowedScalars``) until
+/// they are written.
+///
+/// The file must not be truncated or rewritten in place while the mapping
+/// lives (reading a page past a truncated end raises SIGBUS), as with every
+/// memory-mapped reader; Anneal's own writers never do that: they write a
+/// new file and rename it over the old one, whose pages stay intact.
+final class FileMapping: @unchecked Sendable {
+    // @unchecked: the mapping is read-only and unmapped only in deinit.
+    let base: UnsafeRawPointer
+    let size: Int
+
+    /// Maps `size` bytes of the open file `descriptor` (`size > 0`), asking
+    /// the kernel to map every page now (`MAP_POPULATE`) rather than fault
+    /// them in one by one; `nil` when `mmap` fails.
+    init?(descriptor: Int32, size: Int) {
+        guard size > 0 else { return nil }
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let address = mmap(nil, size, PROT_READ, flags, descriptor, 0), address != MAP_FAILED else { return nil }
+        base = UnsafeRawPointer(address)
+        self.size = size
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
 }
 
 extension ByteSource {
@@ -69,6 +108,8 @@ final class FileSource: ByteSource {
     }
 
     deinit { close(descriptor) }
+
+    func mapping() -> FileMapping? { FileMapping(descriptor: descriptor, size: size) }
 
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(CheckpointError.Problem) {
         var done = 0

@@ -8,9 +8,19 @@ extension Checkpoint {
     /// Nothing is trusted before it is checked: the container (every check
     /// of ``SafetensorsHeader``), the manifest's checksum and fields, the
     /// tensor table against the manifest (names, `F32`, shapes), and the
-    /// data section's XXH3-128, computed while the tensors are read straight
-    /// into their storage. Any failure is a ``CheckpointError`` naming
-    /// `path` and the problem; no input crashes the reader.
+    /// data section's XXH3-128, tensor by tensor. Any failure is a
+    /// ``CheckpointError`` naming `path` and the problem; no input crashes
+    /// the reader.
+    ///
+    /// The file is mapped read-only and the tensors borrow its pages
+    /// (``AnnealTensor/BorrowedScalars``): nothing is copied until a tensor
+    /// is written, which copies that tensor (``owningTensors()`` copies all
+    /// of them at once, in parallel; ``TrainingState/restore(from:)`` does).
+    /// Do not truncate or rewrite the file in place while its tensors are in
+    /// use: a mapped page past a truncated end is a SIGBUS, as for every
+    /// memory-mapped reader. Anneal's writers never do (they rename a new
+    /// file over the old one). Where the file cannot be mapped, the tensors
+    /// are read into memory of their own.
     public static func read(from path: String) throws(CheckpointError) -> Checkpoint {
         do {
             var checkpoint = try decode(FileSource(path: path))
@@ -64,7 +74,12 @@ extension Checkpoint {
                 path: "data.\(DataChecksum.algorithm)",
                 problem: data.checksums[odd] == nil ? "has no checksum of tensor \(quoted(odd))" : "has a checksum of \(quoted(odd)), which is not a tensor")
         }
-        let loaded = readTensors(header.entries, dataStart: header.dataStart, from: source)
+        let loaded: [Result<(Tensor, String), CheckpointError.Problem>]
+        if let mapping = source.mapping(), let borrowed = borrowTensors(header.entries, dataStart: header.dataStart, from: mapping) {
+            loaded = borrowed
+        } else {
+            loaded = readTensors(header.entries, dataStart: header.dataStart, from: source)
+        }
         var tensors: [String: Tensor] = [:]
         for (entry, result) in zip(header.entries, loaded) {
             let (tensor, actual) = try result.get()
@@ -75,6 +90,36 @@ extension Checkpoint {
         var checkpoint = Checkpoint(validatedManifest: manifest, tensors: tensors)
         checkpoint.data = data
         return checkpoint
+    }
+
+    /// Each tensor of `entries` borrowing its elements from `mapping` (no
+    /// copy: they are copied when first written), hashed in place, the
+    /// tensors spread over a few threads; `nil` where the file's bytes are
+    /// not float32 as this machine holds them (big-endian) or not aligned
+    /// for it, for the copying reader.
+    static func borrowTensors(
+        _ entries: [SafetensorsEntry], dataStart: Int, from mapping: FileMapping
+    ) -> [Result<(Tensor, String), CheckpointError.Problem>]? {
+        #if _endian(big)
+        return nil
+        #else
+        guard Int(bitPattern: mapping.base + dataStart) % MemoryLayout<Float>.alignment == 0,
+            entries.allSatisfy({ $0.dataOffsets.lowerBound % MemoryLayout<Float>.size == 0 })
+        else { return nil }
+        let results = ResultSlots<(Tensor, String), CheckpointError.Problem>(count: entries.count)
+        let workers = workerAssignment(entries.map(\.dataOffsets.count))
+        DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
+            for index in workers[worker] {
+                let entry = entries[index]
+                let bytes = UnsafeRawBufferPointer(start: mapping.base + dataStart + entry.dataOffsets.lowerBound, count: entry.dataOffsets.count)
+                let checksum = DataChecksum()
+                checksum.update(bytes)
+                let elements = BorrowedScalars(bytes.assumingMemoryBound(to: Float.self), owner: mapping)
+                results[index] = .success((Tensor(shape: entry.shape, borrowing: elements), checksum.hexDigest()))
+            }
+        }
+        return results.values
+        #endif
     }
 
     /// Reads each tensor of `entries` into fresh storage and hashes it,

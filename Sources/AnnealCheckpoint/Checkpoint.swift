@@ -1,3 +1,4 @@
+import Dispatch
 import AnnealTensor
 
 /// One checkpoint: the ``CheckpointManifest`` and the float32 tensors it
@@ -82,4 +83,27 @@ func withLittleEndianBytes<R>(of tensor: Tensor, _ body: (UnsafeRawBufferPointer
     #else
     return try tensor.scalars.withUnsafeBytes(body)
     #endif
+}
+
+extension Checkpoint {
+    /// This checkpoint with every tensor in storage of its own (see
+    /// ``AnnealTensor/Tensor/ownScalars()``): a read checkpoint's tensors
+    /// borrow the file's mapped pages until written. The copies are spread
+    /// over a few threads.
+    public func owningTensors() -> Checkpoint {
+        let names = tensors.keys.filter { tensors[$0]!.isBorrowingScalars }.sorted()
+        guard !names.isEmpty else { return self }
+        let slots = ResultSlots<Tensor, Never>(count: names.count)
+        let workers = workerAssignment(names.map { tensors[$0]!.count * MemoryLayout<Float>.size })
+        DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
+            for index in workers[worker] {
+                var tensor = tensors[names[index]]!
+                tensor.ownScalars()
+                slots[index] = .success(tensor)
+            }
+        }
+        var copy = self
+        for (name, result) in zip(names, slots.values) { copy.tensors[name] = result.get() }
+        return copy
+    }
 }

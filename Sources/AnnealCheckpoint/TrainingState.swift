@@ -205,6 +205,9 @@ public struct TrainingState {
     @discardableResult
     public func restore(from checkpoint: Checkpoint) throws(CheckpointError) -> Restored {
         try validate(checkpoint)
+        // Training writes every restored tensor: copy the borrowed ones now,
+        // on every core, rather than one by one in the first step.
+        let checkpoint = checkpoint.owningTensors()
         let manifest = checkpoint.manifest
 
         // What to put back if a component refuses its state.

@@ -1,3 +1,4 @@
+import Foundation
 import Anneal
 import AnnealJSON
 import AnnealTensor
@@ -178,5 +179,36 @@ struct FormatTests {
         let checkpoint = Checkpoint(manifest: manifest, tensors: ["model.w": Tensor(values)])
         let decoded = try Checkpoint.decode(checkpoint.encoded())
         #expect(decoded.parameter(named: "w")!.scalars.map(\.bitPattern) == values.map(\.bitPattern))
+    }
+
+    @Test("Read tensors borrow the file's pages: verified, readable after the file is gone, copied when written")
+    func readTensorsBorrowTheFile() throws {
+        let directory = temporaryDirectory()
+        defer { removeDirectory(directory) }
+        let original = try sampleCheckpoint()
+        let path = directory + "/c.safetensors"
+        try original.write(to: path)
+        let bytes = readBytes(path)!
+        let read = try Checkpoint.read(from: path)
+        #expect(read.tensors.values.allSatisfy { $0.isBorrowingScalars })
+        #expect(read.tensors == original.tensors)
+        // Unlinked: the mapping keeps the pages.
+        try FileManager.default.removeItem(atPath: path)
+        #expect(read.tensors == original.tensors)
+        // Writing a tensor copies it; the other tensors and the bytes stay.
+        var tensors = read.tensors
+        let name = tensors.keys.sorted().first!
+        tensors[name]!.scalars[0] += 1
+        #expect(!tensors[name]!.isBorrowingScalars)
+        #expect(tensors[name] != original.tensors[name])
+        #expect(read.tensors == original.tensors)
+        // Owning copies: equal, no longer borrowed.
+        let owned = read.owningTensors()
+        #expect(owned.tensors == original.tensors)
+        #expect(!owned.tensors.values.contains { $0.isBorrowingScalars })
+        // The in-memory reader copies.
+        let decoded = try Checkpoint.decode(bytes)
+        #expect(!decoded.tensors.values.contains { $0.isBorrowingScalars })
+        #expect(decoded.tensors == original.tensors)
     }
 }
