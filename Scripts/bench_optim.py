@@ -124,6 +124,7 @@ def main(argv=None) -> int:
     ap.add_argument("--baseline", help="an anneal-optim-bench built for the default x86-64 target, for comparison")
     ap.add_argument("--parameters", type=int, default=10_000_000)
     ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating Anneal/PyTorch rounds (default 3)")
     args = ap.parse_args(argv)
 
     # Bit-exactness: the benchmark's size, and an odd size (tensors with
@@ -132,12 +133,32 @@ def main(argv=None) -> int:
     exact = {label: check_bit_exact(path, args.parameters) for label, path in builds}
     odd = {label: check_bit_exact(path, 1_000_003) for label, path in builds}
 
-    copy, anneal = run_anneal(args.anneal, args.parameters, args.repeats)
-    baseline = run_anneal(args.baseline, args.parameters, args.repeats)[1] if args.baseline else None
+    # Rounds that alternate Anneal and PyTorch, keeping each one's fastest
+    # median: the machine is shared and its memory bandwidth drifts, so one
+    # measurement of each, minutes apart, compares two different machines.
+    copy, anneal, baseline, pytorch = None, {}, {} if args.baseline else None, {}
+
+    def keep_fastest(best: dict, key, seconds):
+        if seconds is not None and (key not in best or seconds < best[key]):
+            best[key] = seconds
+
+    for _ in range(args.rounds):
+        round_copy, round_anneal = run_anneal(args.anneal, args.parameters, args.repeats)
+        if copy is None or round_copy["copy_bandwidth"] > copy["copy_bandwidth"]:
+            copy = round_copy
+        for name, line in round_anneal.items():
+            keep_fastest(anneal, name, line["seconds"])
+            anneal.setdefault("bytes", {})[name] = line["bytes_per_step"]
+        if args.baseline:
+            for name, line in run_anneal(args.baseline, args.parameters, args.repeats)[1].items():
+                keep_fastest(baseline, name, line["seconds"])
+        for name in OPTIMIZERS:
+            for label, options in VARIANTS:
+                keep_fastest(pytorch, (name, label), time_pytorch(name, options, args.parameters, args.repeats))
     bandwidth = copy["copy_bandwidth"]
 
     print(f"One optimizer step over {args.parameters:,} float32 parameters (4 tensors); median of {args.repeats} "
-          f"steps; PyTorch {torch.__version__} with {torch.get_num_threads()} threads, Anneal with up to "
+          f"steps, the fastest of {args.rounds} alternating rounds; PyTorch {torch.__version__} with {torch.get_num_threads()} threads, Anneal with up to "
           f"{copy['cores']}.")
     print(f"Copy bandwidth: memcpy {copy['memcpy_bandwidth'] / 1e9:.1f} GB/s, copy loop {copy['loop_bandwidth'] / 1e9:.1f} GB/s, "
           f"copy loop on {copy['cores']} cores {copy['parallel_loop_bandwidth'] / 1e9:.1f} GB/s; the bound uses the best, "
@@ -152,15 +173,15 @@ def main(argv=None) -> int:
         "Anneal/bound", "bit-exact"]
     rows = []
     for name in OPTIMIZERS:
-        ours = anneal[name]["seconds"]
-        theirs = {label: time_pytorch(name, options, args.parameters, args.repeats) for label, options in VARIANTS}
-        bound = anneal[name]["bytes_per_step"] / bandwidth
+        ours = anneal[name]
+        theirs = {label: pytorch.get((name, label)) for label, _ in VARIANTS}
+        bound = anneal["bytes"][name] / bandwidth
 
         def ratio(x):
             return "—" if x is None else f"{x / ours:.2f}x"
 
         verdicts = [exact[label][name] if exact[label][name] != "yes" else odd[label][name] for label, _ in builds]
-        row = [name, ms(ours)] + ([ms(baseline[name]["seconds"])] if baseline else []) + [
+        row = [name, ms(ours)] + ([ms(baseline[name])] if baseline else []) + [
             ms(theirs["foreach=False"]), ms(theirs["foreach=True"]), ms(theirs["fused=True"]),
             ratio(theirs["foreach=False"]), ratio(theirs["foreach=True"]), ratio(theirs["fused=True"]),
             ms(bound), f"{ours / bound:.2f}", ", ".join(sorted(set(verdicts)))]

@@ -117,9 +117,10 @@ protocol VectorKernel {
 /// The elements a kernel updates at a time (its scratch fits in L1).
 let blockSize = 128
 
-/// How far ahead (in elements: two blocks) the compute-bound passes
-/// prefetch; by measurement (`make bench-optim`), Adam's step takes a
-/// quarter less time with it.
+/// How far ahead (in elements: two blocks) the compute-bound passes of Adam
+/// and RMSprop prefetch; by measurement (`make bench-optim`), Adam's step
+/// takes 20–40% less time with it. (SGD, one pass that computes little, is
+/// faster with the hardware's prefetching alone.)
 let prefetchDistance = 256
 
 /// Runs `kernel` over `count` elements: whole vectors in place, the rest
@@ -157,21 +158,49 @@ func runKernel<Kernel: VectorKernel>(_ kernel: Kernel, _ streams: Streams, count
     }
 }
 
-/// Prefetches, for each stream a kernel uses, the cache line
-/// ``prefetchDistance`` elements ahead of element `i`: called once per `laneCount` elements in a
-/// compute-bound pass, it keeps the next block's loads in flight meanwhile.
-/// Past the end of a tensor the hint is harmless (prefetches never fault).
+/// Prefetches, for each stream a kernel uses, elements `start + prefetchDistance
+/// ..< end + prefetchDistance`: called before a compute-bound pass over
+/// `start ..< end`, it keeps the loads of the blocks ahead in flight
+/// meanwhile. Past the end of a tensor the hints are harmless (prefetches
+/// never fault).
 @inline(__always)
-func prefetchNextBlock(_ streams: Streams, at i: Int, streamsUsed: Int) {
-    let ahead = i &+ prefetchDistance
-    for position in 0..<5 where streamsUsed & (1 << position) != 0 {
-        anneal_prefetch(streams[position] + ahead)
+func prefetchAhead(_ streams: Streams, from start: Int, to end: Int, streamsUsed: Int) {
+    var pointers: (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) =
+        (nil, nil, nil, nil, nil)
+    var count: Int32 = 0
+    withUnsafeMutableBytes(of: &pointers) { raw in
+        let slots = raw.baseAddress!.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        for position in 0..<5 where streamsUsed & (1 << position) != 0 {
+            slots[Int(count)] = UnsafeMutableRawPointer(streams[position])
+            count += 1
+        }
+        anneal_prefetch_lines(
+            slots, count, (start &+ prefetchDistance) &* MemoryLayout<Float>.stride, (end &- start) &* MemoryLayout<Float>.stride)
     }
 }
 
-/// `torch.lerp(start, end, weight)` with a scalar weight: ATen's `lerp` and
-/// `lerp_vec`: `fma(w, end - start, start)` when `abs(w) < 0.5`, else
-/// `fma(w - 1, end - start, end)` (`is_lerp_weight_small` decides once per call).
+/// `augend + x * y` rounded once (`augend.addingProduct(x, y)`): one
+/// instruction in builds for FMA; in builds for plain x86-64 (where LLVM
+/// would call libm's `fmaf` for each lane) one out-of-line call that runs
+/// the CPU's FMA instructions when it has them. The result is the same
+/// correctly rounded value every way.
+@inline(__always)
+func fusedMultiplyAdd(_ augend: Lanes, _ x: Lanes, _ y: Lanes) -> Lanes {
+    if ANNEAL_BUILD_HAS_FMA != 0 || !cpuHasFMA { return augend.addingProduct(x, y) }
+    var operands = (augend, x, y)
+    var result = Lanes()
+    withUnsafeMutableBytes(of: &operands) { raw in
+        let base = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+        withUnsafeMutableBytes(of: &result) { out in
+            anneal_fma16(base, base + laneCount, base + 2 * laneCount, out.baseAddress!.assumingMemoryBound(to: Float.self))
+        }
+    }
+    return result
+}
+
+/// Whether the CPU has FMA (and AVX2), checked once.
+let cpuHasFMA = anneal_cpu_has_fma() != 0
+
 struct Lerp {
     let coefficient: Lanes
     let fromEnd: SIMDMask<Int32Lanes>
@@ -185,7 +214,7 @@ struct Lerp {
 
     @inline(__always)
     func callAsFunction(_ start: Lanes, _ end: Lanes) -> Lanes {
-        start.replacing(with: end, where: fromEnd).addingProduct(end - start, coefficient)
+        fusedMultiplyAdd(start.replacing(with: end, where: fromEnd), end - start, coefficient)
     }
 }
 
@@ -235,15 +264,15 @@ struct SGDVector<WeightDecay: KernelFlag, Momentum: KernelFlag, Initialize: Kern
     func update(_ streams: Streams, at i: Int) {
         let p = load(streams.s0, i)
         var g = load(streams.s1, i) * sign
-        if WeightDecay.isOn { g = g.addingProduct(p, weightDecay) }
+        if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, weightDecay) }
         if Momentum.isOn {
             var b = g
-            if !Initialize.isOn { b = (load(streams.s2, i) * momentum).addingProduct(g, oneMinusDampening) }
+            if !Initialize.isOn { b = fusedMultiplyAdd(load(streams.s2, i) * momentum, g, oneMinusDampening) }
             store(b, streams.s2, i)
             // Nesterov: grad.add(buf, alpha=momentum); otherwise grad = buf.
-            g = b.replacing(with: g.addingProduct(b, momentum), where: nesterov)
+            g = b.replacing(with: fusedMultiplyAdd(g, b, momentum), where: nesterov)
         }
-        store(p.addingProduct(g, negativeLR), streams.s0, i)
+        store(fusedMultiplyAdd(p, g, negativeLR), streams.s0, i)
     }
 }
 
@@ -329,9 +358,9 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
         for i in stride(from: offset, to: end, by: laneCount) {
             let p = load(streams.s0, i) * decay
             var g = load(streams.s1, i) * sign
-            if CoupledWeightDecay.isOn { g = g.addingProduct(p, coupledWeightDecay) }
+            if CoupledWeightDecay.isOn { g = fusedMultiplyAdd(g, p, coupledWeightDecay) }
             store(lerp(load(streams.s2, i), g), streams.s2, i)
-            let v = (load(streams.s3, i) * beta2).addingProduct(oneMinusBeta2 * g, g)
+            let v = fusedMultiplyAdd(load(streams.s3, i) * beta2, oneMinusBeta2 * g, g)
             store(v, streams.s3, i)
             if AMSGrad.isOn {
                 // torch.maximum(max_exp_avg_sq, exp_avg_sq): NaN when either is.
@@ -341,8 +370,8 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
         }
         let moment = AMSGrad.isOn ? streams.s4 : streams.s3
         let rare = MKLSqrt.lookUpEstimates(moment + offset, count: count, table: table, into: scratch)
+        prefetchAhead(streams, from: offset, to: end, streamsUsed: streamsUsed)
         for i in stride(from: offset, to: end, by: laneCount) {
-            prefetchNextBlock(streams, at: i, streamsUsed: streamsUsed)
             let p = load(streams.s0, i) * decay
             let m = load(streams.s2, i)
             let estimates = UnsafeRawPointer(scratch + (i &- offset)).loadUnaligned(as: UInt32Lanes.self)
@@ -431,31 +460,31 @@ struct RMSpropVector<WeightDecay: KernelFlag, Centered: KernelFlag, Momentum: Ke
             for i in stride(from: start, to: stop, by: laneCount) {
                 let p = load(streams.s0, i)
                 var g = load(streams.s1, i) * sign
-                if WeightDecay.isOn { g = g.addingProduct(p, weightDecay) }
-                let squareAverage = (load(streams.s2, i) * alpha).addingProduct(oneMinusAlpha * g, g)
+                if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, weightDecay) }
+                let squareAverage = fusedMultiplyAdd(load(streams.s2, i) * alpha, oneMinusAlpha * g, g)
                 store(squareAverage, streams.s2, i)
                 var argument = squareAverage
                 if Centered.isOn {
                     let gradAverage = lerp(load(streams.s3, i), g)
                     store(gradAverage, streams.s3, i)
                     // square_avg.addcmul(grad_avg, grad_avg, value=-1)
-                    argument = squareAverage.addingProduct(-gradAverage, gradAverage)
+                    argument = fusedMultiplyAdd(squareAverage, -gradAverage, gradAverage)
                 }
                 store(argument, arguments, i &- start)
             }
             let rare = MKLSqrt.lookUpEstimates(arguments, count: stop &- start, table: table, into: scratch)
+            prefetchAhead(streams, from: start, to: stop, streamsUsed: streamsUsed)
             for i in stride(from: start, to: stop, by: laneCount) {
-                prefetchNextBlock(streams, at: i, streamsUsed: streamsUsed)
                 let p = load(streams.s0, i)
                 var g = load(streams.s1, i) * sign
-                if WeightDecay.isOn { g = g.addingProduct(p, weightDecay) }
+                if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, weightDecay) }
                 let estimates = UnsafeRawPointer(scratch + (i &- start)).loadUnaligned(as: UInt32Lanes.self)
                 let average = MKLSqrt.sqrt(load(arguments, i &- start), estimates: estimates, mayBeRare: rare) + eps
                 if Momentum.isOn {
                     // buf.mul_(momentum).addcdiv_(grad, avg); param.add_(buf, alpha=-lr)
                     let b = load(streams.s4, i) * momentum + g / average
                     store(b, streams.s4, i)
-                    store(p.addingProduct(b, negativeLR), streams.s0, i)
+                    store(fusedMultiplyAdd(p, b, negativeLR), streams.s0, i)
                 } else {
                     // param.addcdiv_(grad, avg, value=-lr)
                     store(p + (negativeLR * g) / average, streams.s0, i)

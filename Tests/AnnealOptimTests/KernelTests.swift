@@ -70,7 +70,7 @@ import Testing
                     state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                     x[lane] = Float(bitPattern: UInt32(truncatingIfNeeded: state >> 32) & 0x7fff_ffff)
                 }
-                x[Int(state % 8)] = [0, .infinity, -1, .nan, 1e-40, 0x1p-126, 3.4e38, 1][Int(state >> 61)]
+                x[Int(state % 16)] = [0, .infinity, -1, .nan, Float(bitPattern: 0x0001_16c2), 0x1p-126, 3.4e38, 1][Int(state >> 61)]
                 let root = MKLSqrt.sqrt(x, table: table)
                 for lane in 0..<laneCount {
                     let scalar = MKLSqrt.sqrt(x[lane], table: table)
@@ -87,6 +87,42 @@ import Testing
         #expect(MKLSqrt.rsqrtTable[0] == 0x3f7f_f800)
         #expect(MKLSqrt.rsqrtTable[8191] == 0x3f00_0000)
         #expect(zip(MKLSqrt.rsqrtTable, MKLSqrt.rsqrtTable.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    /// `fusedMultiplyAdd` (the CPU's FMA through a call in builds without
+    /// FMA, one instruction in builds with it) is libm's `fmaf`, lane for
+    /// lane, including the cases a separate multiply and add round
+    /// differently, overflow, subnormals, infinities and NaN.
+    @Test func fusedMultiplyAddIsFmaf() {
+        var state: UInt64 = 99
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(bitPattern: UInt32(truncatingIfNeeded: state >> 32))
+        }
+        var mismatches = 0
+        var fusedDiffersFromSeparate = 0
+        for round in 0..<20_000 {
+            var a = Lanes(), x = Lanes(), y = Lanes()
+            for lane in 0..<laneCount {
+                if round % 2 == 0 {
+                    (a[lane], x[lane], y[lane]) = (next(), next(), next())
+                } else {
+                    // Near-cancelling products, where rounding once matters.
+                    x[lane] = 1 + Float(lane) * 0x1p-20
+                    y[lane] = 1 - Float(round % 97) * 0x1p-21
+                    a[lane] = -(x[lane] * y[lane])
+                }
+            }
+            a[0] = [Float.infinity, .nan, 0x1p-149, -0.0][round % 4]
+            let fused = fusedMultiplyAdd(a, x, y)
+            for lane in 0..<laneCount {
+                let expected = a[lane].addingProduct(x[lane], y[lane])
+                if fused[lane].bitPattern != expected.bitPattern && !(fused[lane].isNaN && expected.isNaN) { mismatches += 1 }
+                if expected != a[lane] + x[lane] * y[lane] { fusedDiffersFromSeparate += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(fusedDiffersFromSeparate > 1000)
     }
 
     /// Where the CPU's `rsqrtps` reproduces the table (it does on the
@@ -121,7 +157,7 @@ import Testing
         (.rmsprop, ["lr": 0.01, "centered": true, "momentum": 0.5]),
     ]
 
-    /// One tensor of 37 elements (4 vectors and a padded remainder of 5)
+    /// One tensor of 37 elements (2 vectors of 16 and a padded remainder of 5)
     /// gives what 37 one-element tensors give.
     @Test(arguments: 0..<configurations.count)
     func remainderMatchesWholeVectors(configuration: Int) throws {

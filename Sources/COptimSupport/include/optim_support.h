@@ -2,13 +2,33 @@
 #define ANNEAL_OPTIM_SUPPORT_H
 #include <stdint.h>
 
-/// Asks the CPU to start loading the cache line at `address` (to be read and
-/// written soon), so a loop that computes for a while between its loads keeps
-/// memory busy. Only a hint: no effect on results, no fault on any address.
-/// Swift has no prefetch of its own; this inlines to one `prefetcht0`.
-static inline __attribute__((always_inline)) void anneal_prefetch(const void *address) {
-    __builtin_prefetch(address, 1, 3);
-}
+/// Asks the CPU to start loading, for each of the `count` streams, the
+/// cache lines of bytes `offset ..< offset + length` past the stream's
+/// start (to be read and written soon), so a loop that computes for a while
+/// between its loads keeps memory busy. Only hints: no effect on results,
+/// no fault on any address, even past the end of an allocation. (A function
+/// rather than an inline prefetch: Swift has no prefetch, and does not
+/// inline C's.)
+void anneal_prefetch_lines(void *const *streams, int count, long offset, long length);
+
+/// 1 when the code importing this header is compiled for FMA instructions
+/// (e.g. `-Xcc -march=x86-64-v3`): Swift's `addingProduct` is then one
+/// instruction and ``anneal_fma16`` is not needed.
+#if defined(__FMA__)
+#define ANNEAL_BUILD_HAS_FMA 1
+#else
+#define ANNEAL_BUILD_HAS_FMA 0
+#endif
+
+/// 1 when the CPU running the code has x86's FMA and AVX2 instructions
+/// (whatever the build targets), else 0.
+int anneal_cpu_has_fma(void);
+
+/// `result[i] = fma(x[i], y[i], augend[i])` for 16 float32 lanes (one
+/// rounding each), with the CPU's FMA instructions: for builds that target
+/// plain x86-64, where each lane would otherwise be a call to libm's `fmaf`.
+/// Call only where ``anneal_cpu_has_fma`` is 1.
+void anneal_fma16(const float *augend, const float *x, const float *y, float *result);
 
 /// 1 where ``anneal_rsqrt_estimates`` runs the CPU's `rsqrtps` (x86-64), 0
 /// elsewhere (it then does nothing).

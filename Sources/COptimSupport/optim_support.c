@@ -1,5 +1,12 @@
 #include "optim_support.h"
 
+void anneal_prefetch_lines(void *const *streams, int count, long offset, long length) {
+    for (int s = 0; s < count; s++) {
+        const char *start = (const char *)streams[s] + offset;
+        for (long line = 0; line < length; line += 64) __builtin_prefetch(start + line, 1, 3);
+    }
+}
+
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -34,6 +41,16 @@ static int rsqrt_estimates_avx2(const uint32_t *x, uint32_t *estimates, long cou
     return k < count ? anneal_rsqrt_estimates_sse2(x + k, estimates + k, count - k) | anyRare : anyRare;
 }
 
+int anneal_cpu_has_fma(void) {
+    return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+}
+
+__attribute__((target("avx2,fma")))
+void anneal_fma16(const float *augend, const float *x, const float *y, float *result) {
+    _mm256_storeu_ps(result, _mm256_fmadd_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(y), _mm256_loadu_ps(augend)));
+    _mm256_storeu_ps(result + 8, _mm256_fmadd_ps(_mm256_loadu_ps(x + 8), _mm256_loadu_ps(y + 8), _mm256_loadu_ps(augend + 8)));
+}
+
 static int haveAVX2 = -1;
 
 int anneal_rsqrt_estimates(const uint32_t *x, uint32_t *estimates, long count) {
@@ -64,6 +81,12 @@ static int anneal_rsqrt_estimates_sse2(const uint32_t *x, uint32_t *estimates, l
 }
 
 #else
+
+int anneal_cpu_has_fma(void) { return 0; }
+
+void anneal_fma16(const float *augend, const float *x, const float *y, float *result) {
+    (void)augend, (void)x, (void)y, (void)result;
+}
 
 int anneal_rsqrt_supported(void) { return 0; }
 
