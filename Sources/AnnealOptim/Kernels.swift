@@ -329,7 +329,19 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
     let negativeStepSize: Lanes
     let table: UnsafePointer<UInt32>
 
-    init(_ s: AdamScalars, table: UnsafePointer<UInt32>) {
+    /// The same constants for the C loop (``anneal_adam_update``), used
+    /// when `inC` (by default where ``adamRunsInC``).
+    let cScalars: anneal_adam_scalars
+    let inC: Bool
+
+    init(_ s: AdamScalars, table: UnsafePointer<UInt32>, inC: Bool) {
+        precondition(!inC || adamRunsInC, "Adam's C loop needs AVX2 or AVX-512 and the CPU's rsqrtps to match the table")
+        self.inC = inC
+        cScalars = anneal_adam_scalars(
+            sign: s.maximize ? -1 : 1, coupledWeightDecay: s.coupledWeightDecay ?? 0, decay: s.decoupledDecay ?? 1,
+            lerpCoefficient: s.lerp.coefficient[0], beta2: s.beta2, oneMinusBeta2: s.oneMinusBeta2,
+            biasCorrection2Sqrt: s.biasCorrection2Sqrt, eps: s.eps, negativeStepSize: s.negativeStepSize,
+            lerpFromEnd: s.lerp.fromEnd[0] ? 1 : 0, coupled: CoupledWeightDecay.isOn ? 1 : 0)
         sign = Lanes(repeating: s.maximize ? -1 : 1)  // -g is exactly g * -1
         coupledWeightDecay = Lanes(repeating: s.coupledWeightDecay ?? 0)
         decay = Lanes(repeating: s.decoupledDecay ?? 1)  // p * 1 is exactly p
@@ -354,6 +366,14 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
     /// slower).
     @inline(__always)
     func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
+        if inC {
+            withUnsafePointer(to: cScalars) { scalars in
+                anneal_adam_update(
+                    scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, streams.s3 + offset,
+                    AMSGrad.isOn ? streams.s4 + offset : nil, count)
+            }
+            return
+        }
         let end = offset &+ count
         for i in stride(from: offset, to: end, by: laneCount) {
             let p = load(streams.s0, i) * decay
@@ -382,20 +402,28 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
     }
 }
 
+/// Whether Adam's loop runs in C (`Sources/COptimSupport/adam_kernel.c`):
+/// on x86-64 CPUs with AVX-512, or AVX2 and FMA, whose `rsqrtps` gives the
+/// table's estimates. There one pass does it all, the CPU's `rsqrtps` and
+/// prefetches inline (Swift can inline neither), in every build, with the
+/// same arithmetic as the Swift loop below, which runs everywhere else.
+let adamRunsInC = MKLSqrt.cpuEstimatesMatchTable && anneal_adam_kernel_available() != 0
+
 enum AdamKernel {
+    /// `inC` chooses the loop (the tests run both and compare them).
     static func run(
         _ s: AdamScalars, count: Int, param: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>,
         expAvg: UnsafeMutablePointer<Float>, expAvgSq: UnsafeMutablePointer<Float>,
-        maxExpAvgSq: UnsafeMutablePointer<Float>?
+        maxExpAvgSq: UnsafeMutablePointer<Float>?, inC: Bool = adamRunsInC
     ) {
         let streams = Streams(param, grad, expAvg, expAvgSq, maxExpAvgSq)
         MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
             let table = table.baseAddress!
             switch (s.coupledWeightDecay != nil, maxExpAvgSq != nil) {
-            case (false, false): runKernel(AdamVector<Off, Off>(s, table: table), streams, count: count)
-            case (true, false): runKernel(AdamVector<On, Off>(s, table: table), streams, count: count)
-            case (false, true): runKernel(AdamVector<Off, On>(s, table: table), streams, count: count)
-            case (true, true): runKernel(AdamVector<On, On>(s, table: table), streams, count: count)
+            case (false, false): runKernel(AdamVector<Off, Off>(s, table: table, inC: inC), streams, count: count)
+            case (true, false): runKernel(AdamVector<On, Off>(s, table: table, inC: inC), streams, count: count)
+            case (false, true): runKernel(AdamVector<Off, On>(s, table: table, inC: inC), streams, count: count)
+            case (true, true): runKernel(AdamVector<On, On>(s, table: table, inC: inC), streams, count: count)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AnnealOptim
 
@@ -123,6 +124,60 @@ import Testing
         }
         #expect(mismatches == 0)
         #expect(fusedDiffersFromSeparate > 1000)
+    }
+
+    /// Adam's C loop (where it runs) and the Swift loop give the same bits
+    /// for every option: coupled or decoupled decay, amsgrad, maximize, a
+    /// lerp weight on either side of 0.5, over random values with zeros,
+    /// subnormals, infinities, NaN and huge moments in them, and a length
+    /// with a padded remainder.
+    @Test(arguments: [
+        (coupled: false, amsgrad: false, maximize: false, beta1: 0.9),
+        (coupled: true, amsgrad: false, maximize: true, beta1: 0.9),
+        (coupled: false, amsgrad: true, maximize: false, beta1: 0.3),
+        (coupled: true, amsgrad: true, maximize: true, beta1: 0.5),
+    ])
+    func adamLoopsAgree(options: (coupled: Bool, amsgrad: Bool, maximize: Bool, beta1: Double)) {
+        guard adamRunsInC else { return }
+        let count = 4_099
+        var state: UInt64 = 7
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38, 1e-30]
+            if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
+            return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
+        }
+        let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
+        let expAvg = (0..<count).map { _ in next() }, expAvgSq = (0..<count).map { _ in abs(next()) }
+        let maxExpAvgSq = (0..<count).map { _ in abs(next()) }
+        let scalars = AdamScalars(
+            maximize: options.maximize, coupledWeightDecay: options.coupled ? 0.01 : nil,
+            decoupledDecay: options.coupled ? nil : Float(1 - 0.001 * 0.01), lerp: Lerp(weight: 1 - options.beta1),
+            beta2: 0.999, oneMinusBeta2: Float(1 - 0.999), biasCorrection2Sqrt: Float((1 - pow(0.999, 3.0)).squareRoot()),
+            eps: 1e-8, negativeStepSize: Float(-0.001 / (1 - pow(options.beta1, 3))))
+        func run(inC: Bool) -> [[Float]] {
+            var (p, m, v, mx) = (param, expAvg, expAvgSq, maxExpAvgSq)
+            p.withUnsafeMutableBufferPointer { p in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        mx.withUnsafeMutableBufferPointer { mx in
+                            grad.withUnsafeBufferPointer { g in
+                                AdamKernel.run(
+                                    scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!, expAvg: m.baseAddress!,
+                                    expAvgSq: v.baseAddress!, maxExpAvgSq: options.amsgrad ? mx.baseAddress! : nil, inC: inC)
+                            }
+                        }
+                    }
+                }
+            }
+            return [p, m, v, mx]
+        }
+        let (c, swift) = (run(inC: true), run(inC: false))
+        for (name, (a, b)) in zip(["param", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"], zip(c, swift)) {
+            let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern && !($0.isNaN && $1.isNaN) }.count
+            #expect(differing == 0, "\(name): \(differing) of \(count) values differ")
+        }
+        #expect(c[0] != param)
     }
 
     /// Where the CPU's `rsqrtps` reproduces the table (it does on the

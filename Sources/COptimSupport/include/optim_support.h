@@ -47,4 +47,26 @@ int anneal_rsqrt_supported(void);
 /// entry of the table on this CPU.
 int anneal_rsqrt_estimates(const uint32_t *x, uint32_t *estimates, long count);
 
+/// One group's Adam/AdamW constants, as `AdamVector` holds them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float coupledWeightDecay;   ///< Adam's weight_decay (used when `coupled`)
+    float decay;                ///< AdamW's 1 - lr * weight_decay, else 1
+    float lerpCoefficient;      ///< lerp's w, or w - 1 when `lerpFromEnd`
+    float beta2, oneMinusBeta2, biasCorrection2Sqrt, eps, negativeStepSize;
+    int lerpFromEnd;            ///< 1 when |w| >= 0.5 (ATen's lerp from the end)
+    int coupled;                ///< 1 for Adam's coupled weight decay
+} anneal_adam_scalars;
+
+/// 1 where ``anneal_adam_update`` can run: an x86-64 CPU with AVX-512, or
+/// AVX2 and FMA. (Its estimates are the CPU's `rsqrtps`: callers also check
+/// that those are the table's.)
+int anneal_adam_kernel_available(void);
+
+/// `_single_tensor_adam`'s update of `count` elements (a multiple of 16),
+/// one pass; `maxExpAvgSq` is NULL without amsgrad. Bit for bit the Swift
+/// loop's result.
+void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float *grad, float *expAvg, float *expAvgSq,
+                        float *maxExpAvgSq, long count);
+
 #endif

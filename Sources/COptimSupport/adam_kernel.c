@@ -1,0 +1,96 @@
+// Adam/AdamW's update in C for x86-64 CPUs with AVX-512 or AVX2 and FMA,
+// chosen at run time, so every build (even one for plain x86-64) runs the
+// one-pass vector loop PyTorch's fused kernel runs, with foreach=False's
+// arithmetic. Swift cannot inline the CPU's rsqrtps or a prefetch, and
+// cannot target an instruction set per function; C can.
+#include "optim_support.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// Elements ahead the loop prefetches (measured with make bench-optim).
+#define ANNEAL_ADAM_PREFETCH 256
+
+/// Vectors interleaved per iteration (at most 4).
+#define ANNEAL_ADAM_UNROLL 4
+
+typedef float f32x16 __attribute__((ext_vector_type(16)));
+typedef int i32x16 __attribute__((ext_vector_type(16)));
+typedef unsigned u32x16 __attribute__((ext_vector_type(16)));
+typedef float f32x8 __attribute__((ext_vector_type(8)));
+typedef int i32x8 __attribute__((ext_vector_type(8)));
+typedef unsigned u32x8 __attribute__((ext_vector_type(8)));
+
+// AVX-512 has no 12-bit rsqrtps on 16 lanes (vrsqrt14ps is another
+// approximation): two AVX ones.
+__attribute__((target("avx512f"))) static inline f32x16 rsqrt16(f32x16 x) {
+    __m256 halves[2];
+    __builtin_memcpy(halves, &x, sizeof x);
+    halves[0] = _mm256_rsqrt_ps(halves[0]);
+    halves[1] = _mm256_rsqrt_ps(halves[1]);
+    f32x16 result;
+    __builtin_memcpy(&result, halves, sizeof result);
+    return result;
+}
+
+__attribute__((target("avx2,fma"))) static inline f32x8 rsqrt8(f32x8 x) {
+    __m256 v;
+    __builtin_memcpy(&v, &x, sizeof v);
+    v = _mm256_rsqrt_ps(v);
+    f32x8 result;
+    __builtin_memcpy(&result, &v, sizeof result);
+    return result;
+}
+
+#define VEC f32x16
+#define IVEC i32x16
+#define UVEC u32x16
+#define LANES 16
+#define KERNEL_NAME adam_avx512
+#define VECTORS_NAME adam_avx512_vectors
+#define KERNEL_TARGET "avx512f,avx512dq,avx512vl,avx2,fma"
+#define RSQRT rsqrt16
+#include "adam_kernel.inc"
+#undef VEC
+#undef IVEC
+#undef UVEC
+#undef LANES
+#undef KERNEL_NAME
+#undef VECTORS_NAME
+#undef KERNEL_TARGET
+#undef RSQRT
+
+#define VEC f32x8
+#define IVEC i32x8
+#define UVEC u32x8
+#define LANES 8
+#define KERNEL_NAME adam_avx2
+#define VECTORS_NAME adam_avx2_vectors
+#define KERNEL_TARGET "avx2,fma"
+#define RSQRT rsqrt8
+#include "adam_kernel.inc"
+
+int anneal_adam_kernel_available(void) {
+    return __builtin_cpu_supports("avx512f") || (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
+}
+
+void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float *grad, float *expAvg, float *expAvgSq,
+                        float *maxExpAvgSq, long count) {
+    static int level = -1;
+    if (level < 0) level = __builtin_cpu_supports("avx512f") ? 2 : 1;
+    if (level == 2) adam_avx512(s, param, grad, expAvg, expAvgSq, maxExpAvgSq, count);
+    else adam_avx2(s, param, grad, expAvg, expAvgSq, maxExpAvgSq, count);
+}
+
+#else
+
+int anneal_adam_kernel_available(void) { return 0; }
+
+void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float *grad, float *expAvg, float *expAvgSq,
+                        float *maxExpAvgSq, long count) {
+    (void)s, (void)param, (void)grad, (void)expAvg, (void)expAvgSq, (void)maxExpAvgSq, (void)count;
+}
+
+#endif
