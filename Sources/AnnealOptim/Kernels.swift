@@ -244,7 +244,18 @@ struct SGDVector<WeightDecay: KernelFlag, Momentum: KernelFlag, Initialize: Kern
     let nesterov: SIMDMask<Int32Lanes>
     let negativeLR: Lanes
 
-    init(_ s: SGDScalars) {
+    /// The same constants for the C loop (``anneal_sgd_update``), used
+    /// when `inC` (by default where ``sgdRunsInC``).
+    let cScalars: anneal_sgd_scalars
+    let inC: Bool
+
+    init(_ s: SGDScalars, inC: Bool) {
+        precondition(!inC || sgdRunsInC, "SGD's C loop needs AVX2 and FMA")
+        self.inC = inC
+        cScalars = anneal_sgd_scalars(
+            sign: s.maximize ? -1 : 1, weightDecay: s.weightDecay ?? 0, momentum: s.momentum ?? 0,
+            oneMinusDampening: s.oneMinusDampening, negativeLR: s.negativeLR, hasWeightDecay: WeightDecay.isOn ? 1 : 0,
+            initialize: Initialize.isOn ? 1 : 0, nesterov: s.nesterov ? 1 : 0)
         sign = Lanes(repeating: s.maximize ? -1 : 1)  // -g is exactly g * -1
         weightDecay = Lanes(repeating: s.weightDecay ?? 0)
         momentum = Lanes(repeating: s.momentum ?? 0)
@@ -257,6 +268,12 @@ struct SGDVector<WeightDecay: KernelFlag, Momentum: KernelFlag, Initialize: Kern
 
     @inline(__always)
     func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
+        if inC {
+            withUnsafePointer(to: cScalars) { scalars in
+                anneal_sgd_update(scalars, streams.s0 + offset, streams.s1 + offset, Momentum.isOn ? streams.s2 + offset : nil, count)
+            }
+            return
+        }
         for i in stride(from: offset, to: offset &+ count, by: laneCount) { update(streams, at: i) }
     }
 
@@ -276,21 +293,28 @@ struct SGDVector<WeightDecay: KernelFlag, Momentum: KernelFlag, Initialize: Kern
     }
 }
 
+/// Whether SGD's loop runs in C (`Sources/COptimSupport/sgd_kernel.c`):
+/// on x86-64 CPUs with AVX2 and FMA, in every build (a build for plain
+/// x86-64 has no FMA instructions of its own), with the same arithmetic as
+/// the Swift loop, which runs everywhere else.
+let sgdRunsInC = anneal_sgd_kernel_available() != 0
+
 enum SGDKernel {
     /// `_single_tensor_sgd` for one parameter; `buffer` is the momentum
     /// buffer when momentum is on, `initializeBuffer` on its first step.
+    /// `inC` chooses the loop (the tests run both and compare them).
     static func run(
         _ s: SGDScalars, count: Int, param: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>,
-        buffer: UnsafeMutablePointer<Float>?, initializeBuffer: Bool
+        buffer: UnsafeMutablePointer<Float>?, initializeBuffer: Bool, inC: Bool = sgdRunsInC
     ) {
         let streams = Streams(param, grad, buffer)
         switch (s.weightDecay != nil, buffer != nil, initializeBuffer) {
-        case (false, false, _): runKernel(SGDVector<Off, Off, Off>(s), streams, count: count)
-        case (true, false, _): runKernel(SGDVector<On, Off, Off>(s), streams, count: count)
-        case (false, true, false): runKernel(SGDVector<Off, On, Off>(s), streams, count: count)
-        case (true, true, false): runKernel(SGDVector<On, On, Off>(s), streams, count: count)
-        case (false, true, true): runKernel(SGDVector<Off, On, On>(s), streams, count: count)
-        case (true, true, true): runKernel(SGDVector<On, On, On>(s), streams, count: count)
+        case (false, false, _): runKernel(SGDVector<Off, Off, Off>(s, inC: inC), streams, count: count)
+        case (true, false, _): runKernel(SGDVector<On, Off, Off>(s, inC: inC), streams, count: count)
+        case (false, true, false): runKernel(SGDVector<Off, On, Off>(s, inC: inC), streams, count: count)
+        case (true, true, false): runKernel(SGDVector<On, On, Off>(s, inC: inC), streams, count: count)
+        case (false, true, true): runKernel(SGDVector<Off, On, On>(s, inC: inC), streams, count: count)
+        case (true, true, true): runKernel(SGDVector<On, On, On>(s, inC: inC), streams, count: count)
         }
     }
 }

@@ -69,4 +69,22 @@ int anneal_adam_kernel_available(void);
 void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float *grad, float *expAvg, float *expAvgSq,
                         float *maxExpAvgSq, long count);
 
+/// One group's SGD constants, as `SGDVector` holds them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float weightDecay;          ///< used when `hasWeightDecay`
+    float momentum, oneMinusDampening, negativeLR;
+    int hasWeightDecay;
+    int initialize;             ///< the momentum buffer's first step: buf = grad
+    int nesterov;
+} anneal_sgd_scalars;
+
+/// 1 where ``anneal_sgd_update`` can run: an x86-64 CPU with AVX2 and FMA.
+int anneal_sgd_kernel_available(void);
+
+/// `_single_tensor_sgd`'s update of `count` elements (a multiple of 8);
+/// `buffer` is the momentum buffer, NULL without momentum. Bit for bit the
+/// Swift loop's result.
+void anneal_sgd_update(const anneal_sgd_scalars *s, float *param, const float *grad, float *buffer, long count);
+
 #endif
