@@ -37,10 +37,16 @@
 // `step_size = lr / bias_correction1`, `bias_correction2 ** 0.5` (`pow(x, 0.5)`,
 // not `sqrt`). The step counter itself is a float32 tensor (`step_t += 1`).
 //
-// Each loop below handles a tensor's last `count % 8` elements by running
+// Each loop below handles a tensor's last `count % 16` elements by running
 // the same vector code on a zero-padded copy, so every element gets the
 // same arithmetic. Swift never contracts `a * b + c` into an FMA, so
-// separately rounded operations stay separate; `addingProduct` is the FMA.
+// separately rounded operations stay separate; `fusedMultiplyAdd` is the FMA.
+//
+// On x86-64, SGD's and Adam's loops run in C where the CPU allows (see
+// `sgdRunsInC`, `adamRunsInC` and Sources/COptimSupport): C can choose the
+// instruction set at run time and inline `rsqrtps` and prefetches, which
+// Swift cannot. Those loops repeat the Swift ones' arithmetic operation for
+// operation, and KernelTests compares the two bit for bit.
 //
 // The loops are specialized at compile time for the options that change
 // which memory they touch (weight decay, momentum, amsgrad, centered), so
@@ -201,6 +207,9 @@ func fusedMultiplyAdd(_ augend: Lanes, _ x: Lanes, _ y: Lanes) -> Lanes {
 /// Whether the CPU has FMA (and AVX2), checked once.
 let cpuHasFMA = anneal_cpu_has_fma() != 0
 
+/// `torch.lerp(start, end, weight)` with a scalar weight: ATen's `lerp` and
+/// `lerp_vec`: `fma(w, end - start, start)` when `abs(w) < 0.5`, else
+/// `fma(w - 1, end - start, end)` (`is_lerp_weight_small` decides once per call).
 struct Lerp {
     let coefficient: Lanes
     let fromEnd: SIMDMask<Int32Lanes>
