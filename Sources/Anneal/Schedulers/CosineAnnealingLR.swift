@@ -51,8 +51,12 @@ public final class CosineAnnealingLR: LRScheduler {
                 lrs[index] = groups[index].lr + (baseLRs[index] - etaMin) * rise / 2
             }
         } else {
-            let numerator = 1 + (try lastCosine.cos(try PyFloat.divide(Double.pi * epoch, tMax)))
+            // The denominator first: its cosine is the previous step's
+            // numerator's (the same argument to the bit), still in
+            // `lastCosine`. (Python takes the numerator first; both raise
+            // the same errors, so the order shows only in the time.)
             let denominator = 1 + (try lastCosine.cos(try PyFloat.divide(Double.pi * (epoch - 1), tMax)))
+            let numerator = 1 + (try lastCosine.cos(try PyFloat.divide(Double.pi * epoch, tMax)))
             let ratio = try PyFloat.divide(numerator, denominator)
             for index in lrs.indices {
                 lrs[index] = ratio * (groups[index].lr - etaMin) + etaMin
