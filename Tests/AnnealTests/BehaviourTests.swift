@@ -69,6 +69,22 @@ struct BehaviourTests {
         #expect(byClosure.lrLambdaSources == [nil])
     }
 
+    /// A lambda without its variable is computed once; one that raises
+    /// raises at every call, and both keep their source for state dicts.
+    @Test func constantLambdas() throws {
+        let first = try sgd(0.1)
+        let constant = try MultiplicativeLR(optimizer: first, lrLambda: try ScheduleFunction(expression: "0.9 * 1"))
+        let second = try sgd(0.1)
+        let closure = try MultiplicativeLR(optimizer: second, lrLambda: ScheduleFunction({ _ in 0.9 }))
+        #expect(try schedule(first, constant, steps: 20) == schedule(second, closure, steps: 20))
+        #expect(constant.stateDict()["lr_lambdas"] == [nil])
+        #expect(constant.lrLambdaSources == ["0.9 * 1"])
+
+        let raising = try MultiplicativeLR(optimizer: try sgd(0.1), lrLambda: try ScheduleFunction(expression: "1 / 0"))
+        expectPythonError("ZeroDivisionError") { try raising.step() }
+        expectPythonError("ZeroDivisionError") { try raising.step() }
+    }
+
     @Test func floatEpochsKeepPythonsType() throws {
         let o = try sgd(0.1)
         let scheduler = try StepLR(optimizer: o, stepSize: 2, gamma: 0.1)

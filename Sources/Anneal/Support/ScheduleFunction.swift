@@ -12,6 +12,9 @@ public struct ScheduleFunction: @unchecked Sendable {
     enum Storage {
         case closure((PyValue) throws(PythonError) -> Double)
         case expression(Expression)
+        /// An expression without a variable (`lambda epoch: 0.95`), whose
+        /// value was computed once: the same at every argument.
+        case constant(Double, Expression)
     }
 
     @usableFromInline let storage: Storage
@@ -36,12 +39,21 @@ public struct ScheduleFunction: @unchecked Sendable {
 
     /// An expression such as `"0.95 ** epoch"`.
     public init(_ expression: Expression) {
-        storage = .expression(expression)
+        storage = Self.storage(for: expression)
     }
 
     /// Parses an expression such as `"0.95 ** epoch"`.
     public init(expression source: String) throws(ExpressionSyntaxError) {
-        storage = .expression(try Expression(source))
+        storage = Self.storage(for: try Expression(source))
+    }
+
+    /// A constant expression's value computed once (one that raises keeps
+    /// raising at every call, as Python's lambda would).
+    private static func storage(for expression: Expression) -> Storage {
+        if expression.variables.isEmpty, let value = try? expression.evaluate(.int(0)).doubleValue {
+            return .constant(value, expression)
+        }
+        return .expression(expression)
     }
 
     /// Whether both are the same parsed expression (so they have the same
@@ -49,14 +61,16 @@ public struct ScheduleFunction: @unchecked Sendable {
     /// enough for every step.
     @inlinable
     func isSameExpression(as other: ScheduleFunction) -> Bool {
-        guard case .expression = storage, case .expression = other.storage else { return false }
+        guard !storage.isClosure, !other.storage.isClosure else { return false }
         return identity === other.identity
     }
 
     /// The expression's source, or `nil` for a Swift closure.
     public var source: String? {
-        if case .expression(let expression) = storage { return expression.source }
-        return nil
+        switch storage {
+        case .closure: return nil
+        case .expression(let expression), .constant(_, let expression): return expression.source
+        }
     }
 
     /// Calls the function; Python converts its result to `float` when
@@ -66,6 +80,15 @@ public struct ScheduleFunction: @unchecked Sendable {
         switch storage {
         case .closure(let function): return try function(argument)
         case .expression(let expression): return try expression.evaluate(argument).doubleValue
+        case .constant(let value, _): return value
         }
+    }
+}
+
+extension ScheduleFunction.Storage {
+    @inlinable
+    var isClosure: Bool {
+        if case .closure = self { return true }
+        return false
     }
 }
