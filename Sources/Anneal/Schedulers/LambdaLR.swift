@@ -83,21 +83,31 @@ func checkLambdaState(_ state: StateReader, count: Int) throws(PythonError) {
 /// as the previous group's (PyTorch's `[lr_lambda] * len(groups)`), its value
 /// is reused instead of evaluated again; Swift closures are always called,
 /// once per group, as PyTorch calls them.
+///
+/// A scheduler passes the same (immutable) functions at every step: which
+/// ones repeat their predecessor is worked out at the first step, not at
+/// every one.
 struct FunctionValues {
     private var values: [Double] = []
+    /// `sameAsPrevious[i]`: function `i` is function `i - 1`'s expression.
+    private var sameAsPrevious: [Bool] = []
 
     var count: Int { values.count }
 
     subscript(index: Int) -> Double { values[index] }
 
     mutating func evaluate(_ functions: [ScheduleFunction], at epoch: Epoch) throws(PythonError) {
-        if values.count != functions.count { values = Array(repeating: 0, count: functions.count) }
+        if values.count != functions.count {
+            values = Array(repeating: 0, count: functions.count)
+            sameAsPrevious = functions.indices.map { $0 > 0 && functions[$0].isSameExpression(as: functions[$0 - 1]) }
+        }
         let argument = epoch.pythonValue
-        for index in functions.indices {
-            if index > 0, functions[index].isSameExpression(as: functions[index - 1]) {
-                values[index] = values[index - 1]
-            } else {
-                values[index] = try functions[index](argument)
+        let same = sameAsPrevious
+        try functions.withUnsafeBufferPointer { (functions) throws(PythonError) in
+            try values.withUnsafeMutableBufferPointer { (values) throws(PythonError) in
+                for index in functions.indices {
+                    values[index] = same[index] ? values[index - 1] : try functions[index](argument)
+                }
             }
         }
     }
