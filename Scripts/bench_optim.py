@@ -136,7 +136,7 @@ def main(argv=None) -> int:
     # Rounds that alternate Anneal and PyTorch, keeping each one's fastest
     # median: the machine is shared and its memory bandwidth drifts, so one
     # measurement of each, minutes apart, compares two different machines.
-    copy, anneal, baseline, pytorch = None, {}, {} if args.baseline else None, {}
+    copy, anneal, baseline, pytorch, bytes_per_step = None, {}, {} if args.baseline else None, {}, {}
 
     def keep_fastest(best: dict, key, seconds):
         if seconds is not None and (key not in best or seconds < best[key]):
@@ -148,7 +148,7 @@ def main(argv=None) -> int:
             copy = round_copy
         for name, line in round_anneal.items():
             keep_fastest(anneal, name, line["seconds"])
-            anneal.setdefault("bytes", {})[name] = line["bytes_per_step"]
+            bytes_per_step[name] = line["bytes_per_step"]
         if args.baseline:
             for name, line in run_anneal(args.baseline, args.parameters, args.repeats)[1].items():
                 keep_fastest(baseline, name, line["seconds"])
@@ -175,7 +175,7 @@ def main(argv=None) -> int:
     for name in OPTIMIZERS:
         ours = anneal[name]
         theirs = {label: pytorch.get((name, label)) for label, _ in VARIANTS}
-        bound = anneal["bytes"][name] / bandwidth
+        bound = bytes_per_step[name] / bandwidth
 
         def ratio(x):
             return "—" if x is None else f"{x / ours:.2f}x"

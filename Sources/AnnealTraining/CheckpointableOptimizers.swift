@@ -16,30 +16,24 @@ import AnnealTensor
 
 /// The shared implementation over an optimizer's state entries.
 enum OptimizerCheckpointing {
-    static func stateTensors(
-        parameters: [Parameter], tensorKeys: Set<String>, entries: [OptimizerStateEntry]
-    ) -> [OptimizerStateTensor] {
+    /// Every entry's tensors (`step` 0-dimensional, the others in their
+    /// parameter's shape), sharing the optimizer's storage until written.
+    static func stateTensors(parameters: [Parameter], entries: [OptimizerStateEntry]) -> [OptimizerStateTensor] {
         var result: [OptimizerStateTensor] = []
         for entry in entries {
             let index = entry.parameterIndex
-            for key in entry.values.tensors.keys.sorted() where tensorKeys.contains(key) {
+            for (key, values) in entry.values.tensors.sorted(by: { $0.key < $1.key }) {
                 let shape = key == "step" ? [] : parameters[index].value.shape
-                result.append(.init(parameterIndex: index, key: key, tensor: Tensor(shape: shape, scalars: entry.values.tensors[key]!)))
+                result.append(.init(parameterIndex: index, key: key, tensor: Tensor(shape: shape, scalars: values)))
             }
         }
         return result
     }
 
-    static func scalarState(tensorKeys: Set<String>, entries: [OptimizerStateEntry]) -> [Int: JSONObject] {
+    /// Every entry's non-tensor keys (an SGD `momentum_buffer` of `None`).
+    static func scalarState(entries: [OptimizerStateEntry]) -> [Int: JSONObject] {
         var result: [Int: JSONObject] = [:]
-        for entry in entries {
-            var scalars = entry.values.json
-            for (key, values) in entry.values.tensors where !tensorKeys.contains(key) {
-                scalars[key] = values.count == 1 ? .double(Double(values[0])) : .array(values.map { .double(Double($0)) })
-            }
-            // A parameter with state but nothing in it would otherwise vanish.
-            if !scalars.isEmpty { result[entry.parameterIndex] = scalars }
-        }
+        for entry in entries where !entry.values.json.isEmpty { result[entry.parameterIndex] = entry.values.json }
         return result
     }
 
@@ -90,7 +84,7 @@ enum OptimizerCheckpointing {
 /// An AnnealOptim optimizer checkpointed through its state entries: which
 /// of its PyTorch state keys are tensors is all that differs between SGD,
 /// Adam (and AdamW) and RMSprop.
-protocol StateDictCheckpointing: CheckpointableOptimizer {
+protocol StateEntryCheckpointing: CheckpointableOptimizer {
     /// The state keys saved as tensors (`momentum_buffer`, `exp_avg`, ...).
     static var checkpointTensorKeys: Set<String> { get }
     var kind: OptimizerKind { get }
@@ -99,15 +93,15 @@ protocol StateDictCheckpointing: CheckpointableOptimizer {
     func loadStateEntries(_ entries: [OptimizerStateEntry]) throws
 }
 
-extension StateDictCheckpointing {
+extension StateEntryCheckpointing {
     public var parameters: [Parameter] { indexedParameters }
 
     public func stateTensors() -> [OptimizerStateTensor] {
-        OptimizerCheckpointing.stateTensors(parameters: parameters, tensorKeys: Self.checkpointTensorKeys, entries: stateEntries())
+        OptimizerCheckpointing.stateTensors(parameters: parameters, entries: stateEntries())
     }
 
     public func scalarState() -> [Int: JSONObject] {
-        OptimizerCheckpointing.scalarState(tensorKeys: Self.checkpointTensorKeys, entries: stateEntries())
+        OptimizerCheckpointing.scalarState(entries: stateEntries())
     }
 
     public func restoreState(tensors: [OptimizerStateTensor], scalars: [Int: JSONObject]) throws {
@@ -117,14 +111,14 @@ extension StateDictCheckpointing {
     }
 }
 
-extension SGD: StateDictCheckpointing {
+extension SGD: StateEntryCheckpointing {
     static let checkpointTensorKeys: Set<String> = ["momentum_buffer"]
 }
 
-extension Adam: StateDictCheckpointing {
+extension Adam: StateEntryCheckpointing {
     static let checkpointTensorKeys: Set<String> = ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
 }
 
-extension RMSprop: StateDictCheckpointing {
+extension RMSprop: StateEntryCheckpointing {
     static let checkpointTensorKeys: Set<String> = ["step", "square_avg", "momentum_buffer", "grad_avg"]
 }
