@@ -396,6 +396,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.k < 0 or args.m < 1:
         parser.error("--k must be 0 or more and --m 1 or more")
+    if not (os.path.isfile(args.anneal) and os.access(args.anneal, os.X_OK)):
+        parser.error(f"--anneal '{args.anneal}' is not an executable (build it: swift build --product anneal)")
     warnings.simplefilter("ignore")
     torch.set_num_threads(1)
 
