@@ -437,10 +437,12 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
 
 /// Whether Adam's loop runs in C (`Sources/COptimSupport/adam_kernel.c`):
 /// on x86-64 CPUs with AVX-512, or AVX2 and FMA, whose `rsqrtps` gives the
-/// table's estimates. There one pass does it all, the CPU's `rsqrtps` and
-/// prefetches inline (Swift can inline neither), in every build, with the
-/// same arithmetic as the Swift loop below, which runs everywhere else.
-let adamRunsInC = MKLSqrt.cpuEstimatesMatchTable && anneal_adam_kernel_available() != 0
+/// table's estimates at every exponent (``MKLSqrt/cpuEstimatesScaleExactly``).
+/// There one pass does it all, the CPU's `rsqrtps` of each `x` (as MKL
+/// itself takes it: no reduction to [1, 4)) and prefetches inline (Swift can
+/// inline neither), in every build, with the same arithmetic as the Swift
+/// loop below, which runs everywhere else.
+let adamRunsInC = MKLSqrt.cpuEstimatesScaleExactly && anneal_adam_kernel_available() != 0
 
 enum AdamKernel {
     /// `inC` chooses the loop (the tests run both and compare them).

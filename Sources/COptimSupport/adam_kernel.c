@@ -72,6 +72,37 @@ __attribute__((target("avx2,fma"))) static inline f32x8 rsqrt8(f32x8 x) {
 #define RSQRT rsqrt8
 #include "adam_kernel.inc"
 
+// For every normal exponent, every table index and the mantissa's low bits
+// all clear and all set, whether rsqrtps(x) is the table's estimate for x's
+// mantissa in [1, 4) scaled by 2^-k: that is, whether the kernel's
+// rsqrtps(x) is what the Swift loop computes from the table.
+__attribute__((target("avx2"))) static int rsqrt_scales_exactly(const uint32_t *table) {
+    for (int32_t exponent = 1; exponent <= 254; exponent++) {
+        uint32_t parity = (uint32_t)(exponent + 1) & 1;
+        int32_t k = (exponent - 127) >> 1;
+        for (uint32_t low = 0; low <= 0x7ff; low += 0x7ff) {
+            for (uint32_t top = 0; top < 4096; top += 8) {
+                uint32_t inputs[8], expected[8];
+                for (int lane = 0; lane < 8; lane++) {
+                    inputs[lane] = (uint32_t)exponent << 23 | (top + lane) << 11 | low;
+                    expected[lane] = table[parity << 12 | (top + lane)] - (uint32_t)(k << 23);
+                    // MKL's rare path (the kernel's exact sqrt) takes these:
+                    // check 1 instead.
+                    if (inputs[lane] > 0x7f7ff000u) inputs[lane] = 0x3f800000u, expected[lane] = table[0];
+                }
+                __m256 estimates = _mm256_rsqrt_ps(_mm256_loadu_ps((const float *)inputs));
+                __m256i equal = _mm256_cmpeq_epi32(_mm256_castps_si256(estimates), _mm256_loadu_si256((const __m256i *)expected));
+                if (_mm256_movemask_ps(_mm256_castsi256_ps(equal)) != 0xff) return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+int anneal_rsqrt_scales_exactly(const uint32_t *table) {
+    return __builtin_cpu_supports("avx2") ? rsqrt_scales_exactly(table) : 0;
+}
+
 int anneal_adam_kernel_available(void) {
     return __builtin_cpu_supports("avx512f") || (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
 }
@@ -85,6 +116,11 @@ void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float 
 }
 
 #else
+
+int anneal_rsqrt_scales_exactly(const uint32_t *table) {
+    (void)table;
+    return 0;
+}
 
 int anneal_adam_kernel_available(void) { return 0; }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AnnealOptim
+import COptimSupport
 
 /// The loops: PyTorch's (MKL's) square root, and the same arithmetic for
 /// every element whether it falls in a whole vector, a tensor's padded
@@ -224,6 +225,20 @@ import Testing
             #expect(differing == 0, "\(name): \(differing) of \(count) values differ")
         }
         #expect(c[0] != param)
+    }
+
+    /// The check that lets Adam's C loop take `rsqrtps(x)` directly holds
+    /// where the table matches (on the reference machine), and fails when
+    /// any one entry of the table it is given is off by one unit.
+    @Test func scalingCheckCatchesAWrongEntry() {
+        guard MKLSqrt.cpuEstimatesMatchTable, anneal_rsqrt_supported() != 0 else { return }
+        var table = MKLSqrt.rsqrtTable
+        #expect(anneal_rsqrt_scales_exactly(table) == 1)
+        for index in [0, 4095, 4096, 8191, 1234, 6000] {
+            table[index] &+= 1
+            #expect(anneal_rsqrt_scales_exactly(table) == 0, "entry \(index) one unit off")
+            table[index] &-= 1
+        }
     }
 
     /// Where the CPU's `rsqrtps` reproduces the table (it does on the

@@ -47,6 +47,14 @@ int anneal_rsqrt_supported(void);
 /// entry of the table on this CPU.
 int anneal_rsqrt_estimates(const uint32_t *x, uint32_t *estimates, long count);
 
+/// 1 when this CPU's `rsqrtps(x)`, for normal `x` below MKL's rare range,
+/// is the estimate `table` (`MKLSqrt.rsqrtTable`) gives for `x`'s mantissa
+/// in [1, 4) scaled by `2^-k` (`x = 4^k x'`), as ``anneal_adam_update``
+/// assumes: checked for every exponent and table index, with the
+/// mantissa's low bits all clear and all set (2 million inputs, about a
+/// millisecond). 0 elsewhere, and on CPUs without AVX2.
+int anneal_rsqrt_scales_exactly(const uint32_t *table);
+
 /// One group's Adam/AdamW constants, as `AdamVector` holds them.
 typedef struct {
     float sign;                 ///< -1 with maximize, else 1
@@ -59,8 +67,8 @@ typedef struct {
 } anneal_adam_scalars;
 
 /// 1 where ``anneal_adam_update`` can run: an x86-64 CPU with AVX-512, or
-/// AVX2 and FMA. (Its estimates are the CPU's `rsqrtps`: callers also check
-/// that those are the table's.)
+/// AVX2 and FMA. (Its estimates are the CPU's `rsqrtps` of each `x`: callers
+/// also check ``anneal_rsqrt_scales_exactly``.)
 int anneal_adam_kernel_available(void);
 
 /// `_single_tensor_adam`'s update of `count` elements (a multiple of 16),
