@@ -138,8 +138,10 @@ final class AdamState: ParameterState {
 
     /// The lazy initialization: zeros, `max_exp_avg_sq` only with `amsgrad`.
     convenience init(count: Int, amsgrad: Bool) {
-        let zeros = [Float](repeating: 0, count: count)
-        self.init(step: 0, expAvg: zeros, expAvgSq: zeros, maxExpAvgSq: amsgrad ? zeros : nil)
+        // Separate buffers (not copies of one): the first step writes each.
+        self.init(
+            step: 0, expAvg: ScalarStorage.filled(0, count: count), expAvgSq: ScalarStorage.filled(0, count: count),
+            maxExpAvgSq: amsgrad ? ScalarStorage.filled(0, count: count) : nil)
     }
 
     func stateDict(shape: [Int]) -> JSONObject {

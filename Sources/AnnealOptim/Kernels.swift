@@ -44,8 +44,8 @@
 //
 // On x86-64, SGD's and Adam's loops run in C where the CPU allows (see
 // `sgdRunsInC`, `adamRunsInC` and Sources/COptimSupport): C can choose the
-// instruction set at run time and inline `rsqrtps` and prefetches, which
-// Swift cannot. Those loops repeat the Swift ones' arithmetic operation for
+// instruction set at run time and inline `rsqrtps`, which Swift cannot.
+// Those loops repeat the Swift ones' arithmetic operation for
 // operation, and KernelTests compares the two bit for bit.
 //
 // The loops are specialized at compile time for the options that change
@@ -123,10 +123,11 @@ protocol VectorKernel {
 /// The elements a kernel updates at a time (its scratch fits in L1).
 let blockSize = 128
 
-/// How far ahead (in elements: two blocks) the compute-bound passes of Adam
-/// and RMSprop prefetch; by measurement (`make bench-optim`), Adam's step
-/// takes 20–40% less time with it. (SGD, one pass that computes little, is
-/// faster with the hardware's prefetching alone.)
+/// How far ahead (in elements: two blocks) the compute-bound passes of the
+/// Swift Adam and RMSprop loops prefetch; by measurement (`make
+/// bench-optim`), Adam's step there takes 20–40% less time with it. (SGD,
+/// one pass that computes little, and Adam's one-pass C loop are faster
+/// with the hardware's prefetching alone.)
 let prefetchDistance = 256
 
 /// Runs `kernel` over `count` elements: whole vectors in place, the rest
@@ -439,8 +440,8 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
 /// on x86-64 CPUs with AVX-512, or AVX2 and FMA, whose `rsqrtps` gives the
 /// table's estimates at every exponent (``MKLSqrt/cpuEstimatesScaleExactly``).
 /// There one pass does it all, the CPU's `rsqrtps` of each `x` (as MKL
-/// itself takes it: no reduction to [1, 4)) and prefetches inline (Swift can
-/// inline neither), in every build, with the same arithmetic as the Swift
+/// itself takes it: no reduction to [1, 4)) inline (Swift cannot inline it),
+/// in every build, with the same arithmetic as the Swift
 /// loop below, which runs everywhere else.
 let adamRunsInC = MKLSqrt.cpuEstimatesScaleExactly && anneal_adam_kernel_available() != 0
 

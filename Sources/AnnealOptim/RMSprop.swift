@@ -154,8 +154,11 @@ final class RMSpropState: ParameterState {
     /// The lazy initialization: zeros; the momentum buffer when the group's
     /// momentum is positive, the gradient average when it is centered.
     convenience init(count: Int, momentum: Bool, centered: Bool) {
-        let zeros = [Float](repeating: 0, count: count)
-        self.init(step: 0, squareAvg: zeros, momentumBuffer: momentum ? zeros : nil, gradAvg: centered ? zeros : nil)
+        // Separate buffers (not copies of one): the first step writes each.
+        self.init(
+            step: 0, squareAvg: ScalarStorage.filled(0, count: count),
+            momentumBuffer: momentum ? ScalarStorage.filled(0, count: count) : nil,
+            gradAvg: centered ? ScalarStorage.filled(0, count: count) : nil)
     }
 
     func stateDict(shape: [Int]) -> JSONObject {

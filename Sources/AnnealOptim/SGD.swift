@@ -104,7 +104,7 @@ public final class SGD: Optimizer {
                 }
                 let state = store.state(for: parameter) { SGDState() }
                 let initialize = state.momentumBuffer == nil
-                if initialize { state.momentumBuffer = [Float](repeating: 0, count: count) }
+                if initialize { state.momentumBuffer = ScalarStorage.filled(0, count: count) }
                 try checkCount(state.momentumBuffer!, count, "momentum_buffer", parameter)
                 grad.withUnsafeBufferPointer { g in
                     parameter.value.withUnsafeMutableBufferPointer { p in

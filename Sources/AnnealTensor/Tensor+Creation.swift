@@ -11,11 +11,7 @@ extension Tensor {
     public init(shape: [Int], unsafeUninitializedScalars body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         let count = shape.reduce(1, *)
-        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            body(buffer)
-            initialized = count
-        }
-        self.init(shape: shape, scalars: scalars)
+        self.init(shape: shape, scalars: ScalarStorage.uninitialized(count: count, body))
     }
 
     /// A tensor of `shape` filled with zeros, as `torch.zeros(shape)`.

@@ -75,7 +75,7 @@ public struct Tensor: Sendable {
 
     /// A tensor of `shape` filled with `value`.
     public init(repeating value: Float, shape: [Int]) {
-        self.init(shape: shape, scalars: Array(repeating: value, count: Self.count(of: shape)))
+        self.init(shape: shape, scalars: ScalarStorage.filled(value, count: Self.count(of: shape)))
     }
 
     /// The number of elements.
@@ -114,7 +114,7 @@ public struct Tensor: Sendable {
     @inlinable
     mutating func makeOwned() {
         guard let elements = borrowed else { return }
-        storage = Array(elements.buffer)
+        storage = ScalarStorage.copy(of: elements.buffer)
         borrowed = nil
     }
 }

@@ -1,17 +1,14 @@
 // Adam/AdamW's update in C for x86-64 CPUs with AVX-512 or AVX2 and FMA,
 // chosen at run time, so every build (even one for plain x86-64) runs the
 // one-pass vector loop PyTorch's fused kernel runs, with foreach=False's
-// arithmetic. Swift cannot inline the CPU's rsqrtps or a prefetch, and
-// cannot target an instruction set per function; C can.
+// arithmetic. Swift cannot inline the CPU's rsqrtps, and cannot target an
+// instruction set per function; C can.
 #include "optim_support.h"
 
 #pragma STDC FP_CONTRACT OFF
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-/// Elements ahead the loop prefetches (measured with make bench-optim).
-#define ANNEAL_ADAM_PREFETCH 256
 
 /// Vectors interleaved per iteration (at most 4).
 #define ANNEAL_ADAM_UNROLL 4

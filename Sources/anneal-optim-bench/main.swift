@@ -42,12 +42,15 @@ func sizes(total: Int) -> [Int] {
 
 /// Deterministic values Python computes the same way: element `i` of the
 /// concatenation of all tensors is `((i * m) mod 2^32) / 2^32 * width + low`
-/// rounded to float32, with `m` odd.
+/// rounded to float32, with `m` odd. (Allocated as the library allocates
+/// tensors, with huge pages where Linux grants them.)
 func values(offset: Int, count: Int, multiplier: UInt64, width: Double, low: Double) -> [Float] {
-    (0..<count).map { k in
-        let i = UInt64(offset + k)
-        let hashed = (i &* multiplier) & 0xffff_ffff
-        return Float(Double(hashed) / 4_294_967_296.0 * width + low)
+    ScalarStorage.uninitialized(count: count) { buffer in
+        for k in 0..<count {
+            let i = UInt64(offset + k)
+            let hashed = (i &* multiplier) & 0xffff_ffff
+            buffer[k] = Float(Double(hashed) / 4_294_967_296.0 * width + low)
+        }
     }
 }
 
@@ -129,11 +132,16 @@ if let dumpDirectory {
 
 // Copy bandwidth over the parameters' bytes (a copy's reads and writes both
 // count): memcpy on one thread, and a vector copy loop on one thread and on
-// every core (split as the optimizers split large tensors).
+// every core (split as the optimizers split large tensors), on huge pages
+// where Linux grants them, as the tensors are (ScalarStorage).
 do {
     let bytes = total * 4
-    let source = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    let source = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 2 << 20)
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 2 << 20)
+    #if os(Linux)
+        _ = madvise(source, bytes & ~((2 << 20) - 1), MADV_HUGEPAGE)
+        _ = madvise(destination, bytes & ~((2 << 20) - 1), MADV_HUGEPAGE)
+    #endif
     memset(source, 1, bytes)
     memset(destination, 0, bytes)
     func bandwidth(_ copy: () -> Void) -> Double {
