@@ -9,6 +9,8 @@
 public final class ChainedScheduler: LRScheduler {
     /// `_schedulers`.
     public let schedulers: [LRScheduler]
+    /// `schedulers`, for stepping them without reference counting.
+    private let children: UnretainedSchedulers
 
     public override var hasLastEpoch: Bool { false }
 
@@ -20,6 +22,7 @@ public final class ChainedScheduler: LRScheduler {
         }
         let optimizer = optimizer ?? first.optimizer
         self.schedulers = try validateChildren(schedulers, optimizer: optimizer, owner: "ChainedScheduler")
+        self.children = UnretainedSchedulers(self.schedulers)
         super.init(compositeOn: optimizer, warnings: warnings)
         refreshLastLR()
     }
@@ -30,7 +33,9 @@ public final class ChainedScheduler: LRScheduler {
 
     override func performStep(epoch: Epoch?) throws(PythonError) {
         if epoch != nil { throw .typeError("ChainedScheduler.step() takes 1 positional argument but 2 were given") }
-        for scheduler in schedulers { try scheduler.performStep(epoch: nil) }
+        for index in 0..<children.count {
+            try children.with(index) { (child) throws(PythonError) in try child.performStep(epoch: nil) }
+        }
         refreshLastLR()
     }
 

@@ -105,8 +105,13 @@ struct FunctionValues {
         let same = sameAsPrevious
         try functions.withUnsafeBufferPointer { (functions) throws(PythonError) in
             try values.withUnsafeMutableBufferPointer { (values) throws(PythonError) in
+                // The previous value stays in a register: reading it back
+                // from `values` waited on the store just made, every group.
+                var previous = 0.0
                 for index in functions.indices {
-                    values[index] = same[index] ? values[index - 1] : try functions[index](argument)
+                    let value = same[index] ? previous : try functions[index](argument)
+                    values[index] = value
+                    previous = value
                 }
             }
         }

@@ -141,7 +141,12 @@ public final class ReduceLROnPlateau: Scheduler {
         }
         let groupCount = optimizer.paramGroups.count
         if lastLR.count != groupCount { lastLR = Array(repeating: 0, count: groupCount) }
-        for index in 0..<groupCount { lastLR[index] = optimizer.paramGroups[index].lr }
+        // Through a buffer held once: writing `lastLR[index]` per group
+        // checks its uniqueness every time, which cost more than the step.
+        let optimizer = self.optimizer
+        lastLR.withUnsafeMutableBufferPointer { last in
+            for index in 0..<groupCount { last[index] = optimizer.paramGroups[index].lr }
+        }
     }
 
     /// `_reduce_lr`.

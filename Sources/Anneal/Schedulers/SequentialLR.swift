@@ -12,6 +12,8 @@
 public final class SequentialLR: LRScheduler {
     /// `_schedulers`.
     public let schedulers: [LRScheduler]
+    /// `schedulers`, for stepping them without reference counting.
+    private let children: UnretainedSchedulers
     /// `_milestones`.
     public internal(set) var milestones: [Epoch] {
         didSet { milestoneValues = milestones.map(\.value) }
@@ -32,6 +34,7 @@ public final class SequentialLR: LRScheduler {
             )
         }
         self.schedulers = children
+        self.children = UnretainedSchedulers(children)
         self.milestones = milestones
         self.milestoneValues = milestones.map(\.value)
         super.init(compositeOn: optimizer, warnings: warnings)
@@ -55,13 +58,15 @@ public final class SequentialLR: LRScheduler {
         if epoch != nil { throw .typeError("SequentialLR.step() takes 1 positional argument but 2 were given") }
         lastEpoch = lastEpoch + 1
         let index = bisectRight(milestoneValues, lastEpoch.value)
-        let scheduler = schedulers[index]
-        if index > 0 && milestones[index - 1].value == lastEpoch.value {
-            try scheduler.updateLR(epoch: 0)
-        } else {
-            try scheduler.performStep(epoch: nil)
+        let atMilestone = index > 0 && milestoneValues[index - 1] == lastEpoch.value
+        try children.with(index) { (scheduler) throws(PythonError) in
+            if atMilestone {
+                try scheduler.updateLR(epoch: 0)
+            } else {
+                try scheduler.performStep(epoch: nil)
+            }
+            copyLastLR(from: scheduler)
         }
-        copyLastLR(from: scheduler)
     }
 
     public override func stateDict() -> JSONValue {
