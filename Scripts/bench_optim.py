@@ -3,15 +3,25 @@
 PyTorch 2.13 (CPU), in the same run, and check that Anneal's result is
 PyTorch's `foreach=False` result bit for bit.
 
-    python Scripts/bench_optim.py --anneal PATH [--baseline PATH] [--parameters N] [--repeats R]
+    python Scripts/bench_optim.py --anneal PATH [--baseline PATH] [--parameters N] [--repeats R] [--rounds K]
 
 Optimizers: AdamW (lr 1e-3, weight_decay 0.01), Adam (lr 1e-3) and SGD
 (lr 1e-2, momentum 0.9), over four tensors of 40%, 30%, 20% and 10% of the
 parameters. PyTorch runs each with `foreach=False` (the path Anneal
-reproduces), `foreach=True` and `fused=True`. Every time is the median of
-`--repeats` steady-state steps (after a first step that creates the state),
-with PyTorch's default thread count; Anneal's kernels run on up to as many
-threads as the machine has cores.
+reproduces), `foreach=True` and `fused=True`, with PyTorch's default thread
+count; Anneal's kernels run on up to as many threads as the machine has
+cores.
+
+The machine is shared and its memory bandwidth drifts by a factor of two
+within seconds, so two measurements a minute apart compare two different
+machines. Anneal therefore runs as a server (`anneal-optim-bench --serve`)
+holding its optimizer, and the script takes turns: in each of `--rounds`
+rounds, `--repeats` steps of Anneal, then of each PyTorch variant (fused
+first), then of the baseline build (in reverse order every other round),
+each sample the median of its steps. A
+time printed is the median of its samples; a ratio ("vs X") is the median
+over rounds of the ratio within each round, so both sides of every ratio
+were measured within milliseconds of each other.
 
 The memory-bandwidth bound is the bytes one step must move (AdamW and Adam
 read the parameter, gradient, exp_avg and exp_avg_sq and write three of them:
@@ -73,7 +83,8 @@ def setup(total: int) -> list[torch.nn.Parameter]:
     return params
 
 
-def time_pytorch(name: str, options: dict, total: int, repeats: int) -> float | None:
+def prepare_pytorch(name: str, options: dict, total: int) -> torch.optim.Optimizer | None:
+    """A fresh PyTorch optimizer with its first step taken (None: no such variant)."""
     cls, hyper = OPTIMIZERS[name]
     params = setup(total)
     try:
@@ -81,6 +92,11 @@ def time_pytorch(name: str, options: dict, total: int, repeats: int) -> float | 
         optimizer.step()
     except (RuntimeError, ValueError, TypeError):
         return None  # this variant does not exist for this optimizer
+    return optimizer
+
+
+def time_pytorch(optimizer: torch.optim.Optimizer, repeats: int) -> float:
+    """The median time of `repeats` steps."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -110,12 +126,28 @@ def check_bit_exact(anneal: str, total: int) -> dict[str, str]:
     return out
 
 
-def run_anneal(path: str, total: int, repeats: int) -> tuple[dict, dict]:
-    run = subprocess.run([path, "--parameters", str(total), "--repeats", str(repeats)],
-                         check=True, capture_output=True, text=True)
-    lines = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
-    copy = next(line for line in lines if "copy_bandwidth" in line)
-    return copy, {line["optimizer"]: line for line in lines if "optimizer" in line}
+class AnnealServer:
+    """`anneal-optim-bench --serve`: one command a line, one JSON line back."""
+
+    def __init__(self, path: str, total: int):
+        self.path = path
+        self.process = subprocess.Popen([path, "--parameters", str(total), "--serve"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, command: str) -> dict:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.path} exited (status {self.process.wait()}) after '{command}'")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise SystemExit(f"{self.path}: {answer['error']}")
+        return answer
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def main(argv=None) -> int:
@@ -123,8 +155,8 @@ def main(argv=None) -> int:
     ap.add_argument("--anneal", required=True, help="the anneal-optim-bench executable to measure")
     ap.add_argument("--baseline", help="an anneal-optim-bench built for the default x86-64 target, for comparison")
     ap.add_argument("--parameters", type=int, default=10_000_000)
-    ap.add_argument("--repeats", type=int, default=15)
-    ap.add_argument("--rounds", type=int, default=3, help="alternating Anneal/PyTorch rounds (default 3)")
+    ap.add_argument("--repeats", type=int, default=5, help="steps per sample (default 5)")
+    ap.add_argument("--rounds", type=int, default=25, help="rounds of turns between Anneal and PyTorch (default 25)")
     args = ap.parse_args(argv)
 
     # Bit-exactness: the benchmark's size, and an odd size (tensors with
@@ -133,32 +165,40 @@ def main(argv=None) -> int:
     exact = {label: check_bit_exact(path, args.parameters) for label, path in builds}
     odd = {label: check_bit_exact(path, 1_000_003) for label, path in builds}
 
-    # Rounds that alternate Anneal and PyTorch, keeping each one's fastest
-    # median: the machine is shared and its memory bandwidth drifts, so one
-    # measurement of each, minutes apart, compares two different machines.
-    copy, anneal, baseline, pytorch, bytes_per_step = None, {}, {} if args.baseline else None, {}, {}
-
-    def keep_fastest(best: dict, key, seconds):
-        if seconds is not None and (key not in best or seconds < best[key]):
-            best[key] = seconds
-
-    for _ in range(args.rounds):
-        round_copy, round_anneal = run_anneal(args.anneal, args.parameters, args.repeats)
-        if copy is None or round_copy["copy_bandwidth"] > copy["copy_bandwidth"]:
-            copy = round_copy
-        for name, line in round_anneal.items():
-            keep_fastest(anneal, name, line["seconds"])
-            bytes_per_step[name] = line["bytes_per_step"]
-        if args.baseline:
-            for name, line in run_anneal(args.baseline, args.parameters, args.repeats)[1].items():
-                keep_fastest(baseline, name, line["seconds"])
-        for name in OPTIMIZERS:
-            for label, options in VARIANTS:
-                keep_fastest(pytorch, (name, label), time_pytorch(name, options, args.parameters, args.repeats))
+    servers = {label: AnnealServer(path, args.parameters) for label, path in builds}
+    copy = None
+    # samples[name][contender]: one time per round; contenders are the
+    # builds' labels and PyTorch's variants.
+    samples: dict[str, dict[str, list[float]]] = {}
+    bytes_per_step = {}
+    for name in OPTIMIZERS:
+        for server in servers.values():
+            server.ask(f"setup {name}")
+        torch_optimizers = {label: prepare_pytorch(name, options, args.parameters) for label, options in VARIANTS}
+        # Anneal and PyTorch's fused step, the comparison that matters most,
+        # take their turns next to each other (whichever way a round runs).
+        anneal = [(label, lambda server=server: server.ask(f"steps {args.repeats}")) for label, server in servers.items()]
+        pytorch = [(label, lambda optimizer=optimizer: {"seconds": time_pytorch(optimizer, args.repeats)})
+                   for label, optimizer in reversed(torch_optimizers.items()) if optimizer is not None]
+        turns = anneal[:1] + pytorch + anneal[1:]
+        samples[name] = {label: [] for label, _ in turns}
+        for round_index in range(args.rounds):
+            for label, turn in (turns if round_index % 2 == 0 else list(reversed(turns))):
+                answer = turn()
+                samples[name][label].append(answer["seconds"])
+                if "bytes_per_step" in answer:
+                    bytes_per_step[name] = answer["bytes_per_step"]
+        del torch_optimizers, turns, pytorch
+        # The copy bandwidth between optimizers, keeping the best.
+        measured = servers["Anneal"].ask("copy")
+        if copy is None or measured["copy_bandwidth"] > copy["copy_bandwidth"]:
+            copy = measured
+    for server in servers.values():
+        server.close()
     bandwidth = copy["copy_bandwidth"]
 
-    print(f"One optimizer step over {args.parameters:,} float32 parameters (4 tensors); median of {args.repeats} "
-          f"steps, the fastest of {args.rounds} alternating rounds; PyTorch {torch.__version__} with {torch.get_num_threads()} threads, Anneal with up to "
+    print(f"One optimizer step over {args.parameters:,} float32 parameters (4 tensors): {args.rounds} rounds taking turns, "
+          f"{args.repeats} steps a turn; PyTorch {torch.__version__} with {torch.get_num_threads()} threads, Anneal with up to "
           f"{copy['cores']}.")
     print(f"Copy bandwidth: memcpy {copy['memcpy_bandwidth'] / 1e9:.1f} GB/s, copy loop {copy['loop_bandwidth'] / 1e9:.1f} GB/s, "
           f"copy loop on {copy['cores']} cores {copy['parallel_loop_bandwidth'] / 1e9:.1f} GB/s; the bound uses the best, "
@@ -168,22 +208,36 @@ def main(argv=None) -> int:
     def ms(x):
         return "—" if x is None else f"{x * 1e3:.1f}"
 
-    header = ["optimizer", "Anneal ms"] + (["baseline ms"] if baseline else []) + [
-        "foreach=False ms", "foreach=True ms", "fused=True ms", "vs False", "vs True", "vs fused", "bound ms",
+    header = ["optimizer", "Anneal ms"] + (["baseline ms"] if args.baseline else []) + [
+        "foreach=False ms", "foreach=True ms", "fused=True ms", "vs False", "vs True", "vs fused", "middle half", "bound ms",
         "Anneal/bound", "bit-exact"]
     rows = []
     for name in OPTIMIZERS:
-        ours = anneal[name]
-        theirs = {label: pytorch.get((name, label)) for label, _ in VARIANTS}
+        series = samples[name]
+        ours = statistics.median(series["Anneal"])
         bound = bytes_per_step[name] / bandwidth
 
-        def ratio(x):
-            return "—" if x is None else f"{x / ours:.2f}x"
+        def typical(label):
+            return statistics.median(series[label]) if label in series else None
+
+        def ratios(label):
+            """Each round's PyTorch time over the same round's Anneal time."""
+            return [t / a for t, a in zip(series[label], series["Anneal"])]
+
+        def ratio(label):
+            return f"{statistics.median(ratios(label)):.2f}x" if label in series else "—"
+
+        def spread(label):
+            """The middle half of the rounds' ratios."""
+            if label not in series or len(series[label]) < 4:
+                return "—"
+            quartiles = statistics.quantiles(ratios(label), n=4)
+            return f"{quartiles[0]:.2f}–{quartiles[2]:.2f}"
 
         verdicts = [exact[label][name] if exact[label][name] != "yes" else odd[label][name] for label, _ in builds]
-        row = [name, ms(ours)] + ([ms(baseline[name])] if baseline else []) + [
-            ms(theirs["foreach=False"]), ms(theirs["foreach=True"]), ms(theirs["fused=True"]),
-            ratio(theirs["foreach=False"]), ratio(theirs["foreach=True"]), ratio(theirs["fused=True"]),
+        row = [name, ms(ours)] + ([ms(typical("baseline"))] if args.baseline else []) + [
+            ms(typical("foreach=False")), ms(typical("foreach=True")), ms(typical("fused=True")),
+            ratio("foreach=False"), ratio("foreach=True"), ratio("fused=True"), spread("fused=True"),
             ms(bound), f"{ours / bound:.2f}", ", ".join(sorted(set(verdicts)))]
         rows.append(row)
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
@@ -191,10 +245,12 @@ def main(argv=None) -> int:
     for r in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
     print()
-    print("\"vs X\" is PyTorch's time over Anneal's (above 1: Anneal is faster). \"bound\" is the bytes a step "
+    print("Times are medians over the rounds. \"vs X\" is PyTorch's time over Anneal's in the same round, the median over "
+          "rounds (above 1: Anneal is faster); \"middle half\" is the range of the middle half of the rounds' fused ratios. "
+          "\"bound\" is the bytes a step "
           "moves over the copy bandwidth. \"bit-exact\": every parameter after three steps equals PyTorch's "
           f"foreach=False result, at {args.parameters:,} and at 1,000,003 parameters"
-          + (", for both builds." if baseline else "."))
+          + (", for both builds." if args.baseline else "."))
     ok = all(v == "yes" for d in list(exact.values()) + list(odd.values()) for v in d.values())
     return 0 if ok else 1
 

@@ -114,8 +114,13 @@ struct Streams {
 protocol VectorKernel {
     /// Which positions of ``Streams`` the update uses (bit i: position i).
     var streamsUsed: Int { get }
+    /// The most elements one ``update(_:at:count:scratch:)`` takes:
+    /// ``blockSize`` for the Swift loops, whose scratch holds that many;
+    /// a thread's whole share for a C loop, which needs no scratch and
+    /// whose call per block cost 2% of a step.
+    var elementsPerUpdate: Int { get }
     /// Updates the `count` elements (a multiple of `laneCount`, at most
-    /// ``blockSize``) at `offset` of every stream; `scratch` holds
+    /// ``elementsPerUpdate``) at `offset` of every stream; `scratch` holds
     /// ``blockSize`` words.
     func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>)
 }
@@ -139,8 +144,9 @@ func runKernel<Kernel: VectorKernel>(_ kernel: Kernel, _ streams: Streams, count
     parallelChunks(whole) { start, end in
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: blockSize) { scratch in
             var offset = start
+            let most = kernel.elementsPerUpdate
             while offset < end {
-                let block = min(blockSize, end &- offset)
+                let block = min(most, end &- offset)
                 kernel.update(streams, at: offset, count: block, scratch: scratch.baseAddress!)
                 offset &+= block
             }
@@ -275,6 +281,7 @@ struct SGDVector<WeightDecay: KernelFlag, Momentum: KernelFlag, Initialize: Kern
     }
 
     var streamsUsed: Int { Momentum.isOn ? 0b111 : 0b11 }
+    var elementsPerUpdate: Int { inC ? .max : blockSize }
 
     @inline(__always)
     func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
@@ -389,6 +396,7 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
     }
 
     var streamsUsed: Int { AMSGrad.isOn ? 0b11111 : 0b1111 }
+    var elementsPerUpdate: Int { inC ? .max : blockSize }
 
     /// Three passes over the block (in L1 after the first): the moments;
     /// the `rsqrtps` estimates of the square root's argument
@@ -509,6 +517,7 @@ struct RMSpropVector<WeightDecay: KernelFlag, Centered: KernelFlag, Momentum: Ke
     }
 
     var streamsUsed: Int { 0b111 | (Centered.isOn ? 0b1000 : 0) | (Momentum.isOn ? 0b10000 : 0) }
+    var elementsPerUpdate: Int { blockSize }
 
     /// Three passes over the block, as ``AdamVector``'s; the square root's
     /// argument (`square_avg`, or `square_avg - grad_avg^2` when centered)
@@ -599,12 +608,32 @@ func parallelChunks(_ count: Int, _ body: (_ start: Int, _ end: Int) -> Void) {
     // The chunks touch disjoint elements, so handing the (non-Sendable)
     // body and its pointers to the other threads is safe.
     withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            let start = thread * perThread
-            let end = min(count, start + perThread)
-            if start < end { shared.value(start, end) }
+        var job = ChunkJob(body: body, count: count, perThread: perThread)
+        // The worker pool (Sources/COptimSupport/parallel_pool.c), whose
+        // threads start their shares together; when it cannot take the job
+        // (busy, or no pool on this system), GCD.
+        let pooled = withUnsafeMutablePointer(to: &job) { job in
+            anneal_pool_run(threads, { context, thread in
+                context!.assumingMemoryBound(to: ChunkJob.self).pointee.run(Int(thread))
+            }, job) != 0
         }
+        if pooled { return }
+        let shared = UncheckedSendable(job)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in shared.value.run(thread) }
+    }
+}
+
+/// One ``parallelChunks(_:_:)`` loop: chunk `thread` of `count` elements
+/// is `thread * perThread ..< min(count, (thread + 1) * perThread)`.
+struct ChunkJob {
+    let body: (_ start: Int, _ end: Int) -> Void
+    let count: Int
+    let perThread: Int
+
+    func run(_ thread: Int) {
+        let start = thread * perThread
+        let end = min(count, start + perThread)
+        if start < end { body(start, end) }
     }
 }
 

@@ -18,9 +18,11 @@ import Glibc
 /// (`THP_MEM_ALLOC_ENABLE=1`); here it is on for buffers of at least
 /// ``hugePageThreshold`` elements.
 public enum ScalarStorage {
-    /// Elements (4 MiB of float32) from which buffers ask for huge pages:
-    /// smaller ones would waste more of a 2 MiB page than they gain.
-    public static let hugePageThreshold = 1 << 20
+    /// Elements (2 MiB of float32) from which buffers ask for huge pages:
+    /// only a buffer that large can hold a whole aligned 2 MiB page. (The
+    /// advice covers only pages wholly inside the buffer, so it never
+    /// makes a buffer take more memory.)
+    public static let hugePageThreshold = 1 << 19
 
     /// `count` elements that `body` initializes, all of them.
     ///

@@ -5,6 +5,7 @@
 //
 //     anneal-optim-bench [--parameters N] [--repeats R]
 //     anneal-optim-bench --dump DIR      # params after 3 steps, for the bit-exactness check
+//     anneal-optim-bench --serve         # commands on stdin (see below), for bench_optim.py
 //
 // Output: one JSON object per line.
 
@@ -98,14 +99,16 @@ func median(_ xs: [Double]) -> Double {
 var total = 10_000_000
 var repeats = 15
 var dumpDirectory: String?
+var serving = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--parameters": total = Int(arguments.popFirst() ?? "") ?? total
     case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
     case "--dump": dumpDirectory = arguments.popFirst()
+    case "--serve": serving = true
     default:
-        print("usage: anneal-optim-bench [--parameters N] [--repeats R] [--dump DIR]")
+        print("usage: anneal-optim-bench [--parameters N] [--repeats R] [--dump DIR | --serve]")
         exit(64)
     }
 }
@@ -130,14 +133,20 @@ if let dumpDirectory {
     exit(0)
 }
 
-// Copy bandwidth over the parameters' bytes (a copy's reads and writes both
-// count): memcpy on one thread, and a vector copy loop on one thread and on
-// every core (split as the optimizers split large tensors), on huge pages
-// where Linux grants them, as the tensors are (ScalarStorage).
-do {
+let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+/// Copy bandwidth over the parameters' bytes (a copy's reads and writes
+/// both count): memcpy on one thread, and a vector copy loop on one thread
+/// and on every core (split as the optimizers split large tensors), on huge
+/// pages where Linux grants them, as the tensors are (ScalarStorage).
+func copyBandwidthJSON(total: Int, repeats: Int) -> String {
     let bytes = total * 4
     let source = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 2 << 20)
     let destination = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 2 << 20)
+    defer {
+        source.deallocate()
+        destination.deallocate()
+    }
     #if os(Linux)
         _ = madvise(source, bytes & ~((2 << 20) - 1), MADV_HUGEPAGE)
         _ = madvise(destination, bytes & ~((2 << 20) - 1), MADV_HUGEPAGE)
@@ -155,7 +164,6 @@ do {
         return Double(2 * bytes) / median(times)
     }
     let buffers = UncheckedSendable((source, destination))
-    let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let memcpyBandwidth = bandwidth { memcpy(destination, source, bytes) }
     let loopBandwidth = bandwidth { copyLoop(buffers, 0, bytes) }
     let parallelBandwidth = bandwidth {
@@ -164,26 +172,65 @@ do {
             copyLoop(buffers, min(bytes, core * share), min(bytes, (core + 1) * share))
         }
     }
-    print(
-        "{\"copy_bytes\": \(bytes), \"memcpy_bandwidth\": \(memcpyBandwidth), \"loop_bandwidth\": \(loopBandwidth), "
-            + "\"parallel_loop_bandwidth\": \(parallelBandwidth), \"cores\": \(cores), "
-            + "\"copy_bandwidth\": \(max(memcpyBandwidth, loopBandwidth, parallelBandwidth))}")
-    source.deallocate()
-    destination.deallocate()
+    return "{\"copy_bytes\": \(bytes), \"memcpy_bandwidth\": \(memcpyBandwidth), \"loop_bandwidth\": \(loopBandwidth), "
+        + "\"parallel_loop_bandwidth\": \(parallelBandwidth), \"cores\": \(cores), "
+        + "\"copy_bandwidth\": \(max(memcpyBandwidth, loopBandwidth, parallelBandwidth))}"
 }
 
-for name in ["AdamW", "Adam", "SGD"] {
-    let setup = Setup(total: total)
-    let optimizer = try makeOptimizer(name, setup.parameters)
-    try optimizer.step()  // creates the state (SGD: the momentum buffer is the gradient)
+/// `count` steady-state steps of `optimizer`, as one JSON line.
+func timeSteps(_ name: String, _ optimizer: Optimizer, total: Int, count: Int) throws -> String {
     var times: [Double] = []
-    for _ in 0..<repeats {
+    for _ in 0..<count {
         let start = now()
         try optimizer.step()
         times.append(now() - start)
     }
-    print(
-        "{\"optimizer\": \"\(name)\", \"parameters\": \(total), \"tensors\": \(setup.parameters.count), "
-            + "\"seconds\": \(median(times)), \"min_seconds\": \(times.min()!), "
-            + "\"bytes_per_step\": \(total * bytesPerElement[name]!), \"threads\": \(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))}")
+    return "{\"optimizer\": \"\(name)\", \"parameters\": \(total), \"seconds\": \(median(times)), "
+        + "\"min_seconds\": \(times.min()!), \"bytes_per_step\": \(total * bytesPerElement[name]!), \"threads\": \(cores)}"
+}
+
+if serving {
+    // Commands on stdin, one JSON line answered for each, so that
+    // Scripts/bench_optim.py can time Anneal and PyTorch turn about, a few
+    // steps each, while the memory bandwidth of a shared machine drifts:
+    //   copy            the copy bandwidth
+    //   setup NAME      a fresh optimizer (AdamW, Adam or SGD), first step taken
+    //   steps N         N steps of it: their median and fastest time
+    var current: (name: String, setup: Setup, optimizer: Optimizer)?
+    func answer(_ line: String) {
+        print(line)
+        fflush(nil)  // every stream: stdout is a pipe, so fully buffered
+    }
+    while let line = readLine() {
+        let words = line.split(separator: " ").map(String.init)
+        switch (words.first, words.count) {
+        case ("copy", 1):
+            answer(copyBandwidthJSON(total: total, repeats: repeats))
+        case ("setup", 2) where bytesPerElement[words[1]] != nil:
+            current = nil  // frees the previous optimizer's memory first
+            let setup = Setup(total: total)
+            let optimizer = try makeOptimizer(words[1], setup.parameters)
+            try optimizer.step()  // creates the state (SGD: the momentum buffer is the gradient)
+            current = (words[1], setup, optimizer)
+            answer("{\"ready\": \"\(words[1])\"}")
+        case ("steps", 2):
+            guard let current, let count = Int(words[1]), count > 0 else {
+                answer("{\"error\": \"'steps' needs a positive count after 'setup'\"}")
+                exit(65)
+            }
+            answer(try timeSteps(current.name, current.optimizer, total: total, count: count))
+        default:
+            answer("{\"error\": \"unknown command '\(line)'\"}")
+            exit(64)
+        }
+    }
+    exit(0)
+}
+
+print(copyBandwidthJSON(total: total, repeats: repeats))
+for name in ["AdamW", "Adam", "SGD"] {
+    let setup = Setup(total: total)
+    let optimizer = try makeOptimizer(name, setup.parameters)
+    try optimizer.step()  // creates the state (SGD: the momentum buffer is the gradient)
+    print(try timeSteps(name, optimizer, total: total, count: repeats))
 }

@@ -77,6 +77,19 @@ int anneal_adam_kernel_available(void);
 void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float *grad, float *expAvg, float *expAvgSq,
                         float *maxExpAvgSq, long count);
 
+/// A share of a parallel loop: `index` runs from 0 to the job's count - 1.
+typedef void (*anneal_pool_task)(void *context, long index);
+
+/// Runs `task(context, i)` for every `i` in `0 ..< count`, at the same time:
+/// `i = 0` on the calling thread, the others on a pool of worker threads
+/// (one fewer than the cores) that spin for 0.2 ms after a job before they
+/// sleep, so a loop's shares start together. Returns 1 once all are done;
+/// returns 0 at once, having run nothing, when `count < 2`, when the pool has
+/// too few workers, or when it is busy with another thread's job (or this
+/// one's: a task that calls this gets 0): the caller then runs its loop
+/// some other way. Linux only (0 elsewhere).
+int anneal_pool_run(long count, anneal_pool_task task, void *context);
+
 /// One group's SGD constants, as `SGDVector` holds them.
 typedef struct {
     float sign;                 ///< -1 with maximize, else 1
