@@ -45,8 +45,8 @@
 // On x86-64, SGD's and Adam's loops run in C where the CPU allows (see
 // `sgdRunsInC`, `adamRunsInC` and Sources/COptimSupport): C can choose the
 // instruction set at run time and inline `rsqrtps`, which Swift cannot.
-// Those loops repeat the Swift ones' arithmetic operation for
-// operation, and KernelTests compares the two bit for bit.
+// Those loops repeat the Swift ones' arithmetic operation for operation,
+// and KernelTests compares the two bit for bit.
 //
 // The loops are specialized at compile time for the options that change
 // which memory they touch (weight decay, momentum, amsgrad, centered), so
@@ -447,10 +447,10 @@ struct AdamVector<CoupledWeightDecay: KernelFlag, AMSGrad: KernelFlag>: VectorKe
 /// Whether Adam's loop runs in C (`Sources/COptimSupport/adam_kernel.c`):
 /// on x86-64 CPUs with AVX-512, or AVX2 and FMA, whose `rsqrtps` gives the
 /// table's estimates at every exponent (``MKLSqrt/cpuEstimatesScaleExactly``).
-/// There one pass does it all, the CPU's `rsqrtps` of each `x` (as MKL
-/// itself takes it: no reduction to [1, 4)) inline (Swift cannot inline it),
-/// in every build, with the same arithmetic as the Swift
-/// loop below, which runs everywhere else.
+/// There one pass does it all, with the CPU's `rsqrtps` of each `x` inline
+/// (as MKL itself takes it, no reduction to [1, 4); Swift cannot inline
+/// it), in every build, with the same arithmetic as the Swift loop below,
+/// which runs everywhere else.
 let adamRunsInC = MKLSqrt.cpuEstimatesScaleExactly && anneal_adam_kernel_available() != 0
 
 enum AdamKernel {
