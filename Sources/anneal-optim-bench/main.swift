@@ -103,8 +103,12 @@ var serving = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
-    case "--parameters": total = Int(arguments.popFirst() ?? "") ?? total
-    case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
+    case "--parameters", "--repeats":
+        guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
+            print("anneal-optim-bench: '\(argument)' needs a positive integer")
+            exit(64)
+        }
+        if argument == "--parameters" { total = value } else { repeats = value }
     case "--dump": dumpDirectory = arguments.popFirst()
     case "--serve": serving = true
     default:
@@ -140,41 +144,36 @@ let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 /// and on every core (split as the optimizers split large tensors), on huge
 /// pages where Linux grants them, as the tensors are (ScalarStorage).
 func copyBandwidthJSON(total: Int, repeats: Int) -> String {
-    let bytes = total * 4
-    let source = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 2 << 20)
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 2 << 20)
-    defer {
-        source.deallocate()
-        destination.deallocate()
-    }
-    #if os(Linux)
-        _ = madvise(source, bytes & ~((2 << 20) - 1), MADV_HUGEPAGE)
-        _ = madvise(destination, bytes & ~((2 << 20) - 1), MADV_HUGEPAGE)
-    #endif
-    memset(source, 1, bytes)
-    memset(destination, 0, bytes)
-    func bandwidth(_ copy: () -> Void) -> Double {
-        copy()
-        var times: [Double] = []
-        for _ in 0..<max(repeats, 5) {
-            let start = now()
-            copy()
-            times.append(now() - start)
-        }
-        return Double(2 * bytes) / median(times)
-    }
-    let buffers = UncheckedSendable((source, destination))
-    let memcpyBandwidth = bandwidth { memcpy(destination, source, bytes) }
-    let loopBandwidth = bandwidth { copyLoop(buffers, 0, bytes) }
-    let parallelBandwidth = bandwidth {
-        let share = (bytes / cores + 63) / 64 * 64
-        DispatchQueue.concurrentPerform(iterations: cores) { core in
-            copyLoop(buffers, min(bytes, core * share), min(bytes, (core + 1) * share))
+    let bytes = total * 4 / 64 * 64  // whole 64-byte vectors: copyLoop's unit
+    var sourceScalars = ScalarStorage.filled(1, count: total)
+    var destinationScalars = ScalarStorage.filled(0, count: total)
+    return sourceScalars.withUnsafeMutableBytes { sourceBytes in
+        destinationScalars.withUnsafeMutableBytes { destinationBytes in
+            let (source, destination) = (sourceBytes.baseAddress!, destinationBytes.baseAddress!)
+            func bandwidth(_ copy: () -> Void) -> Double {
+                copy()
+                var times: [Double] = []
+                for _ in 0..<max(repeats, 5) {
+                    let start = now()
+                    copy()
+                    times.append(now() - start)
+                }
+                return Double(2 * bytes) / median(times)
+            }
+            let buffers = UncheckedSendable((source, destination))
+            let memcpyBandwidth = bandwidth { memcpy(destination, source, bytes) }
+            let loopBandwidth = bandwidth { copyLoop(buffers, 0, bytes) }
+            let parallelBandwidth = bandwidth {
+                let share = (bytes / cores + 63) / 64 * 64
+                DispatchQueue.concurrentPerform(iterations: cores) { core in
+                    copyLoop(buffers, min(bytes, core * share), min(bytes, (core + 1) * share))
+                }
+            }
+            return "{\"copy_bytes\": \(bytes), \"memcpy_bandwidth\": \(memcpyBandwidth), "
+                + "\"loop_bandwidth\": \(loopBandwidth), \"parallel_loop_bandwidth\": \(parallelBandwidth), "
+                + "\"cores\": \(cores), \"copy_bandwidth\": \(max(memcpyBandwidth, loopBandwidth, parallelBandwidth))}"
         }
     }
-    return "{\"copy_bytes\": \(bytes), \"memcpy_bandwidth\": \(memcpyBandwidth), \"loop_bandwidth\": \(loopBandwidth), "
-        + "\"parallel_loop_bandwidth\": \(parallelBandwidth), \"cores\": \(cores), "
-        + "\"copy_bandwidth\": \(max(memcpyBandwidth, loopBandwidth, parallelBandwidth))}"
 }
 
 /// `count` steady-state steps of `optimizer`, as one JSON line.
