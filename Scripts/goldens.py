@@ -84,7 +84,7 @@ GOLDEN_ONLY_KEYS = ("source", "trace", "error")
 # op name -> allowed keys besides "op"
 OP_KEYS = {
     "step": {"repeat", "epoch", "metric", "metrics", "scheduler"},
-    "optimizer_step": set(),
+    "optimizer_step": {"repeat"},
     "scheduler_step": {"repeat", "epoch", "metric", "metrics", "scheduler"},
     "set_lr": {"group", "value"},
     "state_dict": set(),
@@ -337,8 +337,8 @@ def validate_spec(spec: object) -> None:
         extra = set(op) - OP_KEYS[name] - {"op"}
         if extra:
             raise SpecError(f"{w}: op {name!r} takes no keys {sorted(extra)}")
-        if "repeat" in op and not (is_int(op["repeat"]) and op["repeat"] >= 1):
-            raise SpecError(f"{w}.repeat must be a positive integer")
+        if "repeat" in op and not (is_int(op["repeat"]) and op["repeat"] >= 0):
+            raise SpecError(f"{w}.repeat must be a non-negative integer")
         if "epoch" in op and not is_number(op["epoch"]):
             raise SpecError(f"{w}.epoch must be a number")
         if "metric" in op and not is_number(op["metric"]):

@@ -32,7 +32,7 @@ extension PyValue {
     /// The error for an integer outside ±2^53.
     @usableFromInline
     static var integerRangeError: PythonError {
-        .overflowError("integer beyond 2**53 is not supported in expressions")
+        .beyondAnneal("integer beyond 2**53 is not supported in expressions")
     }
 
     /// `.int(value)`, or `OverflowError` when `|value| > 2^53`.

@@ -34,7 +34,7 @@ public enum PyValue: Sendable, Hashable, CustomStringConvertible {
     /// int/float arithmetic needs no big integers. Python itself has no limit;
     /// the trace format calls an expression whose integers go beyond it
     /// invalid input, and Anneal raises
-    /// `OverflowError("integer beyond 2**53 is not supported in expressions")`.
+    /// `PythonError.beyondAnneal("integer beyond 2**53 is not supported in expressions")` (the format calls such an expression invalid input).
     public static let maxInteger: Int = 1 << 53
 
     /// Python's `repr` of the value: `True`, `3`, `0.1`, `1e-05`, `inf`, `nan`.

@@ -24,3 +24,18 @@ public struct PythonError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func zeroDivisionError(_ message: String) -> PythonError { PythonError("ZeroDivisionError", message) }
     public static func overflowError(_ message: String) -> PythonError { PythonError("OverflowError", message) }
 }
+
+extension PythonError {
+    /// The marker type of ``beyondAnneal(_:)``: never a Python exception class.
+    public static let beyondAnnealType = "AnnealRangeError"
+
+    /// A value Python would hold (an int past 64 bits, say) that Anneal does
+    /// not represent. PyTorch raises nothing here, so a runner must not record
+    /// this as PyTorch's exception: it is a limit of Anneal's, reported as such.
+    public static func beyondAnneal(_ message: String) -> PythonError {
+        PythonError(beyondAnnealType, message)
+    }
+
+    /// Whether this is ``beyondAnneal(_:)`` rather than a Python exception.
+    public var isBeyondAnneal: Bool { type == Self.beyondAnnealType }
+}

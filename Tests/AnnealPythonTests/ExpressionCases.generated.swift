@@ -34,7 +34,7 @@ i	10	f	3FB745D1745D1746	0.09090909090909091
 i	-1	error	ZeroDivisionError	division by zero
 i	-7	f	BFC5555555555555	-0.16666666666666666
 i	99	f	3F847AE147AE147B	0.01
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	3FF0000000000000	1.0
 f	8000000000000000	f	3FF0000000000000	1.0
 f	3FE0000000000000	f	3FE5555555555555	0.6666666666666666
@@ -122,7 +122,7 @@ i	10	f	3FF0000000000000	1.0
 i	-1	f	0000000000000000	0.0
 i	-7	f	BFF3333333333333	-1.2
 i	99	f	3FF0000000000000	1.0
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	3FC999999999999A	0.2
 f	8000000000000000	f	3FC999999999999A	0.2
 f	3FE0000000000000	f	3FD3333333333333	0.3
@@ -342,7 +342,7 @@ i	10	f	3FD539F5433125C3	0.33166247903553997
 i	-1	f	0000000000000000	0.0
 i	-7	error	ValueError	math domain error
 i	99	f	3FF0000000000000	1.0
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	3FB999999999999A	0.1
 f	8000000000000000	f	3FB999999999999A	0.1
 f	3FE0000000000000	f	3FBF5A7CECDB684A	0.1224744871391589
@@ -437,7 +437,7 @@ f	3FE0000000000000	f	3FF0000000000000	1.0
 f	C004000000000000	f	3FF0000000000000	1.0
 f	3E7AD7F29ABCAF48	f	3FF0000000000000	1.0
 f	400E000000000000	f	3FC0000000000000	0.125
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	f	3FF0000000000000	1.0
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -481,7 +481,7 @@ f	3FE0000000000000	i	0	0
 f	C004000000000000	i	0	0
 f	3E7AD7F29ABCAF48	i	0	0
 f	400E000000000000	i	1	1
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -518,7 +518,7 @@ i	10	f	40032EE3B77F374C	2.3978952727983707
 i	-1	error	ValueError	math domain error
 i	-7	error	ValueError	math domain error
 i	99	f	40126BB1BBB55516	4.605170185988092
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	0000000000000000	0.0
 f	8000000000000000	f	0000000000000000	0.0
 f	3FE0000000000000	f	3FD9F323ECBF984C	0.4054651081081644
@@ -540,7 +540,7 @@ i	10	f	400BACEA7C065D43	3.4594316186372978
 i	-1	error	ValueError	math domain error
 i	-7	error	ValueError	math domain error
 i	99	f	401A934F0979A372	6.643856189774725
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	0000000000000000	0.0
 f	8000000000000000	f	0000000000000000	0.0
 f	3FE0000000000000	f	3FE2B803473F7AD1	0.5849625007211562
@@ -716,7 +716,7 @@ i	10	i	100	100
 i	-1	i	1	1
 i	-7	i	49	49
 i	99	i	9801	9801
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	0000000000000000	0.0
 f	8000000000000000	f	0000000000000000	0.0
 f	3FE0000000000000	f	3FD0000000000000	0.25
@@ -737,8 +737,8 @@ i	3	i	8	8
 i	10	i	1024	1024
 i	-1	f	3FE0000000000000	0.5
 i	-7	f	3F80000000000000	0.0078125
-i	99	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	99	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	3FF0000000000000	1.0
 f	8000000000000000	f	3FF0000000000000	1.0
 f	3FE0000000000000	f	3FF6A09E667F3BCD	1.4142135623730951
@@ -803,8 +803,8 @@ i	3	i	27	27
 i	10	i	10000000000	10000000000
 i	-1	f	BFF0000000000000	-1.0
 i	-7	f	BEB45F3B3BB0829A	-1.2142656789020123e-06
-i	99	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	99	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	3FF0000000000000	1.0
 f	8000000000000000	f	3FF0000000000000	1.0
 f	3FE0000000000000	f	3FE6A09E667F3BCD	0.7071067811865476
@@ -1309,8 +1309,8 @@ i	3	i	-8	-8
 i	10	i	1024	1024
 i	-1	f	BFE0000000000000	-0.5
 i	-7	f	BF80000000000000	-0.0078125
-i	99	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	99	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	3FF0000000000000	1.0
 f	8000000000000000	f	3FF0000000000000	1.0
 f	3FE0000000000000	error?	ValueError	
@@ -1385,7 +1385,7 @@ f	3FE0000000000000	i	0	0
 f	C004000000000000	i	-3	-3
 f	3E7AD7F29ABCAF48	i	0	0
 f	400E000000000000	i	3	3
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -1407,7 +1407,7 @@ f	3FE0000000000000	i	1	1
 f	C004000000000000	i	-2	-2
 f	3E7AD7F29ABCAF48	i	1	1
 f	400E000000000000	i	4	4
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -1429,7 +1429,7 @@ f	3FE0000000000000	i	0	0
 f	C004000000000000	i	-2	-2
 f	3E7AD7F29ABCAF48	i	0	0
 f	400E000000000000	i	1	1
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -1451,7 +1451,7 @@ f	3FE0000000000000	i	0	0
 f	C004000000000000	i	2	2
 f	3E7AD7F29ABCAF48	i	0	0
 f	400E000000000000	i	-1	-1
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -1473,7 +1473,7 @@ f	3FE0000000000000	i	0	0
 f	C004000000000000	i	-2	-2
 f	3E7AD7F29ABCAF48	i	0	0
 f	400E000000000000	i	3	3
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -1495,7 +1495,7 @@ f	3FE0000000000000	i	0	0
 f	C004000000000000	i	0	0
 f	3E7AD7F29ABCAF48	i	0	0
 f	400E000000000000	i	0	0
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7FF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	FFF0000000000000	error	OverflowError	cannot convert float infinity to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
@@ -2608,7 +2608,7 @@ i	10	i	-100	-100
 i	-1	i	-1	-1
 i	-7	i	-49	-49
 i	99	i	-9801	-9801
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	8000000000000000	-0.0
 f	8000000000000000	f	8000000000000000	-0.0
 f	3FE0000000000000	f	BFD0000000000000	-0.25
@@ -2696,7 +2696,7 @@ i	10	i	-20	-20
 i	-1	i	2	2
 i	-7	i	14	14
 i	99	i	-198	-198
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	8000000000000000	-0.0
 f	8000000000000000	f	0000000000000000	0.0
 f	3FE0000000000000	f	BFF0000000000000	-1.0
@@ -2768,7 +2768,7 @@ i	10	i	10000	10000
 i	-1	i	-1000	-1000
 i	-7	i	-7000	-7000
 i	99	i	99000	99000
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	0000000000000000	0.0
 f	8000000000000000	f	8000000000000000	-0.0
 f	3FE0000000000000	f	407F400000000000	500.0
@@ -2878,7 +2878,7 @@ i	10	i	41	41
 i	-1	i	30	30
 i	-7	i	24	24
 i	99	i	130	130
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	403F000000000000	31.0
 f	8000000000000000	f	403F000000000000	31.0
 f	3FE0000000000000	f	403F800000000000	31.5
@@ -2900,7 +2900,7 @@ i	10	i	150	150
 i	-1	i	-15	-15
 i	-7	i	-105	-105
 i	99	i	1485	1485
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	0000000000000000	0.0
 f	8000000000000000	f	8000000000000000	-0.0
 f	3FE0000000000000	f	401E000000000000	7.5
@@ -2952,17 +2952,17 @@ i	0	i	9007199254740992	9007199254740992
 E	-9007199254740992
 i	0	i	-9007199254740992	-9007199254740992
 E	9007199254740992 + 1
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	9007199254740992 - 1
 i	0	i	9007199254740991	9007199254740991
 E	4503599627370496 * 2
 i	0	i	9007199254740992	9007199254740992
 E	4503599627370496 * 3
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	2 ** 53
 i	0	i	9007199254740992	9007199254740992
 E	2 ** 54
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	-2 ** 53
 i	0	i	-9007199254740992	-9007199254740992
 E	(-2) ** 53
@@ -2972,13 +2972,13 @@ i	0	i	3002399751580330	3002399751580330
 E	3 ** 33
 i	0	i	5559060566555523	5559060566555523
 E	3 ** 34
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	10 ** 15
 i	0	i	1000000000000000	1000000000000000
 E	10 ** 16
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	10 ** 100
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	1 ** 1000
 i	0	i	1	1
 E	(-1) ** 1001
@@ -2986,7 +2986,7 @@ i	0	i	-1	-1
 E	0 ** 0
 i	0	i	1	1
 E	2 ** 1000 // 2 ** 990
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	2.0 ** 1024
 i	0	error	OverflowError	(34, 'Numerical result out of range')
 E	2.0 ** -1070
@@ -3058,13 +3058,13 @@ i	0	error	OverflowError	cannot convert float infinity to integer
 E	int(1e308 * 10 * 0)
 i	0	error	ValueError	cannot convert float NaN to integer
 E	ceil(1e300)
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	int(1e16)
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	floor(9007199254740992.0)
 i	0	i	9007199254740992	9007199254740992
 E	floor(9007199254740994.0)
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	(-8.0) ** 0.5
 i	0	error?	ValueError	
 E	1 / (x - x)
@@ -3229,10 +3229,10 @@ i	-9007199254740992	error	OverflowError	(34, 'Numerical result out of range')
 f	7FF0000000000000	error	ZeroDivisionError	float floor division by zero
 f	7E37E43C8800759C	error	ZeroDivisionError	float floor division by zero
 E	max(0.0,cos(3 + 2.5e2) % 2 // float(0x1F)) ** - 1_000 ** 0x1F // (epoch)
-f	FE37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
-f	7FF0000000000000	error	OverflowError	integer beyond 2**53 is not supported in expressions
-f	C004000000000000	error	OverflowError	integer beyond 2**53 is not supported in expressions
-f	3FE0000000000000	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	FE37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+f	7FF0000000000000	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+f	C004000000000000	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+f	3FE0000000000000	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	min(100 ** 1.5%-pi % 1.5, 3)
 i	0	f	3FEA9F47FC2F3C60	0.831943504855996
 E	10
@@ -3335,7 +3335,7 @@ i	5	error	ZeroDivisionError	float modulo
 i	9007199254740992	error	ZeroDivisionError	float modulo
 f	3FB999999999999A	error	ZeroDivisionError	float modulo
 E	(-1//epoch ** 7 + 0.1+epoch * 3//100)//1_000
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	FE37E43C8800759C	error	OverflowError	(34, 'Numerical result out of range')
 i	2	f	BFF0000000000000	-1.0
 f	8000000000000000	error	ZeroDivisionError	float floor division by zero
@@ -3423,7 +3423,7 @@ i	7	f	406BDA243619E023	222.81692032865348
 E	3.0+(0.1 * 0 ** 1e-320**0.1 / --(int(1E3 * pi*x)))
 f	3E7AD7F29ABCAF48	error	ZeroDivisionError	float division by zero
 f	400E000000000000	f	4008000000000000	3.0
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	5	f	4008000000000000	3.0
 E	(x*epoch / 2)
 f	C004000000000000	f	4009000000000000	3.125
@@ -3446,11 +3446,11 @@ E	(1_000 % 0x1F / 1e308 + 1.5 % 0x1F-2.5e2)+(2.718)/3.0**+3.0
 i	0	f	C06F0CC756B2DBD2	-248.39933333333335
 E	.5*- (floor(0.0 / 10+2.718*x/2 + 0.5 / 2.5e2 * 1.5) ** 0.1) / 100
 f	C004000000000000	error?	ValueError	
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	0000000000000000	f	8000000000000000	-0.0
 E	2 + (0.5 + 1_000 ** 1_000 % 2.718/2**1.5)
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	7 ** 1e308 % 2.718+(1.5 % 2)%x
 i	5	error	OverflowError	(34, 'Numerical result out of range')
 f	7FF8000000000000	error	OverflowError	(34, 'Numerical result out of range')
@@ -3470,7 +3470,7 @@ E	cos(1.5**100 // 5. / 2.5e2 - x//- +-pi * 1)%(pi+x*0.1) > 10 * x
 i	5	b	0	False
 f	7FF8000000000000	b	0	False
 b	0	b	1	True
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	1e308 % ((5./.5/epoch+0.5**2 / 1E3 - 1.5)//cos(epoch // epoch)) - epoch
 f	7E37E43C8800759C	f	FE37E43C8800759C	-1e+300
 f	FE37E43C8800759C	f	7E37E43C8800759C	1e+300
@@ -3490,7 +3490,7 @@ i	0	f	4005BE76C8B43958	2.718
 E	0x1F//1_000 / 0b101
 i	0	f	0000000000000000	0.0
 E	0b101 ** 10**1_000 + 1_000 if 2 / e+2.5e2 * 1.5 else 0 / 1 // 2 + 0.1 % -1
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	x / 0.5
 f	3FE0000000000000	f	3FF0000000000000	1.0
 i	2	f	4010000000000000	4.0
@@ -3518,9 +3518,9 @@ E	1 % 10 if 0.0 + pi**7**+1e308 // - 1e-3 / 0 + 2 * e else 1*0.5 + 100 // e + .5
 i	0	error	OverflowError	(34, 'Numerical result out of range')
 E	ceil(- (x/1e-3 // 2.718 ** - 0x1F - - 0.9 // 1)**+ - - e)
 f	7E37E43C8800759C	error	OverflowError	cannot convert float infinity to integer
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	-1	error?	ValueError	
-i	5	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	5	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	- exp(- 1e-320) ** 2*- 0x1F
 i	0	f	403F000000000000	31.0
 E	sqrt(sin(e % 0.9 + 1%1e-320 * epoch))
@@ -3531,7 +3531,7 @@ f	7FF8000000000000	f	7FF8000000000000	nan
 E	log(0b101 // 100/7 ** epoch, 5.//+ 2.5e2 + x-0 * 0.0/pi)
 b	1	error	ValueError	math domain error
 i	-1	error	ValueError	math domain error
-i	100	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	100	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	7	error	ValueError	math domain error
 E	10/sqrt(- int(1_000 ** 1)/0b101*pi if pi else -2 / 1-e % 7)*7
 i	0	error	ValueError	math domain error
@@ -3555,7 +3555,7 @@ b	0	error	ZeroDivisionError	integer division or modulo by zero
 E	- - 100 // (1e308 - 2) + 0b101 % -(7**7 ** epoch / 1_000 * 1E3)
 f	7E37E43C8800759C	error	OverflowError	(34, 'Numerical result out of range')
 i	0	f	C000000000000000	-2.0
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	-9007199254740992	f	0000000000000000	0.0
 E	3.0 ** pi
 i	0	f	403F8B55FADF3142	31.54428070019754
@@ -3593,7 +3593,7 @@ E	+ 0.5/(-1 / 1 / -epoch ** x+-- 0.5)
 f	FFF0000000000000	error	ZeroDivisionError	float division by zero
 f	400E000000000000	f	3FEF8E4EA23A192F	0.9861214798445753
 i	7	f	3FEFFFFAE8320096	0.9999975714745399
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	log(- .5<=-0.1 ** 3/+epoch - 10 ** 2.718 // 2) % exp(x ** epoch)
 i	100	error	ValueError	math domain error
 i	3	error	ValueError	math domain error
@@ -3619,8 +3619,8 @@ i	3	error	ZeroDivisionError	float floor division by zero
 E	(0x1F % 1e308+epoch**3**0x1F / - + 1)
 f	0000000000000000	f	403F000000000000	31.0
 f	3FE0000000000000	f	403F000000000000	31.0
-i	3	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	3	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	(100 - 100 / x) ** + 2/(1.5)
 f	3E7AD7F29ABCAF48	f	43A280F35C1DF31F	6.6666653333334e+17
 f	FFF0000000000000	f	40BA0AAAAAAAAAAB	6666.666666666667
@@ -3640,9 +3640,9 @@ i	0	f	0000000000000000	0.0
 E	log(0 // 3, 2**0.5+- 1E3)//(1.5/100 + 1E3 % pi // 0.5)
 i	0	error	ValueError	math domain error
 E	(- 1.5 - .5) * max(x / x - 100 ** 7 ** 1_000**x,.5 // -1E3 ** 1E3 - 0.9) + x
-i	5	error	OverflowError	integer beyond 2**53 is not supported in expressions
-b	1	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	5	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+b	1	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	-1	error	OverflowError	(34, 'Numerical result out of range')
 E	(-epoch-1E3/5.)
 i	1	f	C069200000000000	-201.0
@@ -3734,7 +3734,7 @@ f	C004000000000000	error	OverflowError	(34, 'Numerical result out of range')
 i	100	f	0000000000000000	0.0
 i	2	f	0000000000000000	0.0
 E	log(epoch)+- 10**x
-i	12345	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	12345	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	FFF0000000000000	error	ValueError	math domain error
 f	0000000000000000	error	ValueError	math domain error
 f	3FB999999999999A	f	C00C7DF938336817	-3.5615105047882127
@@ -3935,7 +3935,7 @@ i	100	error	ZeroDivisionError	float division by zero
 f	7E37E43C8800759C	error	ZeroDivisionError	float division by zero
 E	+epoch ** 100
 f	3FE0000000000000	f	39B0000000000000	7.888609052210118e-31
-i	100	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	100	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	C004000000000000	f	483249AD2594C37D	6.223015277861142e+39
 b	0	i	0	0
 E	(x / 0.1/0.5) / float(5.**1.5 - - 1.5 ** 1_000 % 0b101 - x * 0.1)
@@ -3951,7 +3951,7 @@ i	3	b	1	True
 i	7	b	0	False
 f	400E000000000000	b	1	True
 E	max(0.1 + epoch * 1.5 + 1**.5 % 1,- epoch - x - pi)
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	400E000000000000	f	4016E66666666666	5.725
 i	-1	f	BFF243F6A8885A30	-1.1415926535897931
 i	12345	f	40D2156666666666	18517.6
@@ -4029,7 +4029,7 @@ i	-9007199254740992	b	0	False
 E	1_000+2.718 % 3
 i	0	f	408F55BE76C8B439	1002.718
 E	(1_000 ** 7-2 / 1e-3)+sin(- - 0 ** 1E3 % 0.5 * 3.0 - pi) if -1%1E3 // + 2.5e2 else - 0
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	1e-320+2.718 <= epoch//(3 ** 0.0)
 f	400E000000000000	b	1	True
 i	5	b	1	True
@@ -4071,7 +4071,7 @@ E	2.5e2 + (0) // epoch ** 10/7
 f	0000000000000000	error	ZeroDivisionError	float floor division by zero
 f	7FF0000000000000	f	406F400000000000	250.0
 i	3	f	406F400000000000	250.0
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	(+ -+ 1 * sqrt(5. // x / 2 - 0.9 // 2.718 // epoch ** 3) ** 1E3)
 i	12345	f	8000000000000000	-0.0
 f	7FF0000000000000	f	8000000000000000	-0.0
@@ -4218,10 +4218,10 @@ f	8000000000000000	f	0000000000000000	0.0
 f	3E7AD7F29ABCAF48	f	0000000000000000	0.0
 f	0000000000000000	f	0000000000000000	0.0
 E	(0.0/tanh(-+1e308) // - -2 ** 3 ** 7-x)
-i	5	error	OverflowError	integer beyond 2**53 is not supported in expressions
-f	7FF8000000000000	error	OverflowError	integer beyond 2**53 is not supported in expressions
-f	3E7AD7F29ABCAF48	error	OverflowError	integer beyond 2**53 is not supported in expressions
-i	7	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	5	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+f	7FF8000000000000	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+f	3E7AD7F29ABCAF48	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
+i	7	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	- 0.0-epoch
 i	5	f	C014000000000000	-5.0
 f	3FE0000000000000	f	BFE0000000000000	-0.5
@@ -4351,7 +4351,7 @@ f	3FE0000000000000	f	4045333333333333	42.4
 E	(floor(- - 2.5e2%e + x//1E3)**1)
 i	-1	i	1	1
 f	C004000000000000	i	1	1
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	-9007199254740992	i	-9007199254739	-9007199254739
 E	sin(x/1E3 ** 2%x) // (3)+epoch * floor(1e-320*5.)
 i	9007199254740992	f	BFF0000000000000	-1.0
@@ -4391,14 +4391,14 @@ i	7	f	C0EE7C2000000000	-62433.0
 E	int(100 * 1e308+0b101)*e * -1
 i	0	error	OverflowError	cannot convert float infinity to integer
 E	0.0%10 ** 1_000
-i	0	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	0	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	epoch**-1%cos(0 // 0.5 % 0.5 ** 0.9 + x%5.) * 7 - (- 100 - 2 ** 0x1F % 2)+(2.718 + -1)
 i	3	f	405847C4C92FA48F	97.12138585713022
 f	C004000000000000	f	4058BAC083126E98	98.918
 i	7	f	4058F384A9E259AD	99.80497214417001
 i	-13	f	40594B7D8EE32BA4	101.17953846153847
 E	(- 7 / .5+pi**0x1F) ** 3**x
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 i	5	error	OverflowError	(34, 'Numerical result out of range')
 f	7FF0000000000000	f	7FF0000000000000	inf
 f	0000000000000000	f	43225547027F545B	2580156526864941.5
@@ -4420,7 +4420,7 @@ E	+0b101+0.1-3.0
 i	0	f	4000CCCCCCCCCCCC	2.0999999999999996
 E	- 0.5 ** max(1//.5-0.0 ** 1, 2.718 ** 0x1F ** epoch ** 2 + 1E3/0b101 / 0.5, 1e308)
 f	7FF8000000000000	f	8000000000000000	-0.0
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	C004000000000000	error	OverflowError	(34, 'Numerical result out of range')
 f	8000000000000000	f	8000000000000000	-0.0
 E	(e % 0) * 100-0.5 // x % 2++ abs(10//pi + + 5. // 1e-320)
@@ -4453,7 +4453,7 @@ E	- 0.1 ** 0x1F/0b101
 i	0	f	B959F623D5A8A73E	-2.000000000000003e-32
 E	e - cos(- epoch)*ceil(0x1F) // 100**x
 i	0	f	C03C481EAE9D7513	-28.281718171540955
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	7E37E43C8800759C	error	OverflowError	(34, 'Numerical result out of range')
 b	1	f	4005BF0A8B145769	2.718281828459045
 E	max(1 % x ** 1,- 7//2.5e2//pi) - 1/0.1
@@ -4535,7 +4535,7 @@ E	5.-- + + 0.1 ** -tanh(3 ** 0x1F+epoch ** +0x1F ** 0b101+e / 0.5 // 0.9)/0.5
 i	-1	f	4039000000000000	25.0
 f	C004000000000000	error	OverflowError	(34, 'Numerical result out of range')
 f	7FF8000000000000	f	7FF8000000000000	nan
-i	9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	0.1**0.5 * abs((0.0<1e-3 - - 1_000))
 i	0	f	3FD43D136248490F	0.31622776601683794
 E	int(e // - -3) - 2 * + tanh(0.5 * epoch ** 1.5 * +1_000 - 0.0 / 10 - 1.5 * 10)
@@ -4564,7 +4564,7 @@ E	(0.1/int(2//epoch ** 0.5**1 / .5+- x // .5)) / 1e-320 + 1e308 * 3**-1
 f	FFF0000000000000	error	ValueError	cannot convert float NaN to integer
 f	7FF8000000000000	error	ValueError	cannot convert float NaN to integer
 b	1	f	7FF0000000000000	inf
-f	7E37E43C8800759C	error	OverflowError	integer beyond 2**53 is not supported in expressions
+f	7E37E43C8800759C	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 E	0.0//abs(epoch ** 1.5 * 0.5 - - pi % - x)
 i	-9007199254740992	error?	ValueError	
 f	3FB999999999999A	f	0000000000000000	0.0
@@ -4637,7 +4637,7 @@ i	12345	f	40FE23C000000000	123452.0
 E	1.5 - int(x*100%1 + 1%pi**1e308/1e308 != 0.0%100 % 1)
 f	8000000000000000	error	OverflowError	(34, 'Numerical result out of range')
 i	7	error	OverflowError	(34, 'Numerical result out of range')
-i	-9007199254740992	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	-9007199254740992	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 b	1	error	OverflowError	(34, 'Numerical result out of range')
 E	1e308 // tanh(0b101 - 100+1e308<=5. * .5 - 2 + -1 % epoch)
 f	0000000000000000	error	ZeroDivisionError	float modulo
@@ -4763,7 +4763,7 @@ f	400E000000000000	f	3FF0000000000000	1.0
 i	-9007199254740992	f	3FF0000000000000	1.0
 E	2.718 - - (+(1e-3 ** 10 / 1_000 % 0.5)**x ** 1_000 / 1e-320)//2 + 0.5//1e-3
 i	1	f	7B7503F557C16388	5.0000556647062915e+286
-i	7	error	OverflowError	integer beyond 2**53 is not supported in expressions
+i	7	error	AnnealRangeError	integer beyond 2**53 is not supported in expressions
 f	C004000000000000	error	OverflowError	(34, 'Numerical result out of range')
 i	-1	f	7B7503F557C16388	5.0000556647062915e+286
 E	epoch*7

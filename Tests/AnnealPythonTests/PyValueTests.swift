@@ -95,7 +95,7 @@ struct PyValueTests {
         #expect(limit == 9_007_199_254_740_992)
         #expect(try PyValue.power(.int(2), .int(53)) == .int(limit))
         #expect(try PyValue.subtract(.int(-limit + 1), .int(1)) == .int(-limit))
-        let overflow = PythonError("OverflowError", "integer beyond 2**53 is not supported in expressions")
+        let overflow = PythonError("AnnealRangeError", "integer beyond 2**53 is not supported in expressions")
         #expect(throws: overflow) { try PyValue.add(.int(limit), .int(1)) }
         #expect(throws: overflow) { try PyValue.power(.int(2), .int(54)) }
         #expect(throws: overflow) { try PyValue.power(.int(10), .int(1_000_000)) }

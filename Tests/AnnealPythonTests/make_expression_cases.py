@@ -14,8 +14,9 @@ equals any NaN), the same `repr`, or the same exception type and message.
 Two things the format calls invalid input are made explicit, without
 changing what Python computes otherwise:
 - an `int` beyond 2**53 in magnitude, as a result or an intermediate,
-  becomes OverflowError("integer beyond 2**53 is not supported in
-  expressions"), which is what Anneal raises;
+  becomes AnnealRangeError("integer beyond 2**53 is not supported in
+  expressions"), Anneal's marker for a value it does not represent (not a
+  Python exception: the runner reports it as invalid input);
 - a `complex` value (a negative float to a fractional power) is expected
   to be a ValueError whose message is not compared.
 
@@ -41,12 +42,16 @@ class ComplexResult(Exception):
     pass
 
 
+class AnnealRangeError(Exception):
+    """An int beyond the format's 2**53 (Anneal's PythonError.beyondAnneal)."""
+
+
 def _chk(value):
     """Called on every operator and call result: the format's limits."""
     if type(value) is complex:
         raise ComplexResult()
     if type(value) is int and abs(value) > LIMIT:
-        raise OverflowError(RANGE_MESSAGE)
+        raise AnnealRangeError(RANGE_MESSAGE)
     return value
 
 
@@ -54,7 +59,7 @@ def _pow(a, b):
     """`a ** b`, refusing up front integer powers that are certainly beyond
     2**53 (so Python does not spend minutes on 10 ** 10 ** 10)."""
     if type(a) in (int, bool) and type(b) in (int, bool) and b > 53 and abs(a) >= 2:
-        raise OverflowError(RANGE_MESSAGE)
+        raise AnnealRangeError(RANGE_MESSAGE)
     return a ** b
 
 
@@ -106,6 +111,8 @@ def evaluate(code, value):
         result = eval(code, env)
     except ComplexResult:
         return ("error", "ValueError", None)
+    except AnnealRangeError as error:
+        return ("error", "AnnealRangeError", str(error))
     except OverflowError as error:
         if str(error) == "complex exponentiation":
             # Python's float ** float went complex and then overflowed.

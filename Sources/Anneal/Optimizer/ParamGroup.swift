@@ -12,12 +12,14 @@ public struct ParamGroup: Sendable, Equatable {
     public var lr: Double
     /// `group["momentum"]` (SGD, RMSprop), `nil` when the group has none.
     public var momentum: Double? {
-        didSet { momentumIsInteger = false }
+        didSet { momentumInteger = nil }
     }
-    /// Whether Python holds `momentum` as an `int` (SGD's default is the int
-    /// `0`): traces and state dicts then write `0`, not `0.0`. Any write of
-    /// a computed momentum makes it a float again.
-    public internal(set) var momentumIsInteger = false
+    /// The exact value when Python holds `momentum` as an `int` (SGD's
+    /// default is the int `0`): traces and state dicts then write `0`, not
+    /// `0.0`. Any write of a computed momentum makes it a float again.
+    public internal(set) var momentumInteger: Int?
+    /// Whether Python holds `momentum` as an `int`.
+    public var momentumIsInteger: Bool { momentumInteger != nil }
     /// `group["betas"]` (Adam, AdamW), `nil` when the group has none.
     public var betas: Betas?
     /// `group["initial_lr"]`, set by the first scheduler built on the group.
@@ -81,7 +83,7 @@ public struct ParamGroup: Sendable, Equatable {
             case "lr": return .double(lr)
             case "momentum":
                 guard let momentum else { return nil }
-                return momentumIsInteger ? .int(Int(momentum)) : .double(momentum)
+                return momentumInteger.map(JSONValue.int) ?? .double(momentum)
             case "betas": return betas.map { .array([.double($0.beta1), .double($0.beta2)]) }
             case "initial_lr": return initialLR.map(JSONValue.double)
             case "max_lr": return maxLR.map(JSONValue.double)
@@ -97,7 +99,7 @@ public struct ParamGroup: Sendable, Equatable {
             case "lr": lr = newValue?.doubleValue ?? lr
             case "momentum":
                 momentum = newValue?.doubleValue
-                if case .int = newValue { momentumIsInteger = true }
+                if case .int(let integer) = newValue { momentumInteger = integer }
             case "betas":
                 if case .array(let pair)? = newValue, pair.count == 2,
                     let b1 = pair[0].doubleValue, let b2 = pair[1].doubleValue

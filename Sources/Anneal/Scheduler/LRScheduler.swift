@@ -113,7 +113,7 @@ public class LRScheduler: Scheduler {
     @usableFromInline
     func updateLR(epoch: Epoch?) throws(PythonError) {
         hasGetLRFlag = true
-        if let epoch { lastEpoch = epoch } else { lastEpoch = lastEpoch + 1 }
+        if let epoch { lastEpoch = epoch } else { lastEpoch = try lastEpoch.advanced(by: 1) }
         try computeAndApplyLR(closedForm: epoch != nil)
     }
 
@@ -199,8 +199,8 @@ public class LRScheduler: Scheduler {
     }
 
     /// `SequentialLR.recursive_undo`: step this scheduler's epoch back by one.
-    func undoEpochForSequential() {
-        lastEpoch = lastEpoch - 1
+    func undoEpochForSequential() throws(PythonError) {
+        lastEpoch = try lastEpoch.advanced(by: -1)
     }
 
     /// Fails with PyTorch's `zip(strict=True)` error when the group count

@@ -27,8 +27,8 @@ public final class ChainedScheduler: LRScheduler {
         refreshLastLR()
     }
 
-    override func undoEpochForSequential() {
-        for child in schedulers { child.undoEpochForSequential() }
+    override func undoEpochForSequential() throws(PythonError) {
+        for child in schedulers { try child.undoEpochForSequential() }
     }
 
     override func performStep(epoch: Epoch?) throws(PythonError) {

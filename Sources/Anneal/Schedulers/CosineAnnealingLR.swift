@@ -44,7 +44,7 @@ public final class CosineAnnealingLR: LRScheduler {
             for index in lrs.indices {
                 lrs[index] = etaMin + (baseLRs[index] - etaMin) * cosine / 2
             }
-        } else if try isMultiple(epoch - 1 - tMax, of: 2 * tMax, integers: !lastEpoch.isFloat && !self.tMax.isFloat) {
+        } else if try restartsCycle() {
             try checkGroupCount(baseLRs.count, lrs.count)
             let rise = 1 - (try PyFloat.cos(try PyFloat.divide(Double.pi, tMax)))
             for index in lrs.indices {
@@ -62,6 +62,16 @@ public final class CosineAnnealingLR: LRScheduler {
                 lrs[index] = ratio * (groups[index].lr - etaMin) + etaMin
             }
         }
+    }
+
+    /// `(last_epoch - 1 - T_max) % (2 * T_max) == 0`, exact for ints.
+    @inline(__always)
+    private func restartsCycle() throws(PythonError) -> Bool {
+        if lastEpoch.isFloat || tMax.isFloat {
+            return try isMultiple(lastEpoch.value - 1 - tMax.value, of: 2 * tMax.value, integers: false)
+        }
+        let offset = try checkedDifference(try checkedDifference(lastEpoch.integer, 1), tMax.integer)
+        return try isMultiple(Epoch(offset), of: Epoch(try checkedProduct(2, tMax.integer)))
     }
 
     override func computeClosedFormLR(

@@ -41,8 +41,10 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
             if epoch.value < 0 { throw .valueError("Expected non-negative epoch, but got \(epoch)") }
             if epoch.value >= Double(t0) {
                 if tMult == 1 {
-                    tCur = epoch
-                    tCur.value = try PyFloat.mod(epoch.value, Double(t0))
+                    // `epoch % T_0`: an int stays an int.
+                    tCur = epoch.isFloat
+                        ? Epoch(float: try PyFloat.mod(epoch.value, Double(t0)))
+                        : Epoch(try Self.remainder(epoch.integer, t0))
                 } else {
                     let ratio = epoch.value / Double(t0) * Double(tMult - 1) + 1
                     let n = try Self.truncate(try PyFloat.log(ratio, base: Double(tMult)))
@@ -55,12 +57,14 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
                 tI = t0
                 tCur = epoch
             }
-            newEpoch = Epoch(Int(try PyFloat.floorToInteger(epoch.value)))
+            newEpoch = epoch.isFloat ? try Epoch(integral: try PyFloat.floorToInteger(epoch.value)) : epoch
         } else {
-            newEpoch = lastEpoch + 1
-            tCur = tCur + 1
+            newEpoch = try lastEpoch.advanced(by: 1)
+            tCur = try tCur.advanced(by: 1)
             if tCur.value >= Double(tI) {
-                tCur.value = try PyFloat.mod(tCur.value, Double(tI))
+                tCur = tCur.isFloat
+                    ? Epoch(float: try PyFloat.mod(tCur.value, Double(tI)))
+                    : Epoch(try Self.remainder(tCur.integer, tI))
                 tI = try Self.multiply(tI, tMult)
             }
         }
@@ -79,17 +83,24 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         }
     }
 
+    /// Python's `a % b` for ints with a positive `b`.
+    private static func remainder(_ a: Int, _ b: Int) throws(PythonError) -> Int {
+        let (r, overflow) = a.remainderReportingOverflow(dividingBy: b)
+        if overflow { throw .zeroDivisionError("integer modulo by zero") }
+        return r < 0 ? r + b : r
+    }
+
     /// `int(x)` for the restart count.
     private static func truncate(_ x: Double) throws(PythonError) -> Int {
         try PyFloat.checkConvertibleToInteger(x)
-        guard Swift.abs(x) < 9.0e18 else { throw .overflowError("restart count out of range") }
+        guard Swift.abs(x) < 9.0e18 else { throw .beyondAnneal("the restart count \(PyFloat.repr(x)) is beyond the range of a 64-bit integer") }
         return Int(x.rounded(.towardZero))
     }
 
     /// Python ints do not overflow; past Int64 Anneal raises instead of wrapping.
     private static func multiply(_ a: Int, _ b: Int) throws(PythonError) -> Int {
         let (product, overflow) = a.multipliedReportingOverflow(by: b)
-        if overflow { throw .overflowError("T_i exceeds the range of a 64-bit integer") }
+        if overflow { throw .beyondAnneal("T_i = \(a) * \(b) is beyond the range of a 64-bit integer") }
         return product
     }
 

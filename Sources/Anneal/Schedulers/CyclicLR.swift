@@ -115,7 +115,17 @@ public final class CyclicLR: LRScheduler {
         let cycle = try PyFloat.floorToInteger(1 + (try PyFloat.divide(epoch, totalSize)))
         let x = 1.0 + (try PyFloat.divide(epoch, totalSize)) - cycle
         scaleFactor = x <= stepRatio ? try PyFloat.divide(x, stepRatio) : try PyFloat.divide(x - 1, stepRatio - 1)
-        let argument: PyValue = scalesByCycle ? .int(Int(cycle)) : lastEpoch.pythonValue
+        let argument: PyValue
+        if !scalesByCycle {
+            argument = try lastEpoch.pythonValue()
+        } else if Swift.abs(cycle) <= Double(PyValue.maxInteger) {
+            argument = .int(Int(cycle))
+        } else if scaleFunction == nil {
+            // The built-in functions take `x` only as a float exponent.
+            argument = .float(cycle)
+        } else {
+            throw .beyondAnneal("the cycle \(PyFloat.repr(cycle)) is beyond 2**53, the largest integer expressions take")
+        }
         let groupCount = optimizer.paramGroups.count
         let calls = cycleMomentum ? 2 * groupCount : groupCount
         if scales.count != calls { scales = Array(repeating: 0, count: calls) }

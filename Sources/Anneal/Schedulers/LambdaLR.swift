@@ -101,7 +101,7 @@ struct FunctionValues {
             values = Array(repeating: 0, count: functions.count)
             sameAsPrevious = functions.indices.map { $0 > 0 && functions[$0].isSameExpression(as: functions[$0 - 1]) }
         }
-        let argument = epoch.pythonValue
+        let argument = try epoch.pythonValue()
         let same = sameAsPrevious
         try functions.withUnsafeBufferPointer { (functions) throws(PythonError) in
             try values.withUnsafeMutableBufferPointer { (values) throws(PythonError) in

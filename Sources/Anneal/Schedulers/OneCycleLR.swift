@@ -32,10 +32,30 @@ public final class OneCycleLR: LRScheduler {
         public var endStep: Double
         /// `float(...) - 1` for the first phases, the int `total_steps - 1` for the last.
         public var endStepIsFloat: Bool
+        /// The exact int `end_step` (when not ``endStepIsFloat``): ``endStep`` is its nearest double.
+        public var endStepInteger: Int
         public var startLR: GroupKey
         public var endLR: GroupKey
         public var startMomentum: GroupKey
         public var endMomentum: GroupKey
+
+        /// A phase ending at the float `endStep`.
+        init(endStep: Double, startLR: GroupKey, endLR: GroupKey, startMomentum: GroupKey, endMomentum: GroupKey) {
+            self.endStep = endStep
+            self.endStepIsFloat = true
+            self.endStepInteger = 0
+            self.startLR = startLR
+            self.endLR = endLR
+            self.startMomentum = startMomentum
+            self.endMomentum = endMomentum
+        }
+
+        /// A phase ending at the int `endStep`.
+        init(integerEndStep: Int, startLR: GroupKey, endLR: GroupKey, startMomentum: GroupKey, endMomentum: GroupKey) {
+            self.init(endStep: Double(integerEndStep), startLR: startLR, endLR: endLR, startMomentum: startMomentum, endMomentum: endMomentum)
+            self.endStepIsFloat = false
+            self.endStepInteger = integerEndStep
+        }
     }
 
     @exclusivity(unchecked) public internal(set) var totalSteps: Int
@@ -67,25 +87,25 @@ public final class OneCycleLR: LRScheduler {
             if stepsPerEpoch <= 0 {
                 throw .valueError("Expected positive integer steps_per_epoch, but got \(stepsPerEpoch)")
             }
-            self.totalSteps = epochs * stepsPerEpoch
+            self.totalSteps = try checkedProduct(epochs, stepsPerEpoch)
         } else {
             throw .valueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         }
         let total = Double(self.totalSteps)
         if threePhase {
             phases = [
-                Phase(endStep: pctStart * total - 1, endStepIsFloat: true, startLR: .initialLR, endLR: .maxLR,
+                Phase(endStep: pctStart * total - 1, startLR: .initialLR, endLR: .maxLR,
                       startMomentum: .maxMomentum, endMomentum: .baseMomentum),
-                Phase(endStep: 2 * pctStart * total - 2, endStepIsFloat: true, startLR: .maxLR, endLR: .initialLR,
+                Phase(endStep: 2 * pctStart * total - 2, startLR: .maxLR, endLR: .initialLR,
                       startMomentum: .baseMomentum, endMomentum: .maxMomentum),
-                Phase(endStep: total - 1, endStepIsFloat: false, startLR: .initialLR, endLR: .minLR,
+                Phase(integerEndStep: self.totalSteps - 1, startLR: .initialLR, endLR: .minLR,
                       startMomentum: .maxMomentum, endMomentum: .maxMomentum),
             ]
         } else {
             phases = [
-                Phase(endStep: pctStart * total - 1, endStepIsFloat: true, startLR: .initialLR, endLR: .maxLR,
+                Phase(endStep: pctStart * total - 1, startLR: .initialLR, endLR: .maxLR,
                       startMomentum: .maxMomentum, endMomentum: .baseMomentum),
-                Phase(endStep: total - 1, endStepIsFloat: false, startLR: .maxLR, endLR: .minLR,
+                Phase(integerEndStep: self.totalSteps - 1, startLR: .maxLR, endLR: .minLR,
                       startMomentum: .baseMomentum, endMomentum: .maxMomentum),
             ]
         }
@@ -147,7 +167,7 @@ public final class OneCycleLR: LRScheduler {
         throws(PythonError)
     {
         let stepNumber = lastEpoch.value
-        if stepNumber > Double(totalSteps) {
+        if Epoch(totalSteps) < lastEpoch {
             throw .valueError(
                 "Tried to step \(lastEpoch) times. The specified number of total steps is \(totalSteps)")
         }
@@ -182,7 +202,7 @@ public final class OneCycleLR: LRScheduler {
     override func ownState() -> [(String, JSONValue)] {
         let phaseObjects: [JSONValue] = phases.map { phase in
             .object([
-                "end_step": phase.endStepIsFloat ? .double(phase.endStep) : .int(Int(phase.endStep)),
+                "end_step": phase.endStepIsFloat ? .double(phase.endStep) : .int(phase.endStepInteger),
                 "start_lr": .string(phase.startLR.rawValue), "end_lr": .string(phase.endLR.rawValue),
                 "start_momentum": .string(phase.startMomentum.rawValue),
                 "end_momentum": .string(phase.endMomentum.rawValue),
@@ -213,10 +233,15 @@ public final class OneCycleLR: LRScheduler {
             guard let end = item["end_step"], let endStep = end.doubleValue else {
                 throw .valueError("OneCycleLR state_dict phase has no numeric 'end_step'")
             }
-            phases.append(
-                Phase(endStep: endStep, endStepIsFloat: end.intValue == nil, startLR: try key("start_lr"),
-                      endLR: try key("end_lr"), startMomentum: try key("start_momentum"),
-                      endMomentum: try key("end_momentum")))
+            let (startLR, endLR) = (try key("start_lr"), try key("end_lr"))
+            let (startMomentum, endMomentum) = (try key("start_momentum"), try key("end_momentum"))
+            if let integer = end.intValue {
+                phases.append(Phase(integerEndStep: integer, startLR: startLR, endLR: endLR,
+                                    startMomentum: startMomentum, endMomentum: endMomentum))
+            } else {
+                phases.append(Phase(endStep: endStep, startLR: startLR, endLR: endLR,
+                                    startMomentum: startMomentum, endMomentum: endMomentum))
+            }
         }
         if phases.isEmpty { throw .valueError("OneCycleLR state_dict key '_schedule_phases' is empty") }
         let strategy = try state.string("_anneal_func_type")

@@ -116,13 +116,15 @@ public final class ReduceLROnPlateau: Scheduler {
     }
 
     /// `step(metrics, epoch=None)`: one observation of the metric.
-    public func step(metric: Double, epoch: Epoch? = nil) throws(PythonError) {
+    public func step(metric: Double, epoch given: Epoch? = nil) throws(PythonError) {
         let current = metric
-        let epoch: Epoch = {
-            guard let epoch else { return lastEpoch + 1 }
+        let epoch: Epoch
+        if let given {
             warnings.emit(.epochDeprecated)
-            return epoch
-        }()
+            epoch = given
+        } else {
+            epoch = try lastEpoch.advanced(by: 1)
+        }
         lastEpoch = epoch
         if isBetter(current, than: best) {
             best = current

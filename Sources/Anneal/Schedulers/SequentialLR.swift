@@ -38,25 +38,25 @@ public final class SequentialLR: LRScheduler {
         self.milestones = milestones
         self.milestoneValues = milestones.map(\.value)
         super.init(compositeOn: optimizer, warnings: warnings)
-        self.lastEpoch = lastEpoch + 1
+        self.lastEpoch = try lastEpoch.advanced(by: 1)
         for index in optimizer.paramGroups.indices {
             guard let initial = optimizer.paramGroups[index].initialLR else { throw .keyError("'initial_lr'") }
             optimizer.paramGroups[index].lr = initial
         }
-        undoEpochForSequential()
+        try undoEpochForSequential()
         let active = children[bisectRight(milestoneValues, 0)]
         try active.initialStep()
         copyLastLR(from: active)
     }
 
     /// `recursive_undo`: composites pass it on to their children.
-    override func undoEpochForSequential() {
-        for child in schedulers { child.undoEpochForSequential() }
+    override func undoEpochForSequential() throws(PythonError) {
+        for child in schedulers { try child.undoEpochForSequential() }
     }
 
     override func performStep(epoch: Epoch?) throws(PythonError) {
         if epoch != nil { throw .typeError("SequentialLR.step() takes 1 positional argument but 2 were given") }
-        lastEpoch = lastEpoch + 1
+        lastEpoch = try lastEpoch.advanced(by: 1)
         let index = bisectRight(milestoneValues, lastEpoch.value)
         let atMilestone = index > 0 && milestoneValues[index - 1] == lastEpoch.value
         try children.with(index) { (scheduler) throws(PythonError) in

@@ -27,8 +27,7 @@ public final class StepLR: LRScheduler {
         throws(PythonError)
     {
         // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
-        let decays = lastEpoch.value == 0 ? false : try isMultiple(
-            lastEpoch.value, of: stepSize.value, integers: !lastEpoch.isFloat && !stepSize.isFloat)
+        let decays = lastEpoch.value == 0 ? false : try isMultiple(lastEpoch, of: stepSize)
         for index in lrs.indices {
             let lr = groups[index].lr
             lrs[index] = decays ? lr * gamma : lr
@@ -39,7 +38,7 @@ public final class StepLR: LRScheduler {
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
-        let factor = try PyFloat.pow(gamma, PyFloat.floorDivide(lastEpoch.value, stepSize.value))
+        let factor = try PyFloat.pow(gamma, floorQuotient(lastEpoch, stepSize))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true
     }

@@ -29,3 +29,54 @@ func isMultiple(_ a: Double, of b: Double, integers: Bool) throws(PythonError) -
     }
     return try PyFloat.mod(a, b) == 0
 }
+
+/// `a % b == 0` over epochs with Python's semantics: exact for two ints
+/// (whatever their size), else Python's float `%` (which raises
+/// `ZeroDivisionError` for a zero `b`).
+@inlinable
+func isMultiple(_ a: Epoch, of b: Epoch) throws(PythonError) -> Bool {
+    if !a.isFloat && !b.isFloat && b.integer != 0 {
+        // Only `Int.min % -1` overflows, and its remainder is 0.
+        let (remainder, overflow) = a.integer.remainderReportingOverflow(dividingBy: b.integer)
+        return overflow || remainder == 0
+    }
+    return try PyFloat.mod(a.value, b.value) == 0
+}
+
+/// `a // b` as the float Python's `x ** (a // b)` uses: exact floor division
+/// for two ints, rounded to the nearest double; Python's float `//` otherwise.
+@inlinable
+func floorQuotient(_ a: Epoch, _ b: Epoch) throws(PythonError) -> Double {
+    if !a.isFloat && !b.isFloat && b.integer != 0 {
+        let (quotient, overflow) = a.integer.dividedReportingOverflow(by: b.integer)
+        if overflow { return 9_223_372_036_854_775_808.0 }  // Int.min // -1 == 2**63
+        let floors = (a.integer % b.integer != 0) && ((a.integer < 0) != (b.integer < 0))
+        return Double(floors ? quotient - 1 : quotient)
+    }
+    return try PyFloat.floorDivide(a.value, b.value)
+}
+
+/// `a + b` for int epoch arithmetic PyTorch does in Python ints, or
+/// ``PythonError/beyondAnneal(_:)`` past 64 bits.
+@inlinable
+func checkedSum(_ a: Int, _ b: Int) throws(PythonError) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    if overflow { throw .beyondAnneal("\(a) + \(b) is beyond the range of a 64-bit integer") }
+    return sum
+}
+
+/// `a - b` likewise.
+@inlinable
+func checkedDifference(_ a: Int, _ b: Int) throws(PythonError) -> Int {
+    let (difference, overflow) = a.subtractingReportingOverflow(b)
+    if overflow { throw .beyondAnneal("\(a) - \(b) is beyond the range of a 64-bit integer") }
+    return difference
+}
+
+/// `a * b` likewise.
+@inlinable
+func checkedProduct(_ a: Int, _ b: Int) throws(PythonError) -> Int {
+    let (product, overflow) = a.multipliedReportingOverflow(by: b)
+    if overflow { throw .beyondAnneal("\(a) * \(b) is beyond the range of a 64-bit integer") }
+    return product
+}

@@ -6,8 +6,9 @@ import Anneal
 /// an `int`, `pct_start` a `float`) raise its `ValueError`, and every other
 /// check is the scheduler's own.
 ///
-/// An argument Anneal cannot represent (a fractional `step_size`, which
-/// PyTorch would accept) raises a `TypeError` saying so.
+/// An argument Anneal cannot represent (a fractional `patience`, which
+/// PyTorch would accept) raises ``PythonError/beyondAnneal(_:)``, which the
+/// runner reports as invalid input rather than as PyTorch's exception.
 public enum SchedulerFactory {
     /// Builds `spec` (children first) on `optimizer`. `lastEpoch` overrides
     /// the spec's `last_epoch` for the outer scheduler (`rebuild`). Public
@@ -247,8 +248,8 @@ struct Arguments {
         case .bool(let b): return b ? 1 : 0
         case .double(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
         case .double:
-            throw PythonError.typeError(
-                "\(type) argument '\(name)' = \(value.pythonDescription): Anneal supports only whole numbers here")
+            throw PythonError.beyondAnneal(
+                "\(type) argument '\(name)' = \(value.pythonDescription): Anneal supports only whole numbers below 10**15 here")
         default:
             throw PythonError.typeError("\(type) argument '\(name)' must be an integer, got \(value.pythonTypeName)")
         }

@@ -33,6 +33,8 @@ public enum TraceRunner {
         let session: Session
         do {
             session = try Session(spec: spec)
+        } catch let error as PythonError where error.isBeyondAnneal {
+            throw SpecError(beyondAnneal: error, location: "")
         } catch let error as PythonError {
             return ([], error)
         } catch let error as SpecError {
@@ -44,6 +46,8 @@ public enum TraceRunner {
         for (index, op) in spec.script.enumerated() {
             do {
                 try session.execute(op) { stateDict in records.append(session.record(stateDict: stateDict)) }
+            } catch let error as PythonError where error.isBeyondAnneal {
+                throw SpecError(beyondAnneal: error, location: "script[\(index)]")
             } catch let error as PythonError {
                 records.append(.object(["error": errorJSON(error)]))
                 break
@@ -136,21 +140,14 @@ final class Session {
         switch op.kind {
         case .step, .schedulerStep:
             let optimizerSteps = op.kind == .step
-            if let metrics = op.metrics {
-                for metric in metrics {
-                    if optimizerSteps { try optimizerStep() }
-                    try stepSchedulers(metric: metric, epoch: op.epoch, only: op.schedulerIndex)
-                    emit(false)
-                }
-            } else {
-                for _ in 0..<op.repeatCount {
-                    if optimizerSteps { try optimizerStep() }
-                    try stepSchedulers(metric: nil, epoch: op.epoch, only: op.schedulerIndex)
-                    emit(false)
-                }
+            // `recordCount` is never negative: the spec reader refuses a negative `repeat`.
+            for repetition in 0..<op.recordCount {
+                if optimizerSteps { try optimizerStep() }
+                try stepSchedulers(metric: op.metric(atRepetition: repetition), epoch: op.epoch, only: op.schedulerIndex)
+                emit(false)
             }
         case .optimizerStep:
-            for _ in 0..<op.repeatCount {
+            for _ in 0..<op.recordCount {
                 try optimizerStep()
                 emit(false)
             }

@@ -29,6 +29,12 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
         return copy
     }
 
+    /// A value the spec leads to that Anneal does not represent (an int past
+    /// 64 bits, say): invalid input for Anneal, though PyTorch may run it.
+    public init(beyondAnneal error: PythonError, location: String) {
+        self.init(location: location, message: "beyond what Anneal represents: \(error.message)")
+    }
+
     /// From a JSON syntax or read error.
     public init(_ error: JSONError) {
         self.init(

@@ -176,6 +176,9 @@ public struct Op: Sendable {
     public var repeatCount: Int
     /// `epoch` and `metric` as given (their JSON type matters: `2` vs `2.0`).
     public var epoch: JSONValue?
+    /// `metric`: the one metric every repetition steps with.
+    public var metric: JSONValue?
+    /// `metrics`: one step per value (no `repeat` then).
     public var metrics: [JSONValue]?
     public var schedulerIndex: Int?
     public var group: Int
@@ -195,27 +198,25 @@ public struct Op: Sendable {
         switch kind {
         case .step, .schedulerStep:
             try reader.allowKeys(["op", "repeat", "epoch", "metric", "metrics", "scheduler"])
-            if let r = try reader.optional("repeat") {
-                repeatCount = try r.int()
-                if repeatCount < 0 { throw r.error("repeat must not be negative") }
-            }
+            repeatCount = try Self.repeatCount(reader)
             if let e = try reader.optional("epoch", nullIsAbsent: true) {
                 _ = try e.number()
                 epoch = e.value
             }
             if let m = try reader.optional("metric", nullIsAbsent: true) {
                 _ = try m.number()
-                metrics = [m.value]
+                metric = m.value
             }
             if let ms = try reader.optional("metrics") {
-                if metrics != nil { throw ms.error("give \"metric\" or \"metrics\", not both") }
+                if metric != nil { throw ms.error("give \"metric\" or \"metrics\", not both") }
                 metrics = try ms.array().map { (m) throws(SpecError) in _ = try m.number(); return m.value }
                 if try reader.optional("repeat") != nil { throw ms.error("\"metrics\" already gives the repetitions; drop \"repeat\"") }
+                if metrics?.isEmpty ?? false { throw ms.error("\"metrics\" must not be empty") }
             }
             if let k = try reader.optional("scheduler") { schedulerIndex = try k.int() }
         case .optimizerStep:
             try reader.allowKeys(["op", "repeat"])
-            if let r = try reader.optional("repeat") { repeatCount = try r.int() }
+            repeatCount = try Self.repeatCount(reader)
         case .setLR:
             try reader.allowKeys(["op", "group", "value"])
             group = try reader.required("group").int()
@@ -225,6 +226,24 @@ public struct Op: Sendable {
         }
     }
 
-    /// How many trace records the op yields.
+    /// `repeat`: a non-negative integer (default 1). A fractional, negative
+    /// or non-numeric count is invalid input, never a range built from it.
+    private static func repeatCount(_ reader: SpecReader) throws(SpecError) -> Int {
+        guard let r = try reader.optional("repeat") else { return 1 }
+        guard case .int(let count) = r.value else {
+            throw r.error("repeat must be a non-negative integer, got \(r.value.kindName) \(r.value.serialized())")
+        }
+        if count < 0 { throw r.error("repeat must be a non-negative integer, got \(count)") }
+        return count
+    }
+
+    /// How many trace records the op yields: one per repetition, and with
+    /// `metrics` one per metric.
     public var recordCount: Int { metrics?.count ?? repeatCount }
+
+    /// The metric of repetition `index` (`nil`: none): `metrics[index]`, or
+    /// `metric`, which every repetition of `repeat` uses, as the format says.
+    public func metric(atRepetition index: Int) -> JSONValue? {
+        metrics?[index] ?? metric
+    }
 }
