@@ -6,7 +6,9 @@
 Every spec is written as ``<out>/<Folder>/<slug>.json``: one folder per
 scheduler type, plus ``Compound/`` (several schedulers on one optimizer),
 ``Optimizer/`` (optimizer arithmetic with quadratic gradients, with or without a
-scheduler, and optimizer-only traces) and ``Errors/`` (optimizer construction errors).
+scheduler, and optimizer-only traces), ``Errors/`` (optimizer construction errors)
+and ``Limits/`` (integers near 64 bits and the format's ``repeat`` extension:
+values that once trapped or were silently rounded).
 The corpus is hand-designed cases expressed in Python below plus seeded random
 variations; the script is deterministic (same output on every run and every
 machine). Files in the folders this script owns that it did not write are
@@ -42,7 +44,7 @@ TYPES = [
     "CosineAnnealingLR", "ChainedScheduler", "ReduceLROnPlateau", "CyclicLR",
     "CosineAnnealingWarmRestarts", "OneCycleLR", "SWALR",
 ]
-EXTRA_FOLDERS = ["Compound", "Optimizer", "Errors"]
+EXTRA_FOLDERS = ["Compound", "Optimizer", "Errors", "Limits"]
 MIN_PER_TYPE = 20
 MIN_TOTAL = 450
 MODE_ARGS = ("mode", "threshold_mode", "anneal_strategy", "scale_mode",
@@ -1368,6 +1370,59 @@ def error_specs() -> None:
               o, sched("StepLR", step_size=2), [S(2)], error=what)
 
 
+def limit_specs() -> None:
+    """Integers PyTorch holds exactly that a double would round (past 2**53,
+    up to 2**63 - 1), and `repeat` as the format's extension has it."""
+    f = "Limits"
+    big = 2 ** 63 - 1
+    cases = [
+        ("StepLR,epoch=2**63-1", optim("SGD"), sched("StepLR", step_size=2), [E(big)],
+         "step(epoch) at the largest 64-bit int: last_epoch is recorded exactly"),
+        ("StepLR,epoch=2**53+1", optim("SGD"), sched("StepLR", step_size=2, gamma=0.5), [E(2 ** 53 + 1), S(2)],
+         "an odd epoch past 2**53 (a double would make it even), then chainable steps"),
+        ("StepLR,epoch=2**62+3,step_size=3", optim("SGD"), sched("StepLR", step_size=3, gamma=0.5),
+         [E(2 ** 62 + 3), S(4), SD], "int % and // past 2**53 decide when StepLR decays"),
+        ("CosineAnnealingLR,epoch=2**60", optim("SGD"), sched("CosineAnnealingLR", T_max=7),
+         [E(2 ** 60), S(3), E(2 ** 60 + 14), S(2)], "the restart test (last_epoch - 1 - T_max) % (2 T_max) on big ints"),
+        ("ExponentialLR,epoch=2**63-2", optim("SGD"), sched("ExponentialLR", gamma=0.999999), [E(big - 1), S(1)],
+         "step(epoch) just below 2**63 - 1, then one chainable step to it"),
+        ("MultiStepLR,milestone=2**55+1", optim("SGD"), sched("MultiStepLR", milestones=[2 ** 55 + 1], gamma=0.5),
+         [E(2 ** 55), S(1), S(1), SD], "a milestone past 2**53 reached exactly"),
+        ("SGD,momentum=2**63-1", optim("SGD", momentum=big), sched("StepLR", step_size=2), [S(2), SD],
+         "an int momentum of 2**63 - 1 (no gradients: the step leaves parameters alone) is recorded exactly"),
+        ("ReduceLROnPlateau,metric,repeat=7", optim("SGD"), sched("ReduceLROnPlateau", patience=1),
+         [M(1.0), M(2.0, repeat=7)], "repeat repeats a metric: seven steps with metric 2.0"),
+        ("ReduceLROnPlateau,scheduler_step,metric,repeat=4", optim("SGD"), sched("ReduceLROnPlateau", patience=0),
+         [SS(4, metric=3.0), M(1.0, repeat=0), SS(2, metric=5.0)],
+         "scheduler_step with a repeated metric; a repeat of 0 yields no record"),
+        ("StepLR,repeat=0", optim("SGD"), sched("StepLR", step_size=2), [S(0), S(3), SS(0), S(0)],
+         "repeat 0 yields no record"),
+        ("StepLR,optimizer_step,repeat=3", optim("SGD"), sched("StepLR", step_size=2),
+         [{"op": "optimizer_step", "repeat": 3}, S(2)], "optimizer_step takes repeat too"),
+        ("ConstantLR,total_iters=2**60", optim("SGD"), sched("ConstantLR", factor=0.5, total_iters=2 ** 60),
+         [E(2 ** 60 + 5), S(3), E(2 ** 60), S(1)], "last_epoch == total_iters decided exactly past 2**53"),
+        ("LinearLR,total_iters=2**61+1", optim("SGD+momentum"), sched("LinearLR", start_factor=0.5, total_iters=2 ** 61 + 1),
+         [E(2 ** 61), S(3), SD], "float(last_epoch - 1) rounded once, and min(total_iters, last_epoch)"),
+        ("PolynomialLR,total_iters=2**62+7", optim("SGD"), sched("PolynomialLR", total_iters=2 ** 62 + 7, power=2.0),
+         [E(2 ** 62 - 1), S(3), E(2 ** 53 + 1), S(2)], "int / int correctly rounded (not float(a) / float(b))"),
+        ("OneCycleLR,total_steps=2**62", optim("SGD+momentum"), sched("OneCycleLR", max_lr=0.5, total_steps=2 ** 62),
+         [E(2 ** 62 - 1), S(1), SD, S(1)], "the last phase's int end_step, exactly, and stepping past total_steps"),
+        ("CosineAnnealingWarmRestarts,epoch=2**60+5", optim("SGD"), sched("CosineAnnealingWarmRestarts", T_0=7),
+         [E(2 ** 60 + 5), S(3), SD], "epoch % T_0 in ints"),
+        ("CosineAnnealingWarmRestarts,T_mult=2,epoch=2**56+1", optim("SGD"),
+         sched("CosineAnnealingWarmRestarts", T_0=7, T_mult=2), [E(2 ** 56 + 1), S(2), SD], "the restart count past 2**53"),
+        ("CyclicLR,epoch=2**57+3", optim("SGD+momentum"), sched("CyclicLR", base_lr=0.01, max_lr=0.1, step_size_up=3),
+         [E(2 ** 57 + 3), S(2)], "the cycle position at a big epoch"),
+        ("SequentialLR,milestone=2**56+1", optim("SGD"),
+         sched("SequentialLR", schedulers=[sched("ConstantLR", factor=0.5, total_iters=2), sched("ExponentialLR", gamma=0.9)],
+               milestones=[2 ** 56 + 1]), [S(3)], "a milestone past 2**53"),
+        ("ReduceLROnPlateau,epoch=2**63-3", optim("SGD"), sched("ReduceLROnPlateau", patience=0),
+         [M(1.0, epoch=2 ** 63 - 3), M(2.0, repeat=2), SD], "an explicit epoch near 2**63, then counted steps"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, rest, f"Limits: {what}.", o, s1, script)
+
+
 # ------------------------------------------------------------ coverage table
 
 def walk_scheds(s):
@@ -1600,6 +1655,7 @@ def build_corpus() -> Corpus:
     optimizer_specs()
     gradient_specs()
     error_specs()
+    limit_specs()
     return C
 
 

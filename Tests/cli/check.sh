@@ -72,6 +72,20 @@ expect 65 "diff of a missing file" "$anneal" diff "$work/missing.json"
 contains "missing.json" "$work/err" "the missing file is named"
 expect 65 "conformance of a missing directory" "$anneal" conformance "$work/no-such-dir"
 
+# Values PyTorch holds but Anneal does not (ints past 64 bits): exit 65, the
+# file, the place and the value; never a signal.
+for file in Fixtures/limits/*.json; do
+    for command in run diff; do
+        if [ $command = run ]; then expect 65 "run $file" "$anneal" run "$file" -o "$work/x.json"
+        else expect 65 "diff $file" "$anneal" diff "$file"; fi
+        contains "$file: " "$work/err" "$command names $file"
+        contains "beyond what Anneal represents: " "$work/err" "$command says what is beyond Anneal in $file"
+    done
+done
+# `repeat` repeats a metric: one record per repetition.
+expect 0 "run a repeated metric" "$anneal" run "Golden/Limits/ReduceLROnPlateau,metric,repeat=7.json" -o "$work/repeat.json"
+expect 0 "diff a repeated metric" "$anneal" diff "Golden/Limits/ReduceLROnPlateau,metric,repeat=7.json" "$work/repeat.json"
+
 # Bad arguments: EX_USAGE.
 expect 64 "run without an output" "$anneal" run "$golden"
 expect 64 "run -o with two specs" "$anneal" run "$golden" "$golden" -o "$work/y.json"

@@ -100,7 +100,7 @@ public class LRScheduler: Scheduler {
         if stepCount == 1 && !optimizer.hasStepped {
             warnings.emit(.stepBeforeOptimizerStep)
         }
-        stepCount += 1
+        stepCount = try checkedSum(stepCount, 1)
         if epoch != nil { warnings.emit(.epochDeprecated) }
         try updateLR(epoch: epoch)
     }

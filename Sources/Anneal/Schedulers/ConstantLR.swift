@@ -33,7 +33,7 @@ public final class ConstantLR: LRScheduler {
         let epoch = lastEpoch.value
         if epoch == 0 {
             for index in lrs.indices { lrs[index] = groups[index].lr * factor }
-        } else if epoch != totalIters.value {
+        } else if lastEpoch != totalIters {
             for index in lrs.indices { lrs[index] = groups[index].lr }
         } else {
             let inverse = try PyFloat.divide(1.0, factor)
@@ -45,7 +45,7 @@ public final class ConstantLR: LRScheduler {
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
-        let reached: Double = lastEpoch.value >= totalIters.value ? 1 : 0
+        let reached: Double = lastEpoch >= totalIters ? 1 : 0
         let multiplier = factor + reached * (1 - factor)
         for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }
         return true

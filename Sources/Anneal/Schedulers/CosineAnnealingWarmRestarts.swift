@@ -46,11 +46,12 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
                         ? Epoch(float: try PyFloat.mod(epoch.value, Double(t0)))
                         : Epoch(try Self.remainder(epoch.integer, t0))
                 } else {
-                    let ratio = epoch.value / Double(t0) * Double(tMult - 1) + 1
+                    let periodGrowth = Double(try checkedDifference(tMult, 1))
+                    let ratio = epoch.value / Double(t0) * periodGrowth + 1
                     let n = try Self.truncate(try PyFloat.log(ratio, base: Double(tMult)))
                     let power = try Self.integerPower(tMult, n)
-                    let completed = try Self.multiply(t0, power - 1)
-                    tCur = Epoch(float: epoch.value - Double(completed) / Double(tMult - 1))
+                    let completed = try Self.multiply(t0, try checkedDifference(power, 1))
+                    tCur = Epoch(float: epoch.value - Double(completed) / periodGrowth)
                     tI = try Self.multiply(t0, power)
                 }
             } else {

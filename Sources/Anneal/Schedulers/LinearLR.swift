@@ -40,12 +40,12 @@ public final class LinearLR: LRScheduler {
             for index in lrs.indices { lrs[index] = groups[index].lr * startFactor }
             return
         }
-        if isInitial || epoch > totalIters.value {
+        if isInitial || lastEpoch > totalIters {
             for index in lrs.indices { lrs[index] = groups[index].lr }
             return
         }
         let span = endFactor - startFactor
-        let denominator = totalIters.value * startFactor + (epoch - 1) * span
+        let denominator = totalIters.value * startFactor + lastEpoch.predecessorValue * span
         let multiplier = 1.0 + (try PyFloat.divide(span, denominator))
         for index in lrs.indices { lrs[index] = groups[index].lr * multiplier }
     }
@@ -54,7 +54,7 @@ public final class LinearLR: LRScheduler {
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
-        let progress = pyMin(totalIters.value, lastEpoch.value)
+        let progress = (lastEpoch < totalIters ? lastEpoch : totalIters).value
         let multiplier = startFactor + (try PyFloat.divide((endFactor - startFactor) * progress, totalIters.value))
         for index in lrs.indices { lrs[index] = baseLRs[index] * multiplier }
         return true

@@ -14,7 +14,7 @@ public final class MultiStepLR: LRScheduler {
     /// `gamma`.
     @exclusivity(unchecked) public internal(set) var gamma: Double
     /// `sorted(milestones.elements())`, for the closed form.
-    @exclusivity(unchecked) private var sortedMilestones: [Double]
+    @exclusivity(unchecked) private var sortedMilestones: [Epoch]
 
     public init(
         optimizer: Optimizer, milestones: [Epoch], gamma: Double = 0.1, lastEpoch: Epoch = -1,
@@ -40,16 +40,17 @@ public final class MultiStepLR: LRScheduler {
         return result
     }
 
-    static func sortedElements(_ counter: [(epoch: Epoch, count: Int)]) -> [Double] {
-        counter.flatMap { Array(repeating: $0.epoch.value, count: $0.count) }.sorted()
+    static func sortedElements(_ counter: [(epoch: Epoch, count: Int)]) -> [Epoch] {
+        counter.flatMap { Array(repeating: $0.epoch, count: $0.count) }.sorted()
     }
 
     override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
-        let epoch = lastEpoch.value
+        let epoch = lastEpoch
         var count = 0
-        for milestone in milestones where milestone.epoch.value == epoch {
+        // `last_epoch in milestones`: Python's exact int/float equality.
+        for milestone in milestones where milestone.epoch == epoch {
             count = milestone.count
         }
         let factor = count == 0 ? 1 : try PyFloat.pow(gamma, Double(count))
@@ -63,7 +64,7 @@ public final class MultiStepLR: LRScheduler {
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
-        let factor = try PyFloat.pow(gamma, Double(bisectRight(sortedMilestones, lastEpoch.value)))
+        let factor = try PyFloat.pow(gamma, Double(bisectRight(sortedMilestones, lastEpoch)))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true
     }

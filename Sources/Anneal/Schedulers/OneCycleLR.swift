@@ -177,7 +177,9 @@ public final class OneCycleLR: LRScheduler {
         var startStep = 0.0
         var phase = phases[phases.count - 1]
         for (phaseIndex, candidate) in phases.enumerated() {
-            if stepNumber <= candidate.endStep || phaseIndex == phases.count - 1 {
+            // `step_num <= end_step`, exact for an int `end_step` (NaN: false).
+            let end = candidate.endStepIsFloat ? Epoch(float: candidate.endStep) : Epoch(candidate.endStepInteger)
+            if lastEpoch < end || lastEpoch == end || phaseIndex == phases.count - 1 {
                 phase = candidate
                 break
             }

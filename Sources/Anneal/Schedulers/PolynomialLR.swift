@@ -24,14 +24,12 @@ public final class PolynomialLR: LRScheduler {
     override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
-        let epoch = lastEpoch.value
-        let total = totalIters.value
-        if isInitial || epoch > total {
+        if isInitial || lastEpoch > totalIters {
             for index in lrs.indices { lrs[index] = groups[index].lr }
             return
         }
-        let numerator = 1.0 - (try PyFloat.divide(epoch, total))
-        let denominator = 1.0 - (try PyFloat.divide(epoch - 1, total))
+        let numerator = 1.0 - (try Epoch.trueDivide(lastEpoch, totalIters))
+        let denominator = 1.0 - (try Epoch.trueDivide(try lastEpoch.advanced(by: -1), totalIters))
         let decay = try PyFloat.pow(try PyFloat.divide(numerator, denominator), power)
         for index in lrs.indices { lrs[index] = groups[index].lr * decay }
     }
@@ -40,8 +38,9 @@ public final class PolynomialLR: LRScheduler {
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
-        let total = totalIters.value
-        let remaining = 1.0 - (try PyFloat.divide(pyMin(total, lastEpoch.value), total))
+        // `min(total_iters, last_epoch)`: the first of equals, as Python's `min`.
+        let progress = lastEpoch < totalIters ? lastEpoch : totalIters
+        let remaining = 1.0 - (try Epoch.trueDivide(progress, totalIters))
         let decay = try PyFloat.pow(remaining, power)
         for index in lrs.indices { lrs[index] = baseLRs[index] * decay }
         return true

@@ -130,7 +130,7 @@ public final class ReduceLROnPlateau: Scheduler {
             best = current
             numBadEpochs = 0
         } else {
-            numBadEpochs += 1
+            numBadEpochs = try checkedSum(numBadEpochs, 1)
         }
         if inCooldown {
             cooldownCounter -= 1

@@ -16,10 +16,10 @@ public final class SequentialLR: LRScheduler {
     private let children: UnretainedSchedulers
     /// `_milestones`.
     public internal(set) var milestones: [Epoch] {
-        didSet { milestoneValues = milestones.map(\.value) }
+        didSet { milestoneValues = milestones }
     }
-    /// The milestones as doubles, for `bisect_right` without allocating.
-    @exclusivity(unchecked) private var milestoneValues: [Double]
+    /// A copy of the milestones the steps read without exclusivity checks.
+    @exclusivity(unchecked) private var milestoneValues: [Epoch]
 
     public override var hasLastEpoch: Bool { true }
 
@@ -36,7 +36,7 @@ public final class SequentialLR: LRScheduler {
         self.schedulers = children
         self.children = UnretainedSchedulers(children)
         self.milestones = milestones
-        self.milestoneValues = milestones.map(\.value)
+        self.milestoneValues = milestones
         super.init(compositeOn: optimizer, warnings: warnings)
         self.lastEpoch = try lastEpoch.advanced(by: 1)
         for index in optimizer.paramGroups.indices {
@@ -57,8 +57,8 @@ public final class SequentialLR: LRScheduler {
     override func performStep(epoch: Epoch?) throws(PythonError) {
         if epoch != nil { throw .typeError("SequentialLR.step() takes 1 positional argument but 2 were given") }
         lastEpoch = try lastEpoch.advanced(by: 1)
-        let index = bisectRight(milestoneValues, lastEpoch.value)
-        let atMilestone = index > 0 && milestoneValues[index - 1] == lastEpoch.value
+        let index = bisectRight(milestoneValues, lastEpoch)
+        let atMilestone = index > 0 && milestoneValues[index - 1] == lastEpoch
         try children.with(index) { (scheduler) throws(PythonError) in
             if atMilestone {
                 try scheduler.updateLR(epoch: 0)

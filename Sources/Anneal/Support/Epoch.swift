@@ -121,3 +121,39 @@ public struct Epoch: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     public var description: String { isFloat ? PyFloat.repr(value) : String(integer) }
 }
+
+extension Epoch {
+    /// `float(epoch - 1)`: for an int, the subtraction is exact before the
+    /// rounding, as in Python (past 2^53, `value - 1` would round first).
+    @inlinable
+    public var predecessorValue: Double {
+        if isFloat { return value - 1 }
+        let (difference, overflow) = integer.subtractingReportingOverflow(1)
+        return overflow ? value - 1 : Double(difference)
+    }
+
+    /// Python's `a / b`: for two ints the correctly rounded quotient (which
+    /// `Double(a) / Double(b)` is not past 2^53), else float division.
+    @inlinable
+    public static func trueDivide(_ a: Epoch, _ b: Epoch) throws(PythonError) -> Double {
+        if a.isFloat || b.isFloat { return try PyFloat.divide(a.value, b.value) }
+        if b.integer == 0 { throw .zeroDivisionError("division by zero") }
+        return exactQuotient(a.integer, b.integer)
+    }
+
+    /// `a / b` rounded once, to the nearest double (ties to even).
+    @usableFromInline
+    static func exactQuotient(_ a: Int, _ b: Int) -> Double {
+        let limit = 1 << 53
+        if a.magnitude <= UInt(limit) && b.magnitude <= UInt(limit) { return Double(a) / Double(b) }
+        if a == 0 { return (a < 0) != (b < 0) ? -0.0 : 0.0 }
+        // Shift the dividend to the top of 128 bits, so the quotient keeps at
+        // least 62 bits; a nonzero remainder sets the lowest bit (sticky),
+        // which only breaks ties, far below the 53 bits a double keeps.
+        let dividend = UInt128(a.magnitude)
+        let shift = 127 - (128 - dividend.leadingZeroBitCount)
+        let (quotient, remainder) = (dividend << shift).quotientAndRemainder(dividingBy: UInt128(b.magnitude))
+        let magnitude = Double(quotient | (remainder == 0 ? 0 : 1)) * Double(sign: .plus, exponent: -shift, significand: 1)
+        return (a < 0) != (b < 0) ? -magnitude : magnitude
+    }
+}

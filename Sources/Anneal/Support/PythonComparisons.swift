@@ -9,7 +9,7 @@ func pyMin(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
 
 /// `bisect.bisect_right(sorted, x)`.
 @inlinable
-func bisectRight(_ sorted: [Double], _ x: Double) -> Int {
+func bisectRight<Element: Comparable>(_ sorted: [Element], _ x: Element) -> Int {
     var low = 0
     var high = sorted.count
     while low < high {

@@ -34,7 +34,7 @@ public enum TraceRunner {
         do {
             session = try Session(spec: spec)
         } catch let error as PythonError where error.isBeyondAnneal {
-            throw SpecError(beyondAnneal: error, location: "")
+            throw SpecError(beyondAnneal: error, location: "(construction)")
         } catch let error as PythonError {
             return ([], error)
         } catch let error as SpecError {
