@@ -1,13 +1,14 @@
 # Anneal — build, test and conformance on a fresh Debian machine with only
 # the Swift toolchain: the targets install what the build needs themselves.
 
+SHELL      := /bin/bash
 SWIFT      ?= swift
 PYTHON     ?= python3
 VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-optim bench-checkpoint test-torch-checkpoint interop clean
+.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-optim bench-checkpoint test-torch-checkpoint interop fuzz clean
 
 all: build
 
@@ -35,7 +36,8 @@ build: deps
 test: deps deps-plot
 	$(SWIFT) test
 	$(SWIFT) build --product anneal
-	Tests/cli/check.sh .build/debug/anneal
+	$(SWIFT) build --product anneal-fuzz
+	Tests/cli/check.sh .build/debug/anneal .build/debug/anneal-fuzz
 
 # The main job: replay every golden in Golden/ with the release build.
 conformance: deps
@@ -101,5 +103,34 @@ interop: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
 	$(VENV_PY) Scripts/interop.py --anneal .build/debug/anneal
 
+# libFuzzer over the spec reader and runner (spec), the checkpoint reader
+# (checkpoint) and scheduler state dicts (state), seeded from Golden/ and
+# Fixtures/: `make fuzz FUZZ_TARGET=spec FUZZ_SECONDS=600` (FUZZ_TARGET=all runs
+# each in turn). New inputs go to .build-fuzz/corpus/TARGET, crashes to
+# .build-fuzz/crashes/; a crash's file replays with
+# `.build/debug/anneal-fuzz TARGET FILE` and belongs in Fixtures/fuzz/TARGET/,
+# which `make test` replays.
+FUZZ_TARGET  ?= all
+FUZZ_SECONDS ?= 60
+FUZZ_BIN     := .build-fuzz/release/anneal-fuzz
+FUZZ_SEEDS_spec       := Golden Fixtures/malformed Fixtures/limits Fixtures/compare Fixtures/fuzz/spec
+FUZZ_SEEDS_checkpoint := Fixtures/checkpoints Fixtures/fuzz/checkpoint
+FUZZ_SEEDS_state      := .build-fuzz/seeds/state Fixtures/fuzz/state
+fuzz: deps
+	$(RELEASE) --product anneal-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DANNEAL_LIBFUZZER
+	$(SWIFT) build --product anneal-fuzz
+	.build/debug/anneal-fuzz --state-seeds Golden .build-fuzz/seeds/state
+	@for target in $(if $(filter all,$(FUZZ_TARGET)),spec checkpoint state,$(FUZZ_TARGET)); do \
+	  case $$target in spec) seeds="$(FUZZ_SEEDS_spec)";; checkpoint) seeds="$(FUZZ_SEEDS_checkpoint)";; \
+	    state) seeds="$(FUZZ_SEEDS_state)";; *) echo "unknown FUZZ_TARGET $$target (spec, checkpoint, state, all)"; exit 64;; esac; \
+	  mkdir -p .build-fuzz/corpus/$$target .build-fuzz/crashes; \
+	  echo "fuzz $$target for $(FUZZ_SECONDS) s"; \
+	  ANNEAL_FUZZ_TARGET=$$target $(FUZZ_BIN) .build-fuzz/corpus/$$target $$(for d in $$seeds; do [ -d $$d ] && echo $$d; done) \
+	    -dict=Fixtures/fuzz/trace.dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=.build-fuzz/crashes/$$target- -print_final_stats=1 2>&1 | \
+	    grep -E '^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)|Test unit written|Done [0-9]+ runs'; \
+	  status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || { echo "fuzz $$target: libFuzzer exited with $$status"; exit 1; }; \
+	done
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -59,6 +59,9 @@ let package = Package(
         // `make bench-checkpoint`, and the child the checkpoint crash test kills.
         .executableTarget(name: "anneal-checkpoint-bench", dependencies: ["AnnealCheckpoint", "AnnealOptim", "AnnealTraining"]),
         .executableTarget(name: "anneal-checkpoint-crash-child", dependencies: ["AnnealCheckpoint"]),
+        // `make fuzz`: libFuzzer over the spec reader and runner, the checkpoint
+        // reader and scheduler state dicts; the normal build replays files.
+        .executableTarget(name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),

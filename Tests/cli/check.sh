@@ -2,10 +2,12 @@
 # End-to-end checks of the `anneal` command line: exit statuses, files
 # written, and error messages that name the file and the place.
 #
-#     Tests/cli/check.sh [path/to/anneal]      (default: .build/debug/anneal)
+#     Tests/cli/check.sh [path/to/anneal [path/to/anneal-fuzz]]
+#                                   (defaults: .build/debug/anneal, .build/debug/anneal-fuzz)
 set -u
 cd "$(dirname "$0")/../.."
 anneal=${1:-.build/debug/anneal}
+fuzz=${2:-.build/debug/anneal-fuzz}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
@@ -106,6 +108,20 @@ if diff <(tail -2 "$work/uninterrupted") "$work/out" >/dev/null; then passed=$((
     failed=$((failed + 1)); echo "FAIL: the resumed epochs differ from the uninterrupted run's"; fi
 expect 64 "train --keep -1" "$anneal" train "$spec" --checkpoint-dir "$work/keep0" --keep=-1
 contains "--keep must be 0 or more, got -1" "$work/err" "the bad --keep is named"
+
+# The fuzz harness (without libFuzzer) over its seeds and every input a
+# fuzzer found (Fixtures/fuzz/TARGET/): no signal, exit 0.
+if [ -x "$fuzz" ]; then
+    shopt -s nullglob globstar
+    expect 0 "fuzz spec over the goldens and fixtures" "$fuzz" spec Golden/**/*.json Fixtures/malformed/*.json \
+        Fixtures/limits/*.json Fixtures/compare/*.json Fixtures/fuzz/spec/*
+    expect 0 "fuzz checkpoint over the fixtures" "$fuzz" checkpoint Fixtures/checkpoints/*.safetensors Fixtures/fuzz/checkpoint/*
+    expect 0 "fuzz state seeds" "$fuzz" --state-seeds Golden "$work/state-seeds"
+    expect 0 "fuzz state over the goldens' state dicts" "$fuzz" state "$work"/state-seeds/* Fixtures/fuzz/state/*
+    shopt -u nullglob globstar
+else
+    failed=$((failed + 1)); echo "FAIL: no fuzz harness at $fuzz"
+fi
 
 # The whole corpus.
 expect 0 "conformance of Golden/" "$anneal" conformance Golden

@@ -1,0 +1,89 @@
+import Anneal
+import AnnealCheckpoint
+import AnnealConformance
+
+/// What one fuzz input is fed to. Each target takes any bytes: whatever
+/// they are, it must return (an error is fine), never trap or hang.
+enum FuzzTarget: String, CaseIterable {
+    /// The spec reader, the runner, the comparison and its report: the input
+    /// is a trace file (spec or golden), as `anneal run` and `diff` read it.
+    case spec
+    /// The checkpoint reader: the input is a checkpoint file, as `anneal
+    /// checkpoint verify` and `train --resume` read it.
+    case checkpoint
+    /// Scheduler state dicts: the input is `{"optimizer", "scheduler",
+    /// "state"}` (a golden's optimizer and scheduler, and a state dict of
+    /// theirs); the state is loaded into the fresh schedulers, which then
+    /// step, as a resume from a hostile checkpoint would.
+    case state
+
+    /// The most trace records a spec may ask for before the harness skips it:
+    /// `repeat` is meant to be large, and a fuzzer finds `10**12`.
+    static let recordBudget = 20_000
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .spec: Self.runSpec(bytes)
+        case .checkpoint: Self.runCheckpoint(bytes)
+        case .state: Self.runState(bytes)
+        }
+    }
+
+    private static func runSpec(_ bytes: [UInt8]) {
+        guard let document = try? JSONValue.parse(bytes: bytes, file: "fuzz.json") else { return }
+        _ = document.serialized(indent: 1)
+        guard let spec = try? TraceSpec(json: document), withinBudget(spec) else { return }
+        guard let candidate = try? TraceRunner.candidate(for: spec) else { return }
+        // The input as a golden, against what Anneal made of it, and the report.
+        if let result = try? GoldenReplay.compare(golden: document, candidate: candidate) {
+            _ = renderDiffReport(result, goldenName: spec.name, goldenPath: "fuzz.json", candidatePath: nil)
+            _ = diffJSON(result, goldenName: spec.name, goldenPath: "fuzz.json", candidatePath: nil).serialized()
+        }
+        _ = candidate.serialized(indent: 1)
+    }
+
+    private static func runCheckpoint(_ bytes: [UInt8]) {
+        guard let checkpoint = try? Checkpoint.decode(bytes, file: "fuzz.safetensors") else { return }
+        _ = checkpoint.summary()
+        _ = checkpoint.owningTensors()
+    }
+
+    private static func runState(_ bytes: [UInt8]) {
+        guard let document = try? JSONValue.parse(bytes: bytes, file: "fuzz.json"),
+            let optimizer = document["optimizer"], let scheduler = document["scheduler"], let state = document["state"]
+        else { return }
+        let specDocument: JSONValue = [
+            "format": "anneal-trace/1", "name": "fuzz", "optimizer": optimizer, "scheduler": scheduler, "script": [],
+        ]
+        guard let spec = try? TraceSpec(json: specDocument), let built = try? TraceRunner.build(spec) else { return }
+        let states: [JSONValue] = spec.schedulerIsList ? state.arrayValue ?? [] : [state]
+        for (scheduler, state) in zip(built.schedulers, states) {
+            guard (try? scheduler.loadStateDict(state)) != nil else { continue }
+            _ = scheduler.stateDict().serialized()
+            for _ in 0..<3 {
+                do {
+                    try built.optimizer.step()
+                    if let plateau = scheduler as? ReduceLROnPlateau {
+                        try plateau.step(metric: 1.0)
+                    } else if let scheduler = scheduler as? LRScheduler {
+                        try scheduler.step()
+                    }
+                } catch {
+                    break
+                }
+            }
+            _ = scheduler.stateDict().serialized()
+        }
+    }
+
+    /// Whether running `spec` stays within ``recordBudget`` records.
+    private static func withinBudget(_ spec: TraceSpec) -> Bool {
+        var total = 0
+        for op in spec.script {
+            let (sum, overflow) = total.addingReportingOverflow(op.recordCount)
+            if overflow || sum > recordBudget { return false }
+            total = sum
+        }
+        return true
+    }
+}
