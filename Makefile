@@ -119,6 +119,7 @@ FUZZ_SEEDS_state      := .build-fuzz/seeds/state Fixtures/fuzz/state
 fuzz: deps
 	$(RELEASE) --product anneal-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DANNEAL_LIBFUZZER
 	$(SWIFT) build --product anneal-fuzz
+	mkdir -p .build-fuzz/seeds
 	.build/debug/anneal-fuzz --state-seeds Golden .build-fuzz/seeds/state
 	@for target in $(if $(filter all,$(FUZZ_TARGET)),spec checkpoint state,$(FUZZ_TARGET)); do \
 	  case $$target in spec) seeds="$(FUZZ_SEEDS_spec)";; checkpoint) seeds="$(FUZZ_SEEDS_checkpoint)";; \

@@ -31,8 +31,10 @@ public struct ExpressionSyntaxError: Error, Sendable, Hashable, CustomStringConv
         self.message = message
     }
 
-    /// `invalid expression "SOURCE": MESSAGE at offset N`.
+    /// `invalid expression "SOURCE": MESSAGE at offset N`; a source past 120
+    /// characters is shown by its first 100 and the length.
     public var description: String {
-        "invalid expression \"\(source)\": \(message) at offset \(offset)"
+        let shown = source.count <= 120 ? source : "\(source.prefix(100))... (\(source.utf8.count) bytes)"
+        return "invalid expression \"\(shown)\": \(message) at offset \(offset)"
     }
 }
