@@ -13,7 +13,8 @@ extension TrainingState {
     /// Throws ``CheckpointError/Problem/manifestInvalid(path:problem:)``,
     /// naming the key path, for the first integer of the optimizer's param
     /// groups and scalar state or of a scheduler's state beyond
-    /// ``largestStateInteger`` in magnitude.
+    /// ``largestStateInteger`` in magnitude, or a float `last_epoch` beyond
+    /// it or not finite (`CyclicLR` converts it to an `Int`).
     func checkStateIntegers(_ manifest: CheckpointManifest, file: String) throws(CheckpointError) {
         func check(_ value: JSONValue, at path: String) throws(CheckpointError) {
             if let (where_, number) = firstOutOfRange(value, at: path) {
@@ -37,11 +38,15 @@ extension TrainingState {
         }
     }
 
-    /// The key path and text of the first out-of-range integer in `value`.
+    /// The key path and text of the first out-of-range integer in `value`,
+    /// or of an epoch (`last_epoch`, which PyTorch lets be a float) that is
+    /// not a finite number within the same range.
     private func firstOutOfRange(_ value: JSONValue, at path: String) -> (String, String)? {
         switch value {
         case .int(let number):
             return number.magnitude > UInt(Self.largestStateInteger) ? (path, String(number)) : nil
+        case .double(let number) where path.hasSuffix(".last_epoch"):
+            return number.isFinite && number.magnitude <= Double(Self.largestStateInteger) ? nil : (path, value.serialized())
         case .array(let items):
             for (index, item) in items.enumerated() {
                 if let found = firstOutOfRange(item, at: "\(path)[\(index)]") { return found }
