@@ -24,8 +24,9 @@ extension AnnealCommand {
                 One writer per directory: a run holds an exclusive lock on DIR/.anneal-lock (with its pid) \
                 while it trains, and a second run on the same directory stops at once. Without --resume, \
                 a directory that already holds checkpoint files is refused (they belong to another run). \
-                Invalid files in the directory never count toward --keep and are left in place \
-                (anneal checkpoint verify DIR reports them). \
+                Checkpoints are trusted only when they verify (a file whose manifest's step is not the \
+                one in its name does not); invalid files never count toward --keep, and those newer \
+                than the kept checkpoints are left in place (anneal checkpoint verify DIR reports them). \
                 Exit status: 0 success (also when a resumed checkpoint is already at or past --epochs: \
                 nothing to train); 1 a failure: the directory cannot be created or listed, is locked by \
                 another writer (its pid is named), holds another run's checkpoints without --resume, or \
