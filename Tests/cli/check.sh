@@ -132,6 +132,24 @@ done
 # A save that fails (here: the file size limit) names the epoch being saved.
 expect 1 "train with a failing save" bash -c 'trap "" XFSZ; ulimit -f 1; exec "$0" "$@"' "$anneal" train "$spec" --model seed3 --epochs 3 --checkpoint-dir "$work/full"
 contains "anneal train: saving the checkpoint of epoch 1: " "$work/err" "the failed save's epoch"
+# Scripts/torch_checkpoint.py (when a Python with torch is at hand: $PYTHON or
+# python3): each bad input is one line naming the file, exit 65; export
+# refuses what the Swift reader rejects, and both verifiers agree.
+python=${PYTHON:-python3}
+if "$python" -c 'import torch, safetensors, xxhash, numpy' 2>/dev/null; then
+    for state in Fixtures/checkpoints/torch/*.pt; do
+        expect 65 "torch_checkpoint.py export $state" "$python" Scripts/torch_checkpoint.py export "$state" -o "$work/t.safetensors"
+        contains "torch_checkpoint.py: $state: " "$work/err" "export names $state"
+        [ "$(wc -l <"$work/err")" -eq 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: export $state: not one line"; }
+    done
+    for file in Fixtures/checkpoints/torch/*.safetensors Fixtures/checkpoints/empty.safetensors; do
+        expect 65 "torch_checkpoint.py verify $file" "$python" Scripts/torch_checkpoint.py verify "$file"
+        contains "torch_checkpoint.py: $file: " "$work/err" "verify names $file"
+        expect 65 "anneal checkpoint verify $file" "$anneal" checkpoint verify "$file"
+    done
+else
+    echo "cli: skipping the torch_checkpoint.py checks (no torch in $python; set PYTHON)"
+fi
 expect 0 "train --help" "$anneal" train --help
 contains "; 1 a failure: " <(tr '\n' ' ' <"$work/out") "train --help documents exit 1"
 
