@@ -38,6 +38,7 @@ import collections
 import json
 import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -142,6 +143,43 @@ def hex_word(word: int) -> str:
     return f"{word:016x}"
 
 
+# ------------------------------------------------- fields the readers check
+
+INT64_MAX = 2**63 - 1  # Anneal's counters are Swift Ints
+
+
+def check_counter(value, what: str) -> int:
+    """A step or epoch as the Swift reader accepts it: an int (not a bool),
+    0 <= value <= 2**63 - 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT64_MAX:
+        raise ValueError(f"{what} is {value!r}, not an integer from 0 to 2**63 - 1")
+    return value
+
+
+def check_parameter_names(names, what: str = "model") -> None:
+    """Parameter names as the Swift reader accepts them: non-empty strings, each once."""
+    seen = set()
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"{what} parameter {index} has an empty or non-string name {name!r}")
+        if name in seen:
+            raise ValueError(f"{what} parameter name {name!r} appears twice")
+        seen.add(name)
+
+
+def plain_int(value):
+    """A 0-dimensional integer tensor as a Python int; anything else as is."""
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and not value.is_floating_point():
+        return value.item()
+    return value
+
+
+def first_line(error: BaseException) -> str:
+    """An exception as one line: its type, and the first line of its message."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()  # torch colours some messages
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
 # ------------------------------------------------------------------ writing
 
 def float32_bytes(tensor: torch.Tensor, name: str) -> bytes:
@@ -209,6 +247,9 @@ def build_checkpoint(state: dict) -> bytes:
             raise ValueError(f"tensor {name!r} appears twice")
         tensors[name] = (list(tensor.shape), float32_bytes(tensor, name))
 
+    if not isinstance(state, dict) or not isinstance(state.get("model"), dict):
+        raise ValueError('a STATE dict needs "model": a state_dict (see the module docstring)')
+    check_parameter_names(list(state["model"]))
     parameters = []
     for name, tensor in state["model"].items():
         add("model." + name, tensor)
@@ -243,14 +284,14 @@ def build_checkpoint(state: dict) -> bytes:
         rng = {"algorithm": RNG_ALGORITHM, "state": [hex_word(w) for w in words]}
 
     manifest = {
-        "epoch": int(state.get("epoch", 0)),
+        "epoch": check_counter(plain_int(state.get("epoch", 0)), "epoch"),
         "format": FORMAT,
         "metadata": to_json(state.get("metadata") or {}, "metadata"),
         "model": {"parameters": parameters},
         "optimizer": optimizer,
         "rng": rng,
         "schedulers": [{"state": to_json(s["state"], s["type"]), "type": s["type"]} for s in state.get("schedulers", [])],
-        "step": int(state.get("step", 0)),
+        "step": check_counter(plain_int(state.get("step", 0)), "step"),
         "version": VERSION,
     }
     return encode(tensors, manifest)
@@ -295,11 +336,35 @@ def read_checkpoint(path: str) -> tuple[dict, dict]:
     actual = xxhash.xxh3_128_hexdigest(text.encode())
     if recorded != actual:
         raise CheckpointError(path, f"manifest checksum mismatch: recorded {recorded}, computed {actual}")
-    manifest = json.loads(text)
+    try:
+        manifest = json.loads(text)
+    except ValueError as error:
+        raise CheckpointError(path, f"the manifest is not valid JSON: {first_line(error)}") from None
+    if not isinstance(manifest, dict):
+        raise CheckpointError(path, "the manifest is not a JSON object")
+    try:
+        return _check_manifest(path, manifest, tensors), tensors
+    except CheckpointError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise CheckpointError(path, f"invalid manifest: {first_line(error)}") from None
+
+
+def _check_manifest(path: str, manifest: dict, tensors: dict) -> dict:
+    """The checks of read_checkpoint after the manifest's checksum."""
     if manifest.get("version") != VERSION:
         raise CheckpointError(path, f"unsupported manifest version {manifest.get('version')!r}")
     if manifest.get("format") != FORMAT:
         raise CheckpointError(path, f"manifest format is {manifest.get('format')!r}, not {FORMAT!r}")
+    for key in ("step", "epoch"):
+        try:
+            check_counter(manifest.get(key), key)
+        except ValueError as error:
+            raise CheckpointError(path, f"manifest {error}") from None
+    try:
+        check_parameter_names([p["name"] for p in manifest["model"]["parameters"]], "manifest model")
+    except ValueError as error:
+        raise CheckpointError(path, str(error)) from None
     expected = {"model." + p["name"]: p["shape"] for p in manifest["model"]["parameters"]}
     for entry in (manifest.get("optimizer") or {}).get("state", []):
         for key, shape in entry["tensors"].items():
@@ -317,7 +382,7 @@ def read_checkpoint(path: str) -> tuple[dict, dict]:
         digest = xxhash.xxh3_128_hexdigest(float32_bytes(tensor, name))
         if digest != manifest["data"][CHECKSUM].get(name):
             raise CheckpointError(path, f"tensor {name!r}: data checksum mismatch")
-    return manifest, tensors
+    return manifest
 
 
 def import_checkpoint(path: str) -> dict:
@@ -523,6 +588,17 @@ def selftest(anneal: str | None) -> int:
 
 # --------------------------------------------------------------- the command
 
+def load_state(path: str) -> dict:
+    """``torch.load(path, weights_only=True)``: any failure (a missing,
+    empty or junk file, a pickle that asks for a blocked global) is a
+    CheckpointError naming the file, in one line."""
+    try:
+        with torch.serialization.safe_globals([collections.Counter, collections.OrderedDict]):
+            return torch.load(path, weights_only=True)
+    except Exception as error:  # pickle, zipfile and torch raise many types
+        raise CheckpointError(path, f"cannot load a STATE dict: {first_line(error)}") from None
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -539,9 +615,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
-            with torch.serialization.safe_globals([collections.Counter, collections.OrderedDict]):
-                state = torch.load(args.state, weights_only=True)
-            write_atomically(args.output, build_checkpoint(state))
+            state = load_state(args.state)
+            try:
+                payload = build_checkpoint(state)
+            except (ValueError, TypeError, KeyError, AttributeError) as error:
+                raise CheckpointError(args.state, f"cannot export: {first_line(error)}") from None
+            write_atomically(args.output, payload)
         elif args.command == "import":
             torch.save(import_checkpoint(args.checkpoint), args.output)
         elif args.command == "verify":
@@ -553,7 +632,7 @@ def main(argv=None) -> int:
         print(f"torch_checkpoint.py: {error}", file=sys.stderr)
         return 65
     except (OSError, ValueError, TypeError, KeyError) as error:
-        print(f"torch_checkpoint.py: {error}", file=sys.stderr)
+        print(f"torch_checkpoint.py: {first_line(error)}", file=sys.stderr)
         return 65
     return 0
 

@@ -126,6 +126,16 @@ public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertib
         case noValidCheckpoint
         /// No checkpoint of that step in the directory.
         case stepNotFound(Int)
+        /// The manifest's step is not the one in the file's name (a file
+        /// renamed or copied under another step's name): trusting the name
+        /// would make a stale file the newest.
+        case stepMismatch(fileName: Int, manifest: Int)
+        /// A name of a checkpoint that is not a regular file (a directory,
+        /// a symbolic link, ...): `kind` says what it is.
+        case notRegularFile(kind: String)
+        /// Another process holds the directory's writer lock; `pid` is the
+        /// one recorded in `lockFile` (`nil` when it has not written it yet).
+        case directoryLocked(pid: Int?, lockFile: String)
 
         /// The message, without the file.
         public var description: String {
@@ -183,6 +193,12 @@ public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertib
             case .restoreFailed(let problem): return "restore refused, nothing changed: \(problem)"
             case .noValidCheckpoint: return "no valid checkpoint"
             case .stepNotFound(let step): return "no checkpoint of step \(step)"
+            case .stepMismatch(let fileName, let manifest):
+                return "the file name says step \(fileName) but the manifest says step \(manifest) (renamed or copied from another step?)"
+            case .notRegularFile(let kind): return "not a regular file: \(kind)"
+            case .directoryLocked(let pid, let lockFile):
+                let holder = pid.map { "process \($0)" } ?? "another process"
+                return "in use by another writer: \(holder) holds the lock \(quoted(lockFile)) (one writer per directory)"
             }
         }
     }

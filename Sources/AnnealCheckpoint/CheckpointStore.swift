@@ -14,12 +14,18 @@ import AnnealTensor
 ///
 /// - ``save(_:)`` writes with ``Checkpoint/write(to:)`` (temporary file,
 ///   `fsync`, `rename`, `fsync` of the directory), then applies the
-///   retention: with `keepLast: N`, only the N highest steps stay, and
-///   older files are deleted only after the new one is committed.
+///   retention: with `keepLast: N`, only the N highest *valid* checkpoints
+///   stay, and older ones are deleted only after the new one is committed.
+///   Invalid files (damaged, renamed, not regular files) never count toward
+///   N and are left in place for ``verifyAll()`` to report.
 /// - ``latest()`` verifies from the highest step down and returns the first
 ///   checkpoint that verifies, reporting the ones it skipped.
-/// - ``list()`` lists the files by step without reading them; temporary
-///   files of interrupted saves are never listed.
+/// - A file verifies only when its manifest's step is the step in its name
+///   (``CheckpointError/Problem/stepMismatch(fileName:manifest:)``): names
+///   are not trusted, so ordering by name is ordering by verified step.
+/// - ``list()`` lists the names by step without reading them; temporary
+///   files of interrupted saves and the lock file are never listed.
+/// - One writer per directory: a writer takes ``lockForWriting()`` first.
 ///
 /// ```swift
 /// let store = try CheckpointStore(directory: "run", keepLast: 3)
@@ -44,13 +50,27 @@ public struct CheckpointStore: Sendable {
         try makeDirectories(self.directory)
     }
 
-    /// One checkpoint file.
+    /// One name of a checkpoint file in the directory.
     public struct Entry: Sendable, Equatable {
-        /// The step in its name.
+        /// The step in its name (only a file that verifies is known to hold it).
         public var step: Int
         /// Its path (the directory and the name).
         public var path: String
+        /// What the name is: only a regular file can be a checkpoint.
+        public var kind: FileKind = .regular
     }
+
+    /// What a directory entry is (without following symbolic links).
+    public enum FileKind: String, Sendable, Equatable {
+        case regular = "regular file"
+        case directory
+        case symbolicLink = "symbolic link"
+        case other = "special file"
+    }
+
+    /// Files this store has verified (or written), so that the retention
+    /// of every save does not read them again.
+    let verified = VerifiedFiles()
 
     /// The file name of `step`: `checkpoint-<step, 8 digits at least>.safetensors`.
     public static func fileName(step: Int) -> String {
@@ -72,17 +92,26 @@ public struct CheckpointStore: Sendable {
 
     // MARK: Listing
 
-    /// The checkpoint files, by increasing step (names only; nothing is read).
+    /// The checkpoint files (regular files under a checkpoint's name), by
+    /// increasing step (names only; nothing is read).
     public func list() throws(CheckpointError) -> [Entry] {
-        try directoryNames().compactMap { name in
-            Self.step(ofFileName: name).map { Entry(step: $0, path: directory + "/" + name) }
+        try entries().filter { $0.kind == .regular }
+    }
+
+    /// Every name of a checkpoint, by increasing step, with what it is:
+    /// directories and symbolic links under such names are not checkpoints,
+    /// but ``verifyAll()`` and ``latest()`` report them.
+    public func entries() throws(CheckpointError) -> [Entry] {
+        try directoryEntries().compactMap { name, kind in
+            Self.step(ofFileName: name).map { Entry(step: $0, path: directory + "/" + name, kind: kind) }
         }.sorted { ($0.step, $0.path) < ($1.step, $1.path) }
     }
 
     /// Temporary files of saves that have not committed (running, or
     /// interrupted by a crash), as paths.
     public func temporaryFiles() throws(CheckpointError) -> [String] {
-        try directoryNames().filter { Self.temporaryFileOwner($0) != nil }.sorted().map { directory + "/" + $0 }
+        try directoryEntries().filter { $0.kind == .regular && Self.temporaryFileOwner($0.name) != nil }
+            .map(\.name).sorted().map { directory + "/" + $0 }
     }
 
     /// The process id in a temporary file's name
@@ -105,14 +134,12 @@ public struct CheckpointStore: Sendable {
     public func save(_ checkpoint: Checkpoint) throws(CheckpointError) -> Entry {
         removeStaleTemporaryFiles()
         let entry = Entry(step: checkpoint.manifest.step, path: path(step: checkpoint.manifest.step))
+        // Verify the files the retention may keep now, before the new one
+        // exists, so that after its commit the retention only deletes.
+        if let keepLast { _ = try? retentionPlan(keepLast: keepLast, saved: entry.path) }
         try checkpoint.write(to: entry.path)
-        if let keepLast {
-            let entries = try list()
-            let kept = Set(entries.suffix(keepLast).map(\.path)).union([entry.path])
-            for old in entries where !kept.contains(old.path) {
-                unlink(old.path)
-            }
-        }
+        verified.recordWritten(entry.path)
+        if let keepLast { try applyRetention(keepLast: keepLast, saved: entry) }
         return entry
     }
 
@@ -128,8 +155,8 @@ public struct CheckpointStore: Sendable {
     /// Removes temporary files whose writing process no longer runs (it
     /// was killed mid-save); files of running processes are left alone.
     public func removeStaleTemporaryFiles() {
-        guard let names = try? directoryNames() else { return }
-        for name in names {
+        guard let entries = try? directoryEntries() else { return }
+        for (name, kind) in entries where kind == .regular {
             guard let owner = Self.temporaryFileOwner(name), owner != getpid() else { continue }
             if kill(owner, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
         }
@@ -154,9 +181,9 @@ public struct CheckpointStore: Sendable {
     public func latest() throws(CheckpointError) -> Latest {
         var skipped: [CheckpointError] = []
         let temporary = try temporaryFiles()
-        for entry in try list().reversed() {
+        for entry in try entries().reversed() {
             do throws(CheckpointError) {
-                let checkpoint = try Checkpoint.read(from: entry.path)
+                let checkpoint = try read(entry)
                 return Latest(checkpoint: checkpoint, entry: entry, skipped: skipped, temporaryFiles: temporary)
             } catch {
                 skipped.append(error)
@@ -173,15 +200,17 @@ public struct CheckpointStore: Sendable {
         guard let entry = try list().last(where: { $0.step == step }) else {
             throw CheckpointError(file: directory, .stepNotFound(step))
         }
-        return try Checkpoint.read(from: entry.path)
+        return try read(entry)
     }
 
-    /// Every checkpoint file with the outcome of verifying it (`nil` when it
-    /// verifies), by increasing step.
+    /// Every name of a checkpoint with the outcome of verifying it (`nil`
+    /// when it verifies), by increasing step: damaged files, files whose
+    /// manifest has another step, and directories or symbolic links under
+    /// such names all fail.
     public func verifyAll() throws(CheckpointError) -> [(entry: Entry, error: CheckpointError?)] {
-        try list().map { entry in
+        try entries().map { entry in
             do throws(CheckpointError) {
-                _ = try Checkpoint.read(from: entry.path)
+                _ = try read(entry)
                 return (entry, nil)
             } catch {
                 return (entry, error)
@@ -191,21 +220,42 @@ public struct CheckpointStore: Sendable {
 
     // MARK: Directory access
 
-    /// The names of the directory's files (not subdirectories).
-    private func directoryNames() throws(CheckpointError) -> [String] {
+    /// The names in the directory with what each is (`lstat` where
+    /// `readdir` does not say), `.` and `..` left out.
+    func directoryEntries() throws(CheckpointError) -> [(name: String, kind: FileKind)] {
         guard let handle = opendir(directory) else {
             throw CheckpointError(file: directory, .io(operation: "open directory", reason: systemError()))
         }
         defer { closedir(handle) }
-        var names: [String] = []
+        var entries: [(name: String, kind: FileKind)] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            let type = entry.pointee.d_type
-            if type == UInt8(DT_REG) || type == UInt8(DT_UNKNOWN) { names.append(name) }
+            guard name != "." && name != ".." else { continue }
+            let kind: FileKind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symbolicLink
+            case Int32(DT_UNKNOWN): kind = Self.kind(ofPath: directory + "/" + name)
+            default: kind = .other
+            }
+            entries.append((name, kind))
         }
-        return names
+        return entries
+    }
+
+    /// What `path` is, without following a symbolic link.
+    static func kind(ofPath path: String) -> FileKind {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return .other }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symbolicLink
+        default: return .other
+        }
     }
 }
 

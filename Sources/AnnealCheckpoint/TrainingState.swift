@@ -120,7 +120,8 @@ public struct TrainingState {
     /// Checks `checkpoint` against the live objects without changing
     /// anything: the model's parameter names, order and shapes; the
     /// optimizer's presence, type, param group count and sizes, and state
-    /// indices; the schedulers' count and types.
+    /// indices; the schedulers' count and types; and that no integer of the
+    /// state is beyond ``largestStateInteger`` (a loader would trap on it).
     public func validate(_ checkpoint: Checkpoint) throws(CheckpointError) {
         let file = checkpoint.source
         let manifest = checkpoint.manifest
@@ -177,6 +178,9 @@ public struct TrainingState {
         guard savedTypes == liveTypes else {
             throw fail(.schedulerMismatch("the checkpoint has \(savedTypes), the live schedulers are \(liveTypes)"))
         }
+
+        // Values the loaders would trap on.
+        try checkStateIntegers(manifest, file: file)
     }
 
     /// Throws unless the optimizer's parameters are the model's, the same

@@ -15,14 +15,33 @@ extension Trainer {
     /// A checkpoint of the run after ``epoch`` epochs: parameters, optimizer
     /// state, schedulers, the generator, and the step and epoch counters.
     public func checkpoint(metadata: JSONObject = [:]) throws -> Checkpoint {
-        try trainingState.capture(step: epoch * stepsPerEpoch, epoch: epoch, rng: rng, metadata: metadata)
+        let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
+        guard !overflow else {
+            throw CheckpointError(file: "checkpoint", .manifestInvalid(path: "step", problem: "epoch \(epoch) × \(stepsPerEpoch) steps per epoch overflows"))
+        }
+        return try trainingState.capture(step: step, epoch: epoch, rng: rng, metadata: metadata)
     }
 
     /// Restores a ``checkpoint(metadata:)`` into this trainer (built the
     /// same way as the one that saved it): all or nothing; on success
     /// training continues from the checkpoint's epoch with its generator.
+    ///
+    /// The checkpoint's step must be its epoch × ``stepsPerEpoch``, as this
+    /// trainer saves it: another step means another batch size or data set
+    /// (or an edited file), and it also bounds the epoch so that later
+    /// saves' steps cannot overflow.
     @discardableResult
     public func restore(from checkpoint: Checkpoint) throws -> TrainingState.Restored {
+        let manifest = checkpoint.manifest
+        let (expected, overflow) = manifest.epoch.multipliedReportingOverflow(by: stepsPerEpoch)
+        guard !overflow, expected == manifest.step else {
+            let product = overflow ? "overflows" : "is \(expected)"
+            throw CheckpointError(
+                file: checkpoint.source,
+                .manifestInvalid(
+                    path: "step",
+                    problem: "is \(manifest.step), but epoch \(manifest.epoch) × \(stepsPerEpoch) steps per epoch \(product) (a checkpoint of another run?)"))
+        }
         let restored = try trainingState.restore(from: checkpoint)
         if let saved = restored.rng { rng = saved }
         epoch = restored.epoch
@@ -60,9 +79,24 @@ extension Trainer {
             report(record)
             records.append(record)
             if let store, epoch % every == 0 || epoch == lastEpoch {
-                try store.save(checkpoint())
+                do {
+                    try store.save(checkpoint())
+                } catch {
+                    // The epoch is done: the failure is its checkpoint's, not the next epoch's.
+                    throw CheckpointSaveError(epoch: epoch, underlying: error)
+                }
             }
         }
         return records
     }
+}
+
+/// Saving the checkpoint after epoch `epoch` failed (the epoch itself was trained).
+public struct CheckpointSaveError: Error, CustomStringConvertible {
+    /// The epoch whose checkpoint could not be saved.
+    public var epoch: Int
+    /// Why (a ``CheckpointError`` naming the file, usually).
+    public var underlying: any Error
+
+    public var description: String { "saving the checkpoint of epoch \(epoch): \(underlying)" }
 }

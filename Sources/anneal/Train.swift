@@ -21,8 +21,18 @@ extension AnnealCommand {
                 skipped) and trains the remaining epochs up to --epochs, printing the same lines an \
                 uninterrupted run prints for them. The other options must be the ones the run was \
                 started with. \
-                Exit status: 0 success, 64 bad arguments, 65 an unreadable or invalid spec, or an \
-                optimizer or scheduler PyTorch would refuse to build.
+                One writer per directory: a run holds an exclusive lock on DIR/.anneal-lock (with its pid) \
+                while it trains, and a second run on the same directory stops at once. Without --resume, \
+                a directory that already holds checkpoint files is refused (they belong to another run). \
+                Checkpoints are trusted only when they verify (a file whose manifest's step is not the \
+                one in its name does not); invalid files never count toward --keep, and those newer \
+                than the kept checkpoints are left in place (anneal checkpoint verify DIR reports them). \
+                Exit status: 0 success (also when a resumed checkpoint is already at or past --epochs: \
+                nothing to train); 1 a failure: the directory cannot be created or listed, is locked by \
+                another writer (its pid is named), holds another run's checkpoints without --resume, or \
+                a checkpoint cannot be saved, or training fails; 64 bad arguments; 65 an unreadable or \
+                invalid spec, an optimizer or scheduler PyTorch would refuse to build, or a checkpoint \
+                that cannot be restored (another model, optimizer or schedulers, or out-of-range values).
                 """
         )
 
@@ -78,30 +88,85 @@ extension AnnealCommand {
                 throw ExitCode.dataError
             }
             var store: CheckpointStore?
+            var lock: WriterLock?
             if let checkpointDir {
+                let opened: CheckpointStore
                 do {
-                    let opened = try CheckpointStore(directory: checkpointDir, keepLast: keep == 0 ? nil : keep)
-                    store = opened
-                    if resume {
-                        let latest = try opened.latest()
-                        for skipped in latest.skipped { printError("anneal train: skipping \(skipped)") }
-                        if let checkpoint = latest.checkpoint {
-                            try trainer.restore(from: checkpoint)
-                        } else {
-                            printError("anneal train: no checkpoint in \(checkpointDir); starting from epoch 0")
-                        }
-                    }
+                    opened = try CheckpointStore(directory: checkpointDir, keepLast: keep == 0 ? nil : keep)
+                    lock = try opened.lockForWriting()
                 } catch {
                     printError("anneal train: \(error)")
                     throw ExitCode.failure
                 }
+                store = opened
+                if resume {
+                    try restoreNewest(from: opened, into: trainer)
+                } else {
+                    try refuseOtherRuns(in: opened)
+                }
+            }
+            // Held while this process writes: released when it exits.
+            defer { lock?.unlock() }
+            if trainer.epoch >= epochs, resume, let checkpointDir {
+                let relation = trainer.epoch == epochs ? "already at" : "already past"
+                printError(
+                    "anneal train: the checkpoint in \(checkpointDir) is at epoch \(trainer.epoch), \(relation) --epochs \(epochs); nothing to train")
+                return
             }
             do {
                 try trainer.train(through: epochs, saving: store, every: every) { print(experiment.logLine($0)) }
+            } catch let error as CheckpointSaveError {
+                printError("anneal train: \(error)")
+                throw ExitCode.failure
             } catch {
                 printError("anneal train: epoch \(trainer.epoch + 1): \(error)")
                 throw ExitCode.failure
             }
         }
+
+        /// `--resume`: the newest valid checkpoint into `trainer` (damaged
+        /// ones skipped, with a line each); exit 65 when it cannot be restored.
+        func restoreNewest(from store: CheckpointStore, into trainer: Trainer) throws {
+            let latest: CheckpointStore.Latest
+            do {
+                latest = try store.latest()
+            } catch {
+                printError("anneal train: \(error)")
+                throw ExitCode.failure
+            }
+            for skipped in latest.skipped { printError("anneal train: skipping \(skipped)") }
+            guard let checkpoint = latest.checkpoint else {
+                printError("anneal train: no valid checkpoint in \(store.directory); starting from epoch 0")
+                return
+            }
+            do {
+                try trainer.restore(from: checkpoint)
+            } catch {
+                printError("anneal train: \(error)")
+                throw ExitCode.dataError
+            }
+        }
+
+        /// Without `--resume`: a directory that already holds checkpoint
+        /// files belongs to another run, and saving beside them would mix
+        /// the two (the newest, possibly the other run's, is what a resume
+        /// loads). Refused, exit 1.
+        func refuseOtherRuns(in store: CheckpointStore) throws {
+            let entries: [CheckpointStore.Entry]
+            do {
+                entries = try store.list()
+            } catch {
+                printError("anneal train: \(error)")
+                throw ExitCode.failure
+            }
+            guard let newest = entries.last else { return }
+            printError(
+                "anneal train: \(store.directory): already holds \(entries.count) checkpoint file\(entries.count == 1 ? "" : "s") (newest \(quotedName(newest.path))); "
+                    + "pass --resume to continue that run, or choose another --checkpoint-dir")
+            throw ExitCode.failure
+        }
     }
 }
+
+/// `'name'`, for messages.
+private func quotedName(_ text: String) -> String { "'\(text)'" }

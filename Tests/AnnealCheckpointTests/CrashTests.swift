@@ -57,9 +57,14 @@ struct CrashTests {
                 Issue.record("cannot start the child")
                 return
             }
-            // Wait until it has resumed, then kill it a random moment later.
+            // Wait until it has resumed (every other round: until it has also
+            // committed once, so that commits happen however slow the first
+            // save is on a loaded machine), then kill it a random moment later.
+            let ready: ([String]) -> Bool =
+                round % 2 == 0
+                ? { $0.first?.hasPrefix("started") ?? false } : { $0.contains { $0.hasPrefix("committed ") } }
             var waited = 0.0
-            while !(Self.lines(out).first?.hasPrefix("started") ?? false) && waited < 20 {
+            while !ready(Self.lines(out)) && waited < 20 {
                 sleep(seconds: 0.001)
                 waited += 0.001
             }

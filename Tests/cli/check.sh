@@ -109,6 +109,66 @@ if diff <(tail -2 "$work/uninterrupted") "$work/out" >/dev/null; then passed=$((
 expect 64 "train --keep -1" "$anneal" train "$spec" --checkpoint-dir "$work/keep0" --keep=-1
 contains "--keep must be 0 or more, got -1" "$work/err" "the bad --keep is named"
 
+# One writer per directory: with the lock held (here by flock(1)), train stops
+# at once, exit 1, naming the holder's pid; the lock file is no checkpoint.
+mkdir -p "$work/locked"
+flock -o "$work/locked/.anneal-lock" sh -c 'echo $$ > "$1"; exec sleep 30' sh "$work/locked/.anneal-lock" &
+holder=$!
+for _ in $(seq 500); do [ -s "$work/locked/.anneal-lock" ] && break; sleep 0.01; done
+expect 1 "train on a locked directory" "$anneal" train "$spec" --model seed3 --epochs 2 --checkpoint-dir "$work/locked"
+contains "in use by another writer: process $(cat "$work/locked/.anneal-lock") holds the lock" "$work/err" "the holder's pid is named"
+kill "$(cat "$work/locked/.anneal-lock")"; wait "$holder" 2>/dev/null
+expect 0 "train once the lock is free" "$anneal" train "$spec" --model seed3 --epochs 2 --checkpoint-dir "$work/locked"
+expect 0 "verify ignores the lock file" "$anneal" checkpoint verify "$work/locked"
+
+# A fresh run in a directory holding another run's checkpoints is refused.
+expect 1 "fresh train into a used directory" "$anneal" train "$spec" --model seed3 --epochs 2 --checkpoint-dir "$work/keep0"
+contains "already holds 3 checkpoint files" "$work/err" "the refusal says why"
+contains "pass --resume" "$work/err" "the refusal suggests --resume"
+
+# Resuming past --epochs says so.
+expect 0 "train --resume past --epochs" "$anneal" train "$spec" --model seed3 --epochs 3 --checkpoint-dir "$work/keep0" --resume
+contains "is at epoch 6, already past --epochs 3; nothing to train" "$work/err" "nothing to train"
+
+# Names are not trusted; directories and symlinks under checkpoint names are reported.
+expect 65 "verify Fixtures/checkpoints/store-names" "$anneal" checkpoint verify Fixtures/checkpoints/store-names
+contains "checkpoint-00000999.safetensors: INVALID: the file name says step 999 but the manifest says step 3" "$work/out" "a renamed file"
+contains "checkpoint-00000005.safetensors: INVALID: not a regular file: symbolic link" "$work/out" "a symlink"
+contains "checkpoint-00000006.safetensors: INVALID: not a regular file: directory" "$work/out" "a directory"
+contains "resume would load Fixtures/checkpoints/store-names/checkpoint-00000003.safetensors" "$work/out" "the valid one"
+
+# Values that would trap a scheduler: exit 65 naming the file and the key, no signal.
+for fixture in Fixtures/checkpoints/resume/*.safetensors; do
+    rm -rf "$work/trap" && mkdir "$work/trap" && cp "$fixture" "$work/trap/checkpoint-00000003.safetensors"
+    expect 0 "verify $fixture" "$anneal" checkpoint verify "$work/trap"
+    expect 65 "train --resume from $fixture" "$anneal" train "$spec" --model seed3 --epochs 6 --checkpoint-dir "$work/trap" --resume
+    contains "$work/trap/checkpoint-00000003.safetensors: manifest " "$work/err" "$fixture: the file is named"
+done
+
+# A save that fails (here: the file size limit) names the epoch being saved.
+expect 1 "train with a failing save" bash -c 'trap "" XFSZ; ulimit -f 1; exec "$0" "$@"' "$anneal" train "$spec" --model seed3 --epochs 3 --checkpoint-dir "$work/full"
+contains "anneal train: saving the checkpoint of epoch 1: " "$work/err" "the failed save's epoch"
+# Scripts/torch_checkpoint.py (when a Python with torch is at hand: $PYTHON or
+# python3): each bad input is one line naming the file, exit 65; export
+# refuses what the Swift reader rejects, and both verifiers agree.
+python=${PYTHON:-python3}
+if "$python" -c 'import torch, safetensors, xxhash, numpy' 2>/dev/null; then
+    for state in Fixtures/checkpoints/torch/*.pt; do
+        expect 65 "torch_checkpoint.py export $state" "$python" Scripts/torch_checkpoint.py export "$state" -o "$work/t.safetensors"
+        contains "torch_checkpoint.py: $state: " "$work/err" "export names $state"
+        [ "$(wc -l <"$work/err")" -eq 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: export $state: not one line"; }
+    done
+    for file in Fixtures/checkpoints/torch/*.safetensors Fixtures/checkpoints/empty.safetensors; do
+        expect 65 "torch_checkpoint.py verify $file" "$python" Scripts/torch_checkpoint.py verify "$file"
+        contains "torch_checkpoint.py: $file: " "$work/err" "verify names $file"
+        expect 65 "anneal checkpoint verify $file" "$anneal" checkpoint verify "$file"
+    done
+else
+    echo "cli: skipping the torch_checkpoint.py checks (no torch in $python; set PYTHON)"
+fi
+expect 0 "train --help" "$anneal" train --help
+contains "; 1 a failure: " <(tr '\n' ' ' <"$work/out") "train --help documents exit 1"
+
 # The fuzz harness (without libFuzzer) over its seeds and every input a
 # fuzzer found (Fixtures/fuzz/TARGET/): no signal, exit 0.
 if [ -x "$fuzz" ]; then
