@@ -3,11 +3,12 @@ import AnnealJSON
 extension TrainingState {
     /// The largest magnitude of an integer in the state handed to the
     /// optimizer's and the schedulers' `loadStateDict`: 2^53, where doubles
-    /// stop holding every integer. Schedulers keep epochs and counts as
-    /// Python ints but compute with doubles, and step them with `+ 1`; a
+    /// stop holding every integer. Schedulers hold epochs and counts exactly
+    /// up to `Int.max` and raise `PythonError.beyondAnneal` past it, but a
     /// value near `Int.max` (which a checksum-correct file can hold) would
-    /// trap there, so it is refused before anything is loaded. No real run
-    /// comes near 2^53 epochs or steps.
+    /// only fail some steps later, mid-run; refused here, it fails before
+    /// anything is loaded, naming the key. No real run comes near 2^53
+    /// epochs or steps.
     public static let largestStateInteger = 1 << 53
 
     /// Throws ``CheckpointError/Problem/manifestInvalid(path:problem:)``,
