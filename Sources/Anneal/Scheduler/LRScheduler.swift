@@ -110,7 +110,7 @@ public class LRScheduler: Scheduler {
     /// The subclass computes with direct access to the groups and the result
     /// buffer (no per-element uniqueness checks or reference counting); user
     /// functions run before, in ``prepareLR(closedForm:)``, while no buffer is held.
-    @usableFromInline
+    @usableFromInline @inline(__always)
     func updateLR(epoch: Epoch?) throws(PythonError) {
         hasGetLRFlag = true
         if let epoch { lastEpoch = epoch } else { lastEpoch = try lastEpoch.advanced(by: 1) }

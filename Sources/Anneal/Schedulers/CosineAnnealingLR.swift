@@ -70,6 +70,10 @@ public final class CosineAnnealingLR: LRScheduler {
         if lastEpoch.isFloat || tMax.isFloat {
             return try isMultiple(lastEpoch.value - 1 - tMax.value, of: 2 * tMax.value, integers: false)
         }
+        if lastEpoch.integer.magnitude < 1 << 53 && tMax.integer.magnitude < 1 << 53 {
+            // Exact in doubles; `isMultiple` then takes the integer path.
+            return try isMultiple(lastEpoch.value - 1 - tMax.value, of: 2 * tMax.value, integers: true)
+        }
         let offset = try checkedDifference(try checkedDifference(lastEpoch.integer, 1), tMax.integer)
         return try isMultiple(Epoch(offset), of: Epoch(try checkedProduct(2, tMax.integer)))
     }

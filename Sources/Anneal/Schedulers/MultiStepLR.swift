@@ -10,7 +10,11 @@
 /// 0.05, 30–79 → 0.005, 80+ → 0.0005.
 public final class MultiStepLR: LRScheduler {
     /// The distinct milestones in first-seen order, with how often each was given.
-    @exclusivity(unchecked) public internal(set) var milestones: [(epoch: Epoch, count: Int)]
+    @exclusivity(unchecked) public internal(set) var milestones: [(epoch: Epoch, count: Int)] {
+        didSet { milestoneValues = milestones.map(\.epoch.value) }
+    }
+    /// Each milestone's nearest double, for a scan that touches nothing else.
+    @exclusivity(unchecked) private var milestoneValues: [Double] = []
     /// `gamma`.
     @exclusivity(unchecked) public internal(set) var gamma: Double
     /// `sorted(milestones.elements())`, for the closed form.
@@ -21,6 +25,7 @@ public final class MultiStepLR: LRScheduler {
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
         self.milestones = Self.counter(milestones)
+        self.milestoneValues = self.milestones.map(\.epoch.value)
         self.sortedMilestones = Self.sortedElements(self.milestones)
         self.gamma = gamma
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
@@ -49,9 +54,10 @@ public final class MultiStepLR: LRScheduler {
     {
         let epoch = lastEpoch
         var count = 0
-        // `last_epoch in milestones`: Python's exact int/float equality.
-        for milestone in milestones where milestone.epoch == epoch {
-            count = milestone.count
+        // `last_epoch in milestones`: Python's exact int/float equality, which
+        // only a milestone with the same nearest double can meet.
+        for (index, value) in milestoneValues.enumerated() where value == epoch.value && milestones[index].epoch == epoch {
+            count = milestones[index].count
         }
         let factor = count == 0 ? 1 : try PyFloat.pow(gamma, Double(count))
         for index in lrs.indices {

@@ -178,8 +178,14 @@ public final class OneCycleLR: LRScheduler {
         var phase = phases[phases.count - 1]
         for (phaseIndex, candidate) in phases.enumerated() {
             // `step_num <= end_step`, exact for an int `end_step` (NaN: false).
-            let end = candidate.endStepIsFloat ? Epoch(float: candidate.endStep) : Epoch(candidate.endStepInteger)
-            if lastEpoch < end || lastEpoch == end || phaseIndex == phases.count - 1 {
+            let reached: Bool
+            if lastEpoch.isExactAsDouble && (candidate.endStepIsFloat || candidate.endStepInteger.magnitude <= 1 << 53) {
+                reached = stepNumber <= candidate.endStep
+            } else {
+                let end = candidate.endStepIsFloat ? Epoch(float: candidate.endStep) : Epoch(candidate.endStepInteger)
+                reached = lastEpoch < end || lastEpoch == end
+            }
+            if reached || phaseIndex == phases.count - 1 {
                 phase = candidate
                 break
             }

@@ -28,8 +28,16 @@ public final class PolynomialLR: LRScheduler {
             for index in lrs.indices { lrs[index] = groups[index].lr }
             return
         }
-        let numerator = 1.0 - (try Epoch.trueDivide(lastEpoch, totalIters))
-        let denominator = 1.0 - (try Epoch.trueDivide(try lastEpoch.advanced(by: -1), totalIters))
+        let numerator: Double
+        let denominator: Double
+        if lastEpoch.isExactAsDouble && totalIters.isExactAsDouble {
+            // Doubles hold both (and `last_epoch - 1`) exactly: one rounding each, as Python's `/`.
+            numerator = 1.0 - (try PyFloat.divide(lastEpoch.value, totalIters.value))
+            denominator = 1.0 - (try PyFloat.divide(lastEpoch.value - 1, totalIters.value))
+        } else {
+            numerator = 1.0 - (try Epoch.trueDivide(lastEpoch, totalIters))
+            denominator = 1.0 - (try Epoch.trueDivide(try lastEpoch.advanced(by: -1), totalIters))
+        }
         let decay = try PyFloat.pow(try PyFloat.divide(numerator, denominator), power)
         for index in lrs.indices { lrs[index] = groups[index].lr * decay }
     }

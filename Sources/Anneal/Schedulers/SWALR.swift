@@ -46,13 +46,22 @@ public final class SWALR: LRScheduler {
     override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
-        // Python ints: `step = _step_count - 1`, divided by `max(1, anneal_epochs)`.
-        var step = try checkedDifference(stepCount, 1)
-        if annealEpochs == 0 { step = Swift.max(1, step) }
-        let span = Swift.max(1, annealEpochs)
-        let previousT = pyMax(0, pyMin(1, Epoch.exactQuotient(try checkedDifference(step, 1), span)))
+        // Python ints: `step = _step_count - 1`, divided by `max(1, anneal_epochs)`;
+        // within 2^53 (every real run) doubles hold them and divide them exactly.
+        let (previousT, t): (Double, Double)
+        if stepCount.magnitude < 1 << 53 && annealEpochs.magnitude < 1 << 53 {
+            var step = Double(stepCount - 1)
+            if annealEpochs == 0 { step = pyMax(1, step) }
+            let span = Double(Swift.max(1, annealEpochs))
+            (previousT, t) = (pyMax(0, pyMin(1, (step - 1) / span)), pyMax(0, pyMin(1, step / span)))
+        } else {
+            var step = try checkedDifference(stepCount, 1)
+            if annealEpochs == 0 { step = Swift.max(1, step) }
+            let span = Swift.max(1, annealEpochs)
+            previousT = pyMax(0, pyMin(1, Epoch.exactQuotient(try checkedDifference(step, 1), span)))
+            t = pyMax(0, pyMin(1, Epoch.exactQuotient(step, span)))
+        }
         let previousAlpha = try annealFunction(previousT)
-        let t = pyMax(0, pyMin(1, Epoch.exactQuotient(step, span)))
         let alpha = try annealFunction(t)
         for index in lrs.indices {
             guard let swaLR = groups[index].swaLR else { throw .keyError("'swa_lr'") }

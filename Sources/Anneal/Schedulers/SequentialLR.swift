@@ -16,10 +16,16 @@ public final class SequentialLR: LRScheduler {
     private let children: UnretainedSchedulers
     /// `_milestones`.
     public internal(set) var milestones: [Epoch] {
-        didSet { milestoneValues = milestones }
+        didSet { (milestoneValues, milestonesAreDoubles) = Self.doubles(milestones) }
     }
-    /// A copy of the milestones the steps read without exclusivity checks.
-    @exclusivity(unchecked) private var milestoneValues: [Epoch]
+    /// The milestones as doubles, for `bisect_right` without allocating, and
+    /// whether they are exact (else the steps compare epochs).
+    @exclusivity(unchecked) private var milestoneValues: [Double]
+    @exclusivity(unchecked) private var milestonesAreDoubles: Bool
+
+    private static func doubles(_ milestones: [Epoch]) -> ([Double], Bool) {
+        (milestones.map(\.value), milestones.allSatisfy(\.isExactAsDouble))
+    }
 
     public override var hasLastEpoch: Bool { true }
 
@@ -36,7 +42,7 @@ public final class SequentialLR: LRScheduler {
         self.schedulers = children
         self.children = UnretainedSchedulers(children)
         self.milestones = milestones
-        self.milestoneValues = milestones
+        (self.milestoneValues, self.milestonesAreDoubles) = Self.doubles(milestones)
         super.init(compositeOn: optimizer, warnings: warnings)
         self.lastEpoch = try lastEpoch.advanced(by: 1)
         for index in optimizer.paramGroups.indices {
@@ -57,8 +63,15 @@ public final class SequentialLR: LRScheduler {
     override func performStep(epoch: Epoch?) throws(PythonError) {
         if epoch != nil { throw .typeError("SequentialLR.step() takes 1 positional argument but 2 were given") }
         lastEpoch = try lastEpoch.advanced(by: 1)
-        let index = bisectRight(milestoneValues, lastEpoch)
-        let atMilestone = index > 0 && milestoneValues[index - 1] == lastEpoch
+        let index: Int
+        let atMilestone: Bool
+        if milestonesAreDoubles && lastEpoch.isExactAsDouble {
+            index = bisectRight(milestoneValues, lastEpoch.value)
+            atMilestone = index > 0 && milestoneValues[index - 1] == lastEpoch.value
+        } else {
+            index = bisectRight(milestones, lastEpoch)
+            atMilestone = index > 0 && milestones[index - 1] == lastEpoch
+        }
         try children.with(index) { (scheduler) throws(PythonError) in
             if atMilestone {
                 try scheduler.updateLR(epoch: 0)

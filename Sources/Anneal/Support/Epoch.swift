@@ -60,6 +60,11 @@ public struct Epoch: Sendable, Hashable, Comparable, CustomStringConvertible,
         return .int(integer)
     }
 
+    /// Whether ``value`` is exactly this epoch, so comparing doubles is
+    /// comparing epochs: a float, or an int within ±2^53.
+    @inlinable
+    public var isExactAsDouble: Bool { isFloat || integer.magnitude <= 1 << 53 }
+
     /// The epoch as a JSON value with Python's type (`3` or `3.0`).
     public var json: JSONValue { isFloat ? .double(value) : .int(integer) }
 
@@ -75,34 +80,32 @@ public struct Epoch: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// `epoch + n` with Python's typing: an int stays an int. An int past
     /// `Int`'s range raises ``PythonError/beyondAnneal(_:)``.
-    @inlinable
+    @inlinable @inline(__always)
     public func advanced(by n: Int) throws(PythonError) -> Epoch {
         if isFloat { return Epoch(float: value + Double(n)) }
         let (sum, overflow) = integer.addingReportingOverflow(n)
-        if overflow { throw .beyondAnneal("the epoch \(integer) + \(n) is beyond the range of a 64-bit integer") }
+        if overflow { throw Self.overflow(integer, n) }
         return Epoch(sum)
     }
 
+    /// The error of ``advanced(by:)``, out of line: every step passes there.
+    @usableFromInline @inline(never)
+    static func overflow(_ integer: Int, _ n: Int) -> PythonError {
+        .beyondAnneal("the epoch \(integer) + \(n) is beyond the range of a 64-bit integer")
+    }
+
     /// Python's `a < b`, exact for ints and for an int against a float.
-    @inlinable
+    @inlinable @inline(__always)
     public static func < (lhs: Epoch, rhs: Epoch) -> Bool {
-        switch (lhs.isFloat, rhs.isFloat) {
-        case (false, false): return lhs.integer < rhs.integer
-        case (true, true): return lhs.value < rhs.value
-        case (false, true): return compare(lhs.integer, rhs.value) == -1
-        case (true, false): return compare(rhs.integer, lhs.value) == 1
-        }
+        if lhs.isFloat == rhs.isFloat { return lhs.isFloat ? lhs.value < rhs.value : lhs.integer < rhs.integer }
+        return lhs.isFloat ? compare(rhs.integer, lhs.value) == 1 : compare(lhs.integer, rhs.value) == -1
     }
 
     /// Python equality: `2 == 2.0`, exact for ints.
-    @inlinable
+    @inlinable @inline(__always)
     public static func == (lhs: Epoch, rhs: Epoch) -> Bool {
-        switch (lhs.isFloat, rhs.isFloat) {
-        case (false, false): return lhs.integer == rhs.integer
-        case (true, true): return lhs.value == rhs.value
-        case (false, true): return compare(lhs.integer, rhs.value) == 0
-        case (true, false): return compare(rhs.integer, lhs.value) == 0
-        }
+        if lhs.isFloat == rhs.isFloat { return lhs.isFloat ? lhs.value == rhs.value : lhs.integer == rhs.integer }
+        return compare(lhs.isFloat ? rhs.integer : lhs.integer, lhs.isFloat ? lhs.value : rhs.value) == 0
     }
 
     /// The sign of `int − float`, exactly (NaN compares as unordered: 2).
@@ -142,10 +145,16 @@ extension Epoch {
     }
 
     /// `a / b` rounded once, to the nearest double (ties to even).
-    @usableFromInline
+    @inlinable @inline(__always)
     static func exactQuotient(_ a: Int, _ b: Int) -> Double {
-        let limit = 1 << 53
-        if a.magnitude <= UInt(limit) && b.magnitude <= UInt(limit) { return Double(a) / Double(b) }
+        // Within 2^53 both convert exactly, and one division rounds once.
+        let limit: UInt = 1 << 53
+        if a.magnitude <= limit && b.magnitude <= limit { return Double(a) / Double(b) }
+        return wideQuotient(a, b)
+    }
+
+    @usableFromInline @inline(never)
+    static func wideQuotient(_ a: Int, _ b: Int) -> Double {
         if a == 0 { return (a < 0) != (b < 0) ? -0.0 : 0.0 }
         // Shift the dividend to the top of 128 bits, so the quotient keeps at
         // least 62 bits; a nonzero remainder sets the lowest bit (sticky),

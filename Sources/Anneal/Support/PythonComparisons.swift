@@ -8,7 +8,7 @@ func pyMax(_ a: Double, _ b: Double) -> Double { b > a ? b : a }
 func pyMin(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
 
 /// `bisect.bisect_right(sorted, x)`.
-@inlinable
+@inlinable @inline(__always)
 func bisectRight<Element: Comparable>(_ sorted: [Element], _ x: Element) -> Int {
     var low = 0
     var high = sorted.count
@@ -33,7 +33,7 @@ func isMultiple(_ a: Double, of b: Double, integers: Bool) throws(PythonError) -
 /// `a % b == 0` over epochs with Python's semantics: exact for two ints
 /// (whatever their size), else Python's float `%` (which raises
 /// `ZeroDivisionError` for a zero `b`).
-@inlinable
+@inlinable @inline(__always)
 func isMultiple(_ a: Epoch, of b: Epoch) throws(PythonError) -> Bool {
     if !a.isFloat && !b.isFloat && b.integer != 0 {
         // Only `Int.min % -1` overflows, and its remainder is 0.
@@ -45,7 +45,7 @@ func isMultiple(_ a: Epoch, of b: Epoch) throws(PythonError) -> Bool {
 
 /// `a // b` as the float Python's `x ** (a // b)` uses: exact floor division
 /// for two ints, rounded to the nearest double; Python's float `//` otherwise.
-@inlinable
+@inlinable @inline(__always)
 func floorQuotient(_ a: Epoch, _ b: Epoch) throws(PythonError) -> Double {
     if !a.isFloat && !b.isFloat && b.integer != 0 {
         let (quotient, overflow) = a.integer.dividedReportingOverflow(by: b.integer)
@@ -58,25 +58,31 @@ func floorQuotient(_ a: Epoch, _ b: Epoch) throws(PythonError) -> Double {
 
 /// `a + b` for int epoch arithmetic PyTorch does in Python ints, or
 /// ``PythonError/beyondAnneal(_:)`` past 64 bits.
-@inlinable
+@inlinable @inline(__always)
 func checkedSum(_ a: Int, _ b: Int) throws(PythonError) -> Int {
     let (sum, overflow) = a.addingReportingOverflow(b)
-    if overflow { throw .beyondAnneal("\(a) + \(b) is beyond the range of a 64-bit integer") }
+    if overflow { throw beyond64Bits(a, "+", b) }
     return sum
 }
 
 /// `a - b` likewise.
-@inlinable
+@inlinable @inline(__always)
 func checkedDifference(_ a: Int, _ b: Int) throws(PythonError) -> Int {
     let (difference, overflow) = a.subtractingReportingOverflow(b)
-    if overflow { throw .beyondAnneal("\(a) - \(b) is beyond the range of a 64-bit integer") }
+    if overflow { throw beyond64Bits(a, "-", b) }
     return difference
 }
 
 /// `a * b` likewise.
-@inlinable
+@inlinable @inline(__always)
 func checkedProduct(_ a: Int, _ b: Int) throws(PythonError) -> Int {
     let (product, overflow) = a.multipliedReportingOverflow(by: b)
-    if overflow { throw .beyondAnneal("\(a) * \(b) is beyond the range of a 64-bit integer") }
+    if overflow { throw beyond64Bits(a, "*", b) }
     return product
+}
+
+/// The error of the checked operations, out of line: steps pass there.
+@usableFromInline @inline(never)
+func beyond64Bits(_ a: Int, _ operation: String, _ b: Int) -> PythonError {
+    .beyondAnneal("\(a) \(operation) \(b) is beyond the range of a 64-bit integer")
 }
