@@ -10,9 +10,9 @@ import Darwin
 
 /// Reads a file holding one JSON object without building the whole tree:
 /// every top-level member is parsed as usual except one array member (a
-/// trace's `trace`), whose elements ``nextElement()`` parses one at a time.
-/// Memory stays at about one element plus a read buffer, however long the
-/// array.
+/// trace's `trace`), whose elements ``nextElement()`` hands out in order,
+/// parsed a small batch at a time. Memory stays at about one batch plus a
+/// read buffer, however long the array.
 ///
 /// This is a fast path for valid files only. Whenever the file is not one
 /// well-formed object of the expected shape (a syntax error anywhere, a
@@ -21,7 +21,10 @@ import Darwin
 /// ``JSONStreamUnsupported`` and the caller reads the file whole with
 /// ``JSONValue/load(contentsOf:)``, which gives the exact error (line,
 /// column, message) or the value. So a file read through the stream means
-/// exactly what the whole-file parser makes of it.
+/// exactly what the whole-file parser makes of it: each piece goes through
+/// the same checks and json-c, and the scanner here only finds where
+/// pieces start and end (and accepts nothing but whitespace, `,`, `:` and
+/// brackets between them).
 ///
 /// The streamed array is found in a first pass, which parses the other
 /// members (wherever they are, before or after it) and skips the array;
@@ -33,13 +36,23 @@ public final class JSONObjectStream {
     /// holds anything else, that value is in ``members`` instead.
     public private(set) var hasStreamedArray = false
 
+    /// Elements parsed together: json-c's per-call set-up (a locale, a
+    /// tokener reset) is paid once per batch, and a batch's tree is small
+    /// enough to stay in the allocator's caches.
+    static let batchElements = 64
+    static let batchBytes = 1 << 16
+
     private let file: ChunkedFile
     private let streamedKey: String
-    private let elementTokener = JSONCTokener(maximumDepth: JSONValue.maximumDepth - 4)
+    private let batchTokener = JSONCTokener(maximumDepth: JSONValue.maximumDepth - 4)
     /// Where the array's `[` is, once found.
     private var arrayOffset = 0
-    private enum ElementState { case notStarted, inside, finished }
-    private var state = ElementState.notStarted
+    private enum ArrayState { case notStarted, inside, finished }
+    private var state = ArrayState.notStarted
+    private var batch: JSONCDocument?
+    private var batchCount = 0
+    private var batchNext = 0
+    private var scratch: [UInt8] = []
 
     /// Opens `path` and parses every top-level member but `streamedKey`'s array.
     public init(path: String, streamedKey: String) throws(JSONStreamUnsupported) {
@@ -49,13 +62,24 @@ public final class JSONObjectStream {
     }
 
     /// The next element of the streamed array, or `nil` after the last one
-    /// (and always `nil` when there is no streamed array).
-    public func nextElement() throws(JSONStreamUnsupported) -> JSONCDocument? {
-        guard hasStreamedArray else { return nil }
-        switch state {
-        case .finished:
-            return nil
-        case .notStarted:
+    /// (and always `nil` when there is no streamed array). The element is
+    /// valid while the returned value is alive.
+    public func nextElement() throws(JSONStreamUnsupported) -> JSONCElement? {
+        if batchNext == batchCount {
+            try parseBatch()
+            if batchCount == 0 { return nil }
+        }
+        defer { batchNext += 1 }
+        return JSONCElement(owner: batch!, node: batch!.root.element(batchNext))
+    }
+
+    /// Scans the next elements, up to a batch, and parses them as one array.
+    private func parseBatch() throws(JSONStreamUnsupported) {
+        batch = nil
+        batchCount = 0
+        batchNext = 0
+        guard hasStreamedArray, state != .finished else { return }
+        if state == .notStarted {
             try file.seek(to: arrayOffset)
             guard try file.peek() == UInt8(ascii: "[") else { throw JSONStreamUnsupported() }
             file.advance()
@@ -63,31 +87,61 @@ public final class JSONObjectStream {
             if try file.peek() == UInt8(ascii: "]") {
                 file.advance()
                 state = .finished
-                return nil
+                return
             }
             state = .inside
-        case .inside:
+        } else {
+            try nextItem()
+            if state == .finished { return }
+        }
+        // From the first element's start to the last one's end: the
+        // elements with their separators, parsed as `[...]`.
+        let start = file.offset
+        file.keep(from: start)
+        defer { file.keep(from: nil) }
+        var count = 0
+        var end = start
+        while true {
+            try file.skipValue()
+            end = file.offset
+            count += 1
+            if count == Self.batchElements || end - start >= Self.batchBytes { break }
+            try nextItem()
+            if state == .finished { break }
+        }
+        let span = file.bytes(from: start, to: end)
+        scratch.removeAll(keepingCapacity: true)
+        scratch.reserveCapacity(span.count + 2)
+        scratch.append(UInt8(ascii: "["))
+        scratch.append(contentsOf: span)
+        scratch.append(UInt8(ascii: "]"))
+        let root: OpaquePointer?
+        do {
+            root = try scratch.withUnsafeBufferPointer { bytes throws(JSONError) in
+                try JSONValue.parseJSONC(bytes, file: nil, tokener: batchTokener)
+            }
+        } catch {
+            throw JSONStreamUnsupported()
+        }
+        let document = JSONCDocument(owning: root)
+        guard document.root.kind == .array, document.root.arrayCount == count else { throw JSONStreamUnsupported() }
+        batch = document
+        batchCount = count
+    }
+
+    /// After an element: `,` and the next one's start, or `]`.
+    private func nextItem() throws(JSONStreamUnsupported) {
+        try file.skipWhitespace()
+        switch try file.peek() {
+        case UInt8(ascii: ","):
+            file.advance()
             try file.skipWhitespace()
-            switch try file.peek() {
-            case UInt8(ascii: ","):
-                file.advance()
-                try file.skipWhitespace()
-            case UInt8(ascii: "]"):
-                file.advance()
-                state = .finished
-                return nil
-            default:
-                throw JSONStreamUnsupported()
-            }
+        case UInt8(ascii: "]"):
+            file.advance()
+            state = .finished
+        default:
+            throw JSONStreamUnsupported()
         }
-        let document = try file.withValue { bytes throws(JSONStreamUnsupported) in
-            do {
-                return JSONCDocument(owning: try JSONValue.parseJSONC(bytes, file: nil, tokener: elementTokener))
-            } catch {
-                throw JSONStreamUnsupported()
-            }
-        }
-        return document
     }
 
     /// The first pass: `{`, then `"key": value` pairs, then `}` and nothing
@@ -110,21 +164,23 @@ public final class JSONObjectStream {
                 guard try file.peek() == UInt8(ascii: ":") else { throw JSONStreamUnsupported() }
                 file.advance()
                 try file.skipWhitespace()
+                let start = file.offset
                 if key == streamedKey, try file.peek() == UInt8(ascii: "[") {
                     hasStreamedArray = true
-                    arrayOffset = file.offset
+                    arrayOffset = start
                     try file.skipValue()
                 } else {
-                    let value = try file.withValue { bytes throws(JSONStreamUnsupported) in
-                        do {
-                            let root = try JSONValue.parseJSONC(bytes, file: nil, tokener: memberTokener)
-                            defer { if let root { json_object_put(root) } }
-                            return JSONValue.convert(root)
-                        } catch {
-                            throw JSONStreamUnsupported()
-                        }
+                    file.keep(from: start)
+                    try file.skipValue()
+                    let bytes = file.bytes(from: start, to: file.offset)
+                    file.keep(from: nil)
+                    do {
+                        let root = try JSONValue.parseJSONC(bytes, file: nil, tokener: memberTokener)
+                        defer { if let root { json_object_put(root) } }
+                        members[key] = JSONValue.convert(root)
+                    } catch {
+                        throw JSONStreamUnsupported()
                     }
-                    members[key] = value
                 }
                 try file.skipWhitespace()
                 let next = try file.peek()
@@ -139,14 +195,21 @@ public final class JSONObjectStream {
     }
 }
 
+/// One element of a streamed array, keeping its batch's tree alive.
+public struct JSONCElement {
+    let owner: JSONCDocument
+    /// The element.
+    public let node: JSONCNode
+}
+
 /// The file is not one the stream vouches for; read it whole instead.
 public struct JSONStreamUnsupported: Error, Sendable {
     public init() {}
 }
 
-/// A file read through a window that slides forward (and can restart at
-/// an offset), with the scanning the stream needs: whitespace, plain keys,
-/// and the extent of one value.
+/// A file read through a window that slides forward (and can restart at an
+/// offset), addressed by file offsets, with the scanning the stream needs:
+/// whitespace, plain keys, and the extent of one value.
 private final class ChunkedFile {
     private let fd: Int32
     private var buffer: UnsafeMutableRawBufferPointer
@@ -154,9 +217,11 @@ private final class ChunkedFile {
     private var base = 0
     /// Valid bytes in `buffer`.
     private var count = 0
-    /// The read position, an index into `buffer`.
-    private var position = 0
     private var reachedEnd = false
+    /// The read position (a file offset).
+    private(set) var offset = 0
+    /// Bytes from here on stay in the window (a piece being scanned).
+    private var kept: Int?
 
     /// Files up to this size are read in one go (the corpus's goldens).
     static let wholeFileLimit = 8 << 20
@@ -171,11 +236,9 @@ private final class ChunkedFile {
             throw JSONStreamUnsupported()
         }
         let size = Int(info.st_size)
-        let capacity = size < Self.wholeFileLimit ? size + 1 : Self.chunk
-        buffer = .allocate(byteCount: max(capacity, 64), alignment: 16)
-        // A BOM, or anything json-c's whole parse would see differently,
-        // is left to it.
+        buffer = .allocate(byteCount: max(size < Self.wholeFileLimit ? size + 1 : Self.chunk, 64), alignment: 16)
         try fill()
+        // A byte order mark is the whole parse's to report.
         if count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
             throw JSONStreamUnsupported()
         }
@@ -186,26 +249,20 @@ private final class ChunkedFile {
         close(fd)
     }
 
-    /// The file offset of the read position.
-    var offset: Int { base + position }
+    func keep(from offset: Int?) { kept = offset }
 
-    /// Reads more bytes after `count`, keeping everything from `keep`
-    /// (an index into `buffer`) on; returns how far indices moved down.
-    @discardableResult
-    private func fill(keeping keep: Int? = nil) throws(JSONStreamUnsupported) -> Int {
-        let keep = keep ?? position
-        var shift = 0
-        if keep > 0 && count == buffer.count {
-            // Slide the kept bytes to the front.
-            let kept = count - keep
-            if kept > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + keep, kept) }
-            base += keep
-            count = kept
-            position -= keep
-            shift = keep
+    /// Reads more bytes, sliding the window past what is no longer needed
+    /// (before the read position and before `kept`), growing it when one
+    /// piece fills it.
+    private func fill() throws(JSONStreamUnsupported) {
+        let keepFrom = min(offset, kept ?? offset) - base
+        if keepFrom > 0 && count == buffer.count {
+            let remaining = count - keepFrom
+            if remaining > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + keepFrom, remaining) }
+            base += keepFrom
+            count = remaining
         }
         if count == buffer.count {
-            // One value longer than the buffer: grow it.
             let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
             larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
             buffer.deallocate()
@@ -219,139 +276,135 @@ private final class ChunkedFile {
             }
             if n == 0 { reachedEnd = true }
             count += n
-            return shift
+            return
         }
     }
 
-    /// Whether more bytes could be had, reading if needed.
+    /// Makes the byte at file offset `at` available; `false` at the end of the file.
     @inline(__always)
-    private func ensure(_ index: Int, keeping keep: Int) throws(JSONStreamUnsupported) -> Int? {
-        var index = index
-        var keep = keep
-        while index >= count {
-            if reachedEnd { return nil }
-            let shift = try fill(keeping: keep)
-            index -= shift
-            keep -= shift
+    private func load(_ at: Int) throws(JSONStreamUnsupported) -> Bool {
+        while at - base >= count {
+            if reachedEnd { return false }
+            try fill()
         }
-        return index
+        return true
     }
 
     /// Restarts reading at file offset `target`.
     func seek(to target: Int) throws(JSONStreamUnsupported) {
-        if target >= base && target < base + count {
-            position = target - base
-            return
-        }
+        offset = target
+        if target >= base && target < base + count { return }
         guard lseek(fd, off_t(target), SEEK_SET) >= 0 else { throw JSONStreamUnsupported() }
         base = target
         count = 0
-        position = 0
         reachedEnd = false
         try fill()
     }
 
     /// The byte at the read position (a read past the end is unsupported).
     func peek() throws(JSONStreamUnsupported) -> UInt8 {
-        guard let index = try ensure(position, keeping: position) else { throw JSONStreamUnsupported() }
-        position = index
-        return buffer[index]
+        guard try load(offset) else { throw JSONStreamUnsupported() }
+        return buffer[offset - base]
     }
 
-    func advance() { position += 1 }
+    func advance() { offset += 1 }
 
-    func atEnd() throws(JSONStreamUnsupported) -> Bool {
-        try ensure(position, keeping: position) == nil
-    }
+    func atEnd() throws(JSONStreamUnsupported) -> Bool { try !load(offset) }
 
     func skipWhitespace() throws(JSONStreamUnsupported) {
-        while let index = try ensure(position, keeping: position) {
-            position = index
-            guard isJSONWhitespace(buffer[index]) else { return }
-            position += 1
-        }
+        while try load(offset), isJSONWhitespace(buffer[offset - base]) { offset += 1 }
+    }
+
+    /// The bytes from `start` to `end` (valid until the window moves).
+    func bytes(from start: Int, to end: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + (start - base), count: end - start)
     }
 
     /// A double-quoted key without escapes (a key with one is left to the
     /// whole parse, which has its own rules for `\u0000` in keys).
     func readPlainKey() throws(JSONStreamUnsupported) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw JSONStreamUnsupported() }
-        var start = position + 1
-        var index = start
+        let start = offset + 1
+        keep(from: start)
+        defer { keep(from: nil) }
+        var at = start
         while true {
-            guard let at = try ensure(index, keeping: position) else { throw JSONStreamUnsupported() }
-            start -= index - at
-            index = at
-            let byte = buffer[index]
+            guard try load(at) else { throw JSONStreamUnsupported() }
+            let byte = buffer[at - base]
             if byte == UInt8(ascii: "\"") {
-                let bytes = UnsafeRawBufferPointer(rebasing: buffer[start..<index])
-                guard let key = String(validating: bytes, as: UTF8.self) else { throw JSONStreamUnsupported() }
-                position = index + 1
+                guard let key = String(validating: UnsafeRawBufferPointer(bytes(from: start, to: at)), as: UTF8.self)
+                else { throw JSONStreamUnsupported() }
+                offset = at + 1
                 return key
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { throw JSONStreamUnsupported() }
-            index += 1
+            at += 1
         }
     }
 
     /// Moves past the value at the read position: a string, a container up
     /// to its matching bracket, or a scalar up to the next delimiter. Only
-    /// the extent is found here; json-c checks the bytes (see `withValue`).
+    /// the extent is found here; json-c checks the bytes.
     func skipValue() throws(JSONStreamUnsupported) {
-        var index = position
+        let start = offset
+        let previousKept = kept
+        keep(from: min(start, kept ?? start))
+        defer { keep(from: previousKept) }
+        var at = start
         var depth = 0
         var inString = false
-        let keep = position
-        var kept = keep
         while true {
-            guard let at = try ensure(index, keeping: kept) else {
+            guard try load(at) else {
                 // The end of the file ends a scalar, nothing else.
-                if depth == 0 && !inString && index > kept { position = index; return }
+                if depth == 0 && !inString && at > start { offset = at; return }
                 throw JSONStreamUnsupported()
             }
-            kept -= index - at
-            index = at
-            let byte = buffer[index]
-            if inString {
-                if byte == UInt8(ascii: "\\") {
-                    index += 2
+            // Scan what the window holds without further checks.
+            let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var i = at - base
+            let n = count
+            while i < n {
+                if depth > 0 && !inString {
+                    // Inside a container only quotes and brackets matter.
+                    while i < n {
+                        let c = bytes[i]
+                        let folded = c | 0x20  // '[' → '{', ']' → '}'
+                        if folded == UInt8(ascii: "{") || folded == UInt8(ascii: "}") || c == UInt8(ascii: "\"") { break }
+                        i += 1
+                    }
+                    if i == n { break }
+                }
+                let byte = bytes[i]
+                if inString {
+                    if byte == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
+                    if byte == UInt8(ascii: "\"") {
+                        inString = false
+                        if depth == 0 { offset = base + i + 1; return }
+                    }
+                    i += 1
                     continue
                 }
-                if byte == UInt8(ascii: "\"") {
-                    inString = false
-                    if depth == 0 { position = index + 1; return }
+                switch byte {
+                case UInt8(ascii: "\""):
+                    inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > JSONValue.maximumDepth - 8 { throw JSONStreamUnsupported() }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    if depth == 0 { offset = base + i; return }  // a scalar's end
+                    depth -= 1
+                    if depth == 0 { offset = base + i + 1; return }
+                case UInt8(ascii: ","), 0x20, 0x09, 0x0A, 0x0D:
+                    if depth == 0 { offset = base + i; return }
+                default:
+                    break
                 }
-                index += 1
-                continue
+                i += 1
             }
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > JSONValue.maximumDepth - 8 { throw JSONStreamUnsupported() }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                if depth == 0 { position = index; return }  // a scalar's end
-                depth -= 1
-                if depth == 0 { position = index + 1; return }
-            case UInt8(ascii: ","), 0x20, 0x09, 0x0A, 0x0D:
-                if depth == 0 { position = index; return }
-            default:
-                break
-            }
-            index += 1
+            at = base + i
         }
-    }
-
-    /// Finds the value at the read position (see `skipValue`), hands its
-    /// bytes to `body`, and moves past it.
-    func withValue<T>(_ body: (UnsafeBufferPointer<UInt8>) throws(JSONStreamUnsupported) -> T) throws(JSONStreamUnsupported) -> T {
-        let startOffset = offset
-        try skipValue()
-        let start = startOffset - base  // skipValue may have slid the window, never past the value's start
-        guard start >= 0, position > start else { throw JSONStreamUnsupported() }
-        let bytes = UnsafeBufferPointer(
-            start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + start, count: position - start)
-        return try body(bytes)
     }
 }
