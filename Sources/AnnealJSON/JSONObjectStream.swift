@@ -55,9 +55,16 @@ public final class JSONObjectStream {
     private var scratch: [UInt8] = []
 
     /// Opens `path` and parses every top-level member but `streamedKey`'s array.
-    public init(path: String, streamedKey: String) throws(JSONStreamUnsupported) {
+    public convenience init(path: String, streamedKey: String) throws(JSONStreamUnsupported) {
+        try self.init(path: path, streamedKey: streamedKey, windowSize: nil)
+    }
+
+    /// With `windowSize`, reads through a window of that many bytes (to
+    /// begin with) whatever the file's size; without, files up to 8 MiB
+    /// are read whole.
+    init(path: String, streamedKey: String, windowSize: Int?) throws(JSONStreamUnsupported) {
         self.streamedKey = streamedKey
-        file = try ChunkedFile(path: path)
+        file = try ChunkedFile(path: path, windowSize: windowSize)
         try readMembers()
     }
 
@@ -227,7 +234,7 @@ private final class ChunkedFile {
     static let wholeFileLimit = 8 << 20
     static let chunk = 1 << 20
 
-    init(path: String) throws(JSONStreamUnsupported) {
+    init(path: String, windowSize: Int?) throws(JSONStreamUnsupported) {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw JSONStreamUnsupported() }
         var info = stat()
@@ -236,7 +243,8 @@ private final class ChunkedFile {
             throw JSONStreamUnsupported()
         }
         let size = Int(info.st_size)
-        buffer = .allocate(byteCount: max(size < Self.wholeFileLimit ? size + 1 : Self.chunk, 64), alignment: 16)
+        let capacity = windowSize ?? (size < Self.wholeFileLimit ? size + 1 : Self.chunk)
+        buffer = .allocate(byteCount: max(capacity, 16), alignment: 16)
         try fill()
         // A byte order mark is the whole parse's to report.
         if count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
@@ -344,16 +352,16 @@ private final class ChunkedFile {
 
     /// Moves past the value at the read position: a string, a container up
     /// to its matching bracket, or a scalar up to the next delimiter. Only
-    /// the extent is found here; json-c checks the bytes.
+    /// the extent is found here; json-c checks the bytes. The window keeps
+    /// the value's bytes only when the caller asked (`keep(from:)`): the
+    /// first pass skips a trace of any length in constant memory.
     func skipValue() throws(JSONStreamUnsupported) {
         let start = offset
-        let previousKept = kept
-        keep(from: min(start, kept ?? start))
-        defer { keep(from: previousKept) }
         var at = start
         var depth = 0
         var inString = false
         while true {
+            offset = at  // what was scanned may leave the window
             guard try load(at) else {
                 // The end of the file ends a scalar, nothing else.
                 if depth == 0 && !inString && at > start { offset = at; return }

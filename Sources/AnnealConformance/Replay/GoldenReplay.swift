@@ -130,6 +130,22 @@ public enum GoldenReplay {
         return (result, golden.members["name"]?.stringValue)
     }
 
+    /// ``compareStreaming(goldenAt:candidateAt:)`` against Anneal's run,
+    /// with hooks that see the golden's spec and members before the run,
+    /// then every candidate record and every golden record (for drawing
+    /// both as they pass). `nil` when the golden does not take that path.
+    public static func compareStreaming(
+        goldenAt goldenPath: String,
+        prepare: (TraceSpec, JSONObject) -> Void,
+        candidateRecord: @escaping (JSONValue) -> Void,
+        goldenRecord: @escaping (JSONCNode) -> Void
+    ) -> (result: ComparisonResult, spec: TraceSpec)? {
+        guard let (golden, result) = try? StreamingReplay.replay(
+            goldenAt: goldenPath, prepare: prepare, candidateRecord: candidateRecord, goldenRecord: goldenRecord)
+        else { return nil }
+        return (result, golden.spec)
+    }
+
     /// Compares two trace documents; an unusable one is a `SpecError`.
     public static func compare(golden: JSONValue, candidate: JSONValue) throws(SpecError) -> ComparisonResult {
         do {

@@ -20,10 +20,19 @@ enum StreamingReplay {
         var spec: TraceSpec
     }
 
-    /// Reads the golden at `path`, runs its spec, and compares.
-    static func replay(goldenAt path: String) throws(Unsupported) -> (Golden, ComparisonResult) {
+    /// Reads the golden at `path`, runs its spec, and compares. The hooks
+    /// see the golden before the run, each candidate record, and each of the
+    /// golden's records.
+    static func replay(
+        goldenAt path: String,
+        prepare: (TraceSpec, JSONObject) -> Void = { _, _ in },
+        candidateRecord: @escaping (JSONValue) -> Void = { _ in },
+        goldenRecord: @escaping (JSONCNode) -> Void = { _ in }
+    ) throws(Unsupported) -> (Golden, ComparisonResult) {
         let (stream, golden, tolerance) = try open(goldenAt: path)
+        prepare(golden.spec, golden.members)
         var sink = ComparingSink(
+            candidateRecord: candidateRecord, goldenRecord: goldenRecord,
             golden: stream,
             comparator: TraceRecordComparator(tolerance: tolerance, script: golden.members["script"]),
             goldenError: golden.members["error"])
@@ -91,6 +100,8 @@ enum StreamingReplay {
 
 /// Compares each record Anneal produces with the golden's next one.
 private struct ComparingSink: TraceRecordSink {
+    let candidateRecord: (JSONValue) -> Void
+    let goldenRecord: (JSONCNode) -> Void
     let golden: JSONObjectStream
     var comparator: TraceRecordComparator
     let goldenError: JSONValue?
@@ -107,10 +118,12 @@ private struct ComparingSink: TraceRecordSink {
             comparator.compareConstructionErrors(golden: goldenError, candidate: nil)
         }
         candidateCount += 1
+        candidateRecord(record)
         guard !goldenExhausted, !failed else { return }
         do {
             if let expected = try golden.nextElement() {
                 goldenCount += 1
+                goldenRecord(expected.node)
                 comparator.compareNext(expected.node, record)
             } else {
                 goldenExhausted = true
@@ -124,7 +137,10 @@ private struct ComparingSink: TraceRecordSink {
 
     mutating func goldenCountAfterDraining() throws(StreamingReplay.Unsupported) -> Int {
         if !goldenExhausted {
-            while try golden.nextElement() != nil { goldenCount += 1 }
+            while let expected = try golden.nextElement() {
+                goldenCount += 1
+                goldenRecord(expected.node)
+            }
             goldenExhausted = true
         }
         return goldenCount
