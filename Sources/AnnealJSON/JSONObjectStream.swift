@@ -52,7 +52,6 @@ public final class JSONObjectStream {
     private var batch: JSONCDocument?
     private var batchCount = 0
     private var batchNext = 0
-    private var scratch: [UInt8] = []
 
     /// Opens `path` and parses every top-level member but `streamedKey`'s array.
     public convenience init(path: String, streamedKey: String) throws(JSONStreamUnsupported) {
@@ -86,8 +85,12 @@ public final class JSONObjectStream {
         batchCount = 0
         batchNext = 0
         guard hasStreamedArray, state != .finished else { return }
+        // Everything from here stays in the window, the separator before
+        // the batch included (see below).
+        if state == .notStarted { try file.seek(to: arrayOffset) }
+        file.keep(from: file.offset)
+        defer { file.keep(from: nil) }
         if state == .notStarted {
-            try file.seek(to: arrayOffset)
             guard try file.peek() == UInt8(ascii: "[") else { throw JSONStreamUnsupported() }
             file.advance()
             try file.skipWhitespace()
@@ -102,10 +105,11 @@ public final class JSONObjectStream {
             if state == .finished { return }
         }
         // From the first element's start to the last one's end: the
-        // elements with their separators, parsed as `[...]`.
+        // elements with their separators, parsed in place as `[...]` with
+        // the byte before (`[`, `,` or whitespace) and the byte after (`,`,
+        // `]` or whitespace) standing in for the brackets for the parse.
         let start = file.offset
-        file.keep(from: start)
-        defer { file.keep(from: nil) }
+        file.keep(from: start - 1)
         var count = 0
         var end = start
         while true {
@@ -116,15 +120,10 @@ public final class JSONObjectStream {
             try nextItem()
             if state == .finished { break }
         }
-        let span = file.bytes(from: start, to: end)
-        scratch.removeAll(keepingCapacity: true)
-        scratch.reserveCapacity(span.count + 2)
-        scratch.append(UInt8(ascii: "["))
-        scratch.append(contentsOf: span)
-        scratch.append(UInt8(ascii: "]"))
+        guard try file.isLoaded(end) else { throw JSONStreamUnsupported() }
         let root: OpaquePointer?
         do {
-            root = try scratch.withUnsafeBufferPointer { bytes throws(JSONError) in
+            root = try file.withBracketed(from: start - 1, to: end) { bytes throws(JSONError) in
                 try JSONValue.parseJSONC(bytes, file: nil, tokener: batchTokener)
             }
         } catch {
@@ -326,6 +325,30 @@ private final class ChunkedFile {
     /// The bytes from `start` to `end` (valid until the window moves).
     func bytes(from start: Int, to end: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + (start - base), count: end - start)
+    }
+
+    /// Whether the byte at file offset `at` is in the window (reading it if need be).
+    func isLoaded(_ at: Int) throws(JSONStreamUnsupported) -> Bool { try load(at) }
+
+    /// Calls `body` with the bytes from `open` to `close` (both in the
+    /// window, `open` before the read position) with those two bytes made
+    /// `[` and `]` for the call, then puts them back.
+    func withBracketed<T>(
+        from open: Int, to close: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(JSONError) -> T
+    ) throws(JSONError) -> T {
+        guard open >= base, close >= open, close < base + self.count else {
+            throw JSONError(line: 0, column: 0, message: "outside the read window")  // never: the window keeps them
+        }
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + (open - base)
+        let length = close - open + 1
+        let (first, last) = (bytes[0], bytes[length - 1])
+        bytes[0] = UInt8(ascii: "[")
+        bytes[length - 1] = UInt8(ascii: "]")
+        defer {
+            bytes[0] = first
+            bytes[length - 1] = last
+        }
+        return try body(UnsafeBufferPointer(start: bytes, count: length))
     }
 
     /// A double-quoted key without escapes (a key with one is left to the

@@ -200,8 +200,8 @@ private func isIdentifier(_ key: String) -> Bool {
 /// only when a divergence is recorded).
 struct Walker {
     let tolerance: Tolerance
-    let recordIndex: Int
-    let op: String?
+    var recordIndex: Int
+    var op: String?
     let prefix: String
     /// Whether the root is a trace record (so `params` and `error` directly
     /// under it get their rules).

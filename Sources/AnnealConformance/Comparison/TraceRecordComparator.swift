@@ -13,12 +13,17 @@ public struct TraceRecordComparator {
     private var result: ComparisonResult
     private var ops: RecordOpCursor
     private var index = 0
+    /// One walker for every record, so its key path keeps its storage.
+    private var recordWalker: Walker
 
     /// A comparator under `tolerance` (the golden's), naming each record's
     /// op from the golden's `script`.
     public init(tolerance: Tolerance, script: JSONValue?) {
         result = ComparisonResult(tolerance: tolerance)
         ops = RecordOpCursor(script: script)
+        recordWalker = Walker(tolerance: tolerance, recordIndex: 0, op: nil, prefix: "")
+        recordWalker.isRecord = true
+        recordWalker.components.reserveCapacity(8)
     }
 
     /// The construction `error`s of the two files (`nil` where a file has
@@ -55,9 +60,10 @@ public struct TraceRecordComparator {
     public mutating func compareNext(_ expected: JSONCNode, _ got: JSONCNode) { compareNode(expected, got) }
 
     private mutating func compareNode<E: ComparisonNode, G: ComparisonNode>(_ expected: E, _ got: G) {
-        var walker = Walker(tolerance: result.tolerance, recordIndex: index, op: ops.next(), prefix: "")
-        walker.isRecord = true
-        walker.compare(expected, got, float32: false, into: &result)
+        recordWalker.recordIndex = index
+        recordWalker.op = ops.next()
+        recordWalker.components.removeAll(keepingCapacity: true)
+        recordWalker.compare(expected, got, float32: false, into: &result)
         index += 1
     }
 

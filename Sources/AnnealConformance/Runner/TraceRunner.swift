@@ -291,36 +291,58 @@ final class Session {
         }
     }
 
-    /// The record for the current state.
+    /// The record for the current state. Built key by key into arrays of
+    /// the right size: a run makes one per step, and replay compares each
+    /// as it is made.
     func record(stateDict: Bool = false) -> JSONValue {
-        var record: JSONObject = ["lr": .array(optimizer.paramGroups.map { .double($0.lr) })]
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        keys.reserveCapacity(6)
+        values.reserveCapacity(6)
+        let groups = optimizer.paramGroups
+        keys.append("lr")
+        values.append(.array(groups.map { .double($0.lr) }))
         if !schedulers.isEmpty {
             let lastLRs = schedulers.map { JSONValue.array($0.lastLR.map(JSONValue.double)) }
-            record["last_lr"] = spec.schedulerIsList ? .array(lastLRs) : lastLRs[0]
-            let epochs = schedulers.map(Self.lastEpoch)
+            keys.append("last_lr")
+            values.append(spec.schedulerIsList ? .array(lastLRs) : lastLRs[0])
             if spec.schedulerIsList {
-                record["last_epoch"] = .array(epochs.map { $0 ?? .null })
-            } else if let epoch = epochs[0] {
-                record["last_epoch"] = epoch
+                keys.append("last_epoch")
+                values.append(.array(schedulers.map { Self.lastEpoch($0) ?? .null }))
+            } else if let epoch = Self.lastEpoch(schedulers[0]) {
+                keys.append("last_epoch")
+                values.append(epoch)
             }
         }
-        record["momentum"] = .array(optimizer.paramGroups.map { $0.cycledMomentumJSON ?? .null })
+        keys.append("momentum")
+        values.append(.array(groups.map { $0.cycledMomentumJSON ?? .null }))
         if let parameters {
-            record["params"] = .array(
+            keys.append("params")
+            values.append(.array(
                 parameters.map { group in
                     .array(group.map { parameter in .array(parameter.value.scalars.map { .double(Double($0)) }) })
-                })
+                }))
         }
         if stateDict {
             let states = schedulers.map { $0.stateDict() }
-            record["state_dict"] = spec.schedulerIsList ? .array(states) : states[0]
+            keys.append("state_dict")
+            values.append(spec.schedulerIsList ? .array(states) : states[0])
         }
-        return .object(record)
+        return .object(JSONObject(uniqueKeys: keys, values: values))
     }
 
     private static func lastEpoch(_ scheduler: any Scheduler) -> JSONValue? {
-        if let plateau = scheduler as? ReduceLROnPlateau { return plateau.lastEpoch.json }
-        if let scheduler = scheduler as? LRScheduler, scheduler.hasLastEpoch { return scheduler.lastEpoch.json }
+        if let plateau = scheduler as? ReduceLROnPlateau { return recordJSON(plateau.lastEpoch) }
+        if let scheduler = scheduler as? LRScheduler, scheduler.hasLastEpoch { return recordJSON(scheduler.lastEpoch) }
         return nil
+    }
+
+    /// An epoch as a record holds it. An integer epoch is held as a double,
+    /// so one given near Int.max (`{"epoch": 9223372036854775807}`) comes
+    /// back as 2^63: it is written as the nearest integer, never trapped on.
+    private static func recordJSON(_ epoch: Epoch) -> JSONValue {
+        if epoch.isFloat { return .double(epoch.value) }
+        if let exact = Int(exactly: epoch.value) { return .int(exact) }
+        return .int(epoch.value > 0 ? Int.max : Int.min)
     }
 }
