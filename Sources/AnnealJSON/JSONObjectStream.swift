@@ -52,6 +52,7 @@ public final class JSONObjectStream {
     private var batch: JSONCDocument?
     private var batchCount = 0
     private var batchNext = 0
+    private var lastElement: Range<Int>?
 
     /// Opens `path` and parses every top-level member but `streamedKey`'s array.
     public convenience init(path: String, streamedKey: String) throws(JSONStreamUnsupported) {
@@ -77,6 +78,48 @@ public final class JSONObjectStream {
         }
         defer { batchNext += 1 }
         return JSONCElement(owner: batch!, node: batch!.root.element(batchNext))
+    }
+
+    /// The next element's bytes (valid until the next call), or `nil` after
+    /// the last one: for a reader that can often decide from the text alone
+    /// (a record byte for byte what it expects) and parses only when not,
+    /// with ``parseLastElement()``. Use this or ``nextElement()``, not both.
+    public func nextElementBytes() throws(JSONStreamUnsupported) -> UnsafeBufferPointer<UInt8>? {
+        file.keep(from: nil)
+        guard hasStreamedArray, state != .finished else { return nil }
+        if state == .notStarted {
+            try file.seek(to: arrayOffset)
+            guard try file.peek() == UInt8(ascii: "[") else { throw JSONStreamUnsupported() }
+            file.advance()
+            try file.skipWhitespace()
+            if try file.peek() == UInt8(ascii: "]") {
+                file.advance()
+                state = .finished
+                return nil
+            }
+            state = .inside
+        } else {
+            try nextItem()
+            if state == .finished { return nil }
+        }
+        let start = file.offset
+        file.keep(from: start)  // until the next call
+        try file.skipValue()
+        lastElement = start..<file.offset
+        return file.bytes(from: start, to: file.offset)
+    }
+
+    /// Parses the element ``nextElementBytes()`` returned last.
+    public func parseLastElement() throws(JSONStreamUnsupported) -> JSONCElement {
+        guard let range = lastElement else { throw JSONStreamUnsupported() }
+        do {
+            let root = try JSONValue.parseJSONC(
+                file.bytes(from: range.lowerBound, to: range.upperBound), file: nil, tokener: batchTokener)
+            let document = JSONCDocument(owning: root)
+            return JSONCElement(owner: document, node: document.root)
+        } catch {
+            throw JSONStreamUnsupported()
+        }
     }
 
     /// Scans the next elements, up to a batch, and parses them as one array.

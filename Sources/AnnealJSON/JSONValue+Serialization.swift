@@ -32,6 +32,16 @@ extension JSONValue {
         return String(decoding: writer.out, as: UTF8.self)
     }
 
+    /// Appends the JSON text of the value to `bytes` as it appears nested
+    /// `level` deep in a document written with `indent` (``serialized(indent:)``
+    /// at level 0): a record of a trace file is at level 2.
+    public func appendSerialized(to bytes: inout [UInt8], indent: Int?, level: Int) {
+        var writer = JSONWriter(indent: indent.map { max(0, $0) })
+        swap(&writer.out, &bytes)
+        writer.write(self, level: max(0, level))
+        swap(&writer.out, &bytes)
+    }
+
     /// Writes ``serialized(indent:)`` and a final newline to the file at
     /// `path`, replacing it atomically.
     ///
