@@ -27,6 +27,20 @@ struct StreamingReplayTests {
         #expect(report(result) == report(try #require(whole.comparison)))
     }
 
+    /// Records whose text differs from Anneal's (a 1-ULP perturbation, an
+    /// `int` where Anneal writes a float) are parsed and compared value by
+    /// value, with the same report.
+    @Test("Replaying a perturbed golden reports what the whole-document replay reports", arguments: [
+        "StepLR.candidate-1ulp.json", "StepLR.candidate-match.json", "StepLR.golden.json",
+    ])
+    func perturbedGolden(_ name: String) throws {
+        let path = repositoryRoot + "/Fixtures/compare/" + name
+        let (_, result) = try StreamingReplay.replay(goldenAt: path)
+        let whole = try #require(GoldenReplay.replayWhole(goldenAt: path).comparison)
+        #expect(report(result) == report(whole))
+        #expect(result.matches == (name != "StepLR.candidate-1ulp.json"))
+    }
+
     @Test("A candidate file compares as the whole documents do")
     func candidateFile() throws {
         let golden = repositoryRoot + "/Fixtures/compare/StepLR.golden.json"
