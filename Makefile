@@ -8,7 +8,7 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-optim bench-checkpoint test-torch-checkpoint interop fuzz clean
+.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint test-torch-checkpoint interop fuzz clean
 
 all: build
 
@@ -56,7 +56,7 @@ goldens: $(VENV_PY)
 	$(VENV_PY) Scripts/goldens.py
 	$(VENV_PY) Scripts/document_goldens.py
 
-bench: bench-schedulers bench-conformance bench-optim bench-checkpoint
+bench: bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint
 
 # Nanoseconds per step() for every scheduler, beside PyTorch's in the same run.
 bench-schedulers: deps $(VENV_PY)
@@ -67,6 +67,11 @@ bench-schedulers: deps $(VENV_PY)
 bench-conformance: deps $(VENV_PY)
 	$(RELEASE) --product anneal
 	$(VENV_PY) Scripts/bench_conformance.py --anneal .build/release/anneal
+
+# Peak memory of run and plot over 10^7 steps and of diff over a ~117 MB trace.
+bench-memory: deps
+	$(RELEASE) --product anneal
+	$(PYTHON) Scripts/bench_memory.py --anneal .build/release/anneal
 
 # One step of AdamW, Adam and SGD(momentum) over 10 million float32 parameters,
 # beside PyTorch 2.13 (foreach=False, foreach=True, fused=True) in the same run,

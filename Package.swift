@@ -54,6 +54,8 @@ let package = Package(
         // into the benchmark only.
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "anneal-bench", dependencies: ["AnnealConformance", "CAllocationCounter"]),
+        // `make bench-conformance`: json-c's bare parse of the corpus, the replay's floor.
+        .executableTarget(name: "anneal-jsonc-parse", dependencies: ["CJSONC"]),
         // `make bench-optim`: one optimizer step over 10M float32 parameters.
         .executableTarget(name: "anneal-optim-bench", dependencies: ["AnnealOptim"]),
         // `make bench-checkpoint`, and the child the checkpoint crash test kills.

@@ -51,10 +51,12 @@ public struct JSONObject: Sendable {
         }
     }
 
-    /// An object from keys already known to be unique (the parser's path:
-    /// json-c merges duplicate keys itself).
-    internal init(uniqueKeys keys: [String], values: [JSONValue]) {
+    /// An object from keys already known to be unique, in order, and their
+    /// values (the parser's path: json-c merges duplicate keys itself; and a
+    /// record built key by key, without a lookup per key).
+    public init(uniqueKeys keys: [String], values: [JSONValue]) {
         precondition(keys.count == values.count)
+        assert(Set(keys).count == keys.count, "JSONObject(uniqueKeys:values:) with a repeated key")
         _keys = keys
         _values = values
         _index = nil

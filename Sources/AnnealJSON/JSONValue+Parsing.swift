@@ -87,6 +87,18 @@ extension JSONValue {
 extension JSONValue {
     /// Parses `bytes`; see ``parse(bytes:file:)``.
     internal static func parseBuffer(_ bytes: UnsafeBufferPointer<UInt8>, file: String?) throws(JSONError) -> JSONValue {
+        let root = try parseJSONC(bytes, file: file, tokener: JSONCTokener(maximumDepth: maximumDepth))
+        defer { if let root { json_object_put(root) } }
+        return convert(root)
+    }
+
+    /// Parses `bytes` with json-c under the rules of ``parse(bytes:file:)``
+    /// and returns json-c's tree (owned by the caller: `json_object_put` it;
+    /// NULL is JSON null). The tokener's depth bounds the nesting.
+    internal static func parseJSONC(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String?, tokener: JSONCTokener
+    ) throws(JSONError) -> OpaquePointer? {
+        let maximumDepth = tokener.maximumDepth
         func error(at offset: Int, _ message: String) -> JSONError {
             let (line, column) = lineAndColumn(of: offset, in: bytes)
             return JSONError(file: file, line: line, column: column, message: message)
@@ -110,31 +122,33 @@ extension JSONValue {
         var parsed: JSONCParseResult
         if prescan.error == nil && !prescan.oversizedIntegers.isEmpty {
             let (rewritten, insertions) = appendingPointZero(to: bytes, at: prescan.oversizedIntegers)
-            parsed = rewritten.withUnsafeBufferPointer { runJSONC($0) }
+            parsed = rewritten.withUnsafeBufferPointer { runJSONC($0, tokener: tokener) }
             parsed.mapOffsets { offset in
                 offset - 2 * insertions.prefix { $0 < offset }.count
             }
         } else {
-            parsed = runJSONC(bytes)
+            parsed = runJSONC(bytes, tokener: tokener)
         }
-        defer { if let root = parsed.root { json_object_put(root) } }
+        var handedOver = false
+        defer { if !handedOver, let root = parsed.root { json_object_put(root) } }
 
         // Report whichever error comes first; at the same offset the
         // scanner's message is the more specific one.
         if let (offset, message) = prescan.error {
-            if let (jsoncOffset, jsoncMessage) = parsed.error(in: bytes), jsoncOffset < offset {
+            if let (jsoncOffset, jsoncMessage) = parsed.error(in: bytes, maximumDepth: maximumDepth), jsoncOffset < offset {
                 throw error(at: jsoncOffset, jsoncMessage)
             }
             throw error(at: offset, message)
         }
-        if let (offset, message) = parsed.error(in: bytes) {
+        if let (offset, message) = parsed.error(in: bytes, maximumDepth: maximumDepth) {
             throw error(at: offset, message)
         }
-        return convert(parsed.root)
+        handedOver = true
+        return parsed.root
     }
 
     /// Converts a json-c value (NULL is JSON null) to a `JSONValue`.
-    private static func convert(_ object: OpaquePointer?) -> JSONValue {
+    internal static func convert(_ object: OpaquePointer?) -> JSONValue {
         guard let object else { return .null }
         let type = json_object_get_type(object)
         if type == json_type_double {
@@ -195,7 +209,7 @@ private struct JSONCParseResult {
     }
 
     /// The error to report, if any, with a message for a person.
-    func error(in bytes: UnsafeBufferPointer<UInt8>) -> (Int, String)? {
+    func error(in bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) -> (Int, String)? {
         if status == json_tokener_success {
             guard let trailing else { return nil }
             return (trailing, "trailing characters after the JSON value (found \(describeCharacter(at: trailing, in: bytes)))")
@@ -203,7 +217,7 @@ private struct JSONCParseResult {
         let n = bytes.count
         let offset = min(offset, n)
         if status == json_tokener_error_depth {
-            return (offset, "nesting too deep (more than \(JSONValue.maximumDepth) levels of arrays and objects)")
+            return (offset, "nesting too deep (more than \(maximumDepth) levels of arrays and objects)")
         }
         if offset >= n {
             return (n, "unexpected end of input")
@@ -247,17 +261,32 @@ private struct JSONCParseResult {
     }
 }
 
-/// Runs json-c over `bytes` in strict mode.
-private func runJSONC(_ bytes: UnsafeBufferPointer<UInt8>) -> JSONCParseResult {
-    guard let tokener = json_tokener_new_ex(Int32(JSONValue.maximumDepth)) else {
-        fatalError("json_tokener_new_ex failed (out of memory)")
+/// A json-c tokener, kept for many parses (creating one allocates its
+/// whole stack, a cost per record when records are parsed one by one).
+internal final class JSONCTokener {
+    let pointer: UnsafeMutablePointer<json_tokener>
+    let maximumDepth: Int
+
+    init(maximumDepth: Int) {
+        guard let tokener = json_tokener_new_ex(Int32(maximumDepth)) else {
+            fatalError("json_tokener_new_ex failed (out of memory)")
+        }
+        pointer = tokener
+        self.maximumDepth = maximumDepth
+        // STRICT rejects comments, single quotes, trailing commas and other
+        // extensions; it still accepts NaN/Infinity/-Infinity in exactly those
+        // spellings. ALLOW_TRAILING_CHARS lets json-c stop after the value so
+        // that trailing text gets its own error message here.
+        json_tokener_set_flags(tokener, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS)
     }
-    defer { json_tokener_free(tokener) }
-    // STRICT rejects comments, single quotes, trailing commas and other
-    // extensions; it still accepts NaN/Infinity/-Infinity in exactly those
-    // spellings. ALLOW_TRAILING_CHARS lets json-c stop after the value so
-    // that trailing text gets its own error message here.
-    json_tokener_set_flags(tokener, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS)
+
+    deinit { json_tokener_free(pointer) }
+}
+
+/// Runs json-c over `bytes` in strict mode (the tokener is reset first).
+private func runJSONC(_ bytes: UnsafeBufferPointer<UInt8>, tokener tokenerObject: JSONCTokener) -> JSONCParseResult {
+    let tokener = tokenerObject.pointer
+    json_tokener_reset(tokener)
 
     let n = bytes.count
     var root: OpaquePointer?
@@ -309,7 +338,7 @@ private func appendingPointZero(to bytes: UnsafeBufferPointer<UInt8>, at ranges:
 }
 
 @inline(__always)
-private func isJSONWhitespace(_ b: UInt8) -> Bool {
+internal func isJSONWhitespace(_ b: UInt8) -> Bool {
     b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
 }
 

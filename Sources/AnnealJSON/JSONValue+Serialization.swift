@@ -32,6 +32,16 @@ extension JSONValue {
         return String(decoding: writer.out, as: UTF8.self)
     }
 
+    /// Appends the JSON text of the value to `bytes` as it appears nested
+    /// `level` deep in a document written with `indent` (``serialized(indent:)``
+    /// at level 0): a record of a trace file is at level 2.
+    public func appendSerialized(to bytes: inout [UInt8], indent: Int?, level: Int) {
+        var writer = JSONWriter(indent: indent.map { max(0, $0) })
+        swap(&writer.out, &bytes)
+        writer.write(self, level: max(0, level))
+        swap(&writer.out, &bytes)
+    }
+
     /// Writes ``serialized(indent:)`` and a final newline to the file at
     /// `path`, replacing it atomically.
     ///
@@ -111,7 +121,7 @@ internal struct JSONWriter {
     }
 
     /// A newline and the indentation of `level`, when indenting.
-    private mutating func newline(_ level: Int) {
+    mutating func newline(_ level: Int) {
         guard let indent else { return }
         out.append(UInt8(ascii: "\n"))
         let spaces = indent * level
@@ -167,21 +177,8 @@ private func hexDigit(_ nibble: UInt8) -> UInt8 {
 /// Writes `bytes` to a temporary file next to `path`, then renames it over
 /// `path`.
 internal func writeFileAtomically(path: String, bytes: [UInt8]) throws(JSONError) {
-    func failure(_ what: String, _ code: Int32) -> JSONError {
-        JSONError(file: path, line: 0, column: 0,
-                  message: "cannot write '\(path)': \(what): \(String(cString: strerror(code)))")
-    }
-
-    let directory: String
-    let base: String
-    if let slash = path.lastIndex(of: "/") {
-        directory = String(path[...slash])
-        base = String(path[path.index(after: slash)...])
-    } else {
-        directory = ""
-        base = path
-    }
-    let temporary = "\(directory).\(base).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+    func failure(_ what: String, _ code: Int32) -> JSONError { writeFailure(path, what, code) }
+    let temporary = temporaryPath(for: path)
 
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     if fd < 0 { throw failure("cannot create a temporary file in its directory", errno) }
@@ -213,4 +210,24 @@ internal func writeFileAtomically(path: String, bytes: [UInt8]) throws(JSONError
         unlink(temporary)
         throw failure("rename failed", code)
     }
+}
+
+/// `cannot write 'PATH': WHAT: REASON`.
+internal func writeFailure(_ path: String, _ what: String, _ code: Int32) -> JSONError {
+    JSONError(file: path, line: 0, column: 0,
+              message: "cannot write '\(path)': \(what): \(String(cString: strerror(code)))")
+}
+
+/// A fresh name for a temporary file in `path`'s directory.
+internal func temporaryPath(for path: String) -> String {
+    let directory: String
+    let base: String
+    if let slash = path.lastIndex(of: "/") {
+        directory = String(path[...slash])
+        base = String(path[path.index(after: slash)...])
+    } else {
+        directory = ""
+        base = path
+    }
+    return "\(directory).\(base).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
 }

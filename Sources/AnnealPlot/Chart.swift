@@ -153,7 +153,7 @@ public struct ChartAxes: Sendable {
             let positive = rates.filter { $0 > 0 }
             learningRate = Axis.log(minimum: positive.min() ?? 1e-3, maximum: positive.max() ?? 1)
             for entry in chart.entries {
-                let count = entry.curve.learningRates.count { $0.isFinite && $0 <= 0 }
+                let count = entry.curve.nonPositiveLearningRateCount
                 if count > 0 { skippedNonPositive.append((entry.curve.label, count)) }
             }
             if !skippedNonPositive.isEmpty {

@@ -37,12 +37,16 @@ public struct PlotCurve: Sendable, Equatable {
     /// the step of the record before, so a `set_lr` shows as a jump at one
     /// step. For a script of plain steps, record `k` is step `k`.
     public var steps: [Int]
+    /// How many learning rates of the whole trace are finite and ≤ 0 (what
+    /// a log axis leaves out). A curve of a long trace holds only the points
+    /// its drawing needs (see `CurveReducer`); this count is over them all.
+    public var nonPositiveLearningRateCount: Int
 
-    /// Creates a curve.
     /// Creates a curve; without `steps`, record `k` is step `k`.
     public init(
         label: String, specName: String, group: Int = 0, role: Role = .schedule,
-        learningRates: [Double], momenta: [Double] = [], steps: [Int]? = nil
+        learningRates: [Double], momenta: [Double] = [], steps: [Int]? = nil,
+        nonPositiveLearningRateCount: Int? = nil
     ) {
         self.label = label
         self.specName = specName
@@ -51,6 +55,8 @@ public struct PlotCurve: Sendable, Equatable {
         self.learningRates = learningRates
         self.momenta = momenta
         self.steps = steps ?? Array(0..<max(learningRates.count, momenta.count))
+        self.nonPositiveLearningRateCount =
+            nonPositiveLearningRateCount ?? learningRates.count { $0.isFinite && $0 <= 0 }
     }
 
     /// The step of the last record (0 for an empty curve).
@@ -160,13 +166,15 @@ public enum PlotInputs {
         }
         do {
             let spec = try TraceSpec(json: document)
-            let outcome = try TraceRunner.run(spec)
+            // The curves take each record as it is produced: memory stays
+            // bounded however many steps the spec runs.
+            var sink = CurveSink(name: spec.name, role: .schedule, suffix: nil, script: spec.script)
+            let constructionError = try TraceRunner.run(spec, into: &sink)
             var notes: [String] = []
-            if let error = outcome.constructionError {
+            if let error = constructionError {
                 notes.append("\(file): construction raised \(error.type): \(error.message); nothing to draw")
             }
-            let (curves, end) = curves(
-                records: outcome.records, steps: recordSteps(spec.script), name: spec.name, role: .schedule, suffix: nil)
+            let (curves, end) = sink.finish()
             if let end { notes.append("\(file): \(end)") }
             return PlotRun(name: spec.name, file: file, curves: curves, notes: notes)
         } catch {
@@ -178,10 +186,15 @@ public enum PlotInputs {
     /// Anneal's curve for each group followed by the golden's, and the
     /// first divergence, if any.
     ///
+    /// The golden is read record by record when it can be (see
+    /// ``GoldenReplay/compareStreaming(goldenAt:candidateAt:)``); otherwise
+    /// whole, which reports what is wrong with it.
+    ///
     /// - Throws: ``SpecError`` naming the file and the place when the
     ///   golden cannot be read, is not a valid spec, or has no `trace`.
     public static func comparison(goldenAt path: String) throws(SpecError) -> PlotRun {
-        try comparison(golden: TraceFiles.load(path), file: path)
+        if let run = streamedComparison(goldenAt: path) { return run }
+        return try comparison(golden: TraceFiles.load(path), file: path)
     }
 
     /// Compares the golden `golden` (see ``comparison(goldenAt:)``); `file`
@@ -195,94 +208,91 @@ public enum PlotInputs {
             let candidate = try TraceRunner.candidate(for: spec)
             let result = try GoldenReplay.compare(golden: golden, candidate: candidate)
             let candidateRecords = candidate["trace"]?.arrayValue ?? []
-
-            let source = golden["source"]
-            let sourceName: String
-            if source?["kind"]?.stringValue == "pytorch" {
-                sourceName = "PyTorch " + (source?["version"]?.stringValue ?? "")
-            } else {
-                sourceName = "golden"
-            }
-            var notes: [String] = []
-            let steps = recordSteps(spec.script)
-            let (ours, ourEnd) = curves(
-                records: candidateRecords, steps: steps, name: spec.name, role: .schedule, suffix: "Anneal")
-            let (theirs, theirEnd) = curves(
-                records: goldenRecords, steps: steps, name: spec.name, role: .reference,
-                suffix: sourceName.hasSuffix(" ") ? "PyTorch" : sourceName)
-            if let ourEnd { notes.append("\(file): Anneal's \(ourEnd)") }
-            if let theirEnd { notes.append("\(file): the golden's \(theirEnd)") }
-            if let error = golden["error"], error["type"] != nil {
-                notes.append("\(file): the golden's construction raised \(error["type"]?.stringValue ?? "?")")
-            }
-            var merged: [PlotCurve] = []
-            for group in 0..<max(ours.count, theirs.count) {
-                if group < ours.count { merged.append(ours[group]) }
-                if group < theirs.count { merged.append(theirs[group]) }
-            }
-            var divergence: PlotDivergence?
-            if let first = result.first {
-                divergence = mark(first, recordCount: result.recordCount, steps: steps)
-                let place = first.recordIndex >= 0 ? "record \(first.recordIndex), \(first.path)" : first.path
-                notes.append("\(file): first divergence at \(place): \(first.message)")
-            } else {
-                let distance = result.maxULPDistance
-                notes.append(
-                    "\(file): matches the golden (\(result.recordCount.expected) records, largest distance \(distance) ULP)")
-            }
-            return PlotRun(name: spec.name, file: file, curves: merged, notes: notes, divergence: divergence)
+            var ours = CurveSink(name: spec.name, role: .schedule, suffix: "Anneal", script: spec.script)
+            var theirs = CurveSink(
+                name: spec.name, role: .reference, suffix: referenceSuffix(golden["source"]), script: spec.script)
+            for record in candidateRecords { ours.record(record) }
+            for record in goldenRecords { theirs.record(record) }
+            return comparisonRun(
+                spec: spec, file: file, result: result, ours: ours, theirs: theirs, goldenError: golden["error"])
         } catch {
             throw error.file == nil ? error.inFile(file) : error
         }
     }
 
-    /// The curves of `records`, one per group, up to the first `error`
-    /// record, and a note when there is one.
-    static func curves(
-        records: [JSONValue], steps: [Int], name: String, role: PlotCurve.Role, suffix: String?
-    ) -> (curves: [PlotCurve], end: String?) {
-        var end: String?
-        var drawn = records
-        if let index = records.firstIndex(where: { $0["error"] != nil }) {
-            let error = records[index]["error"]
-            let type = error?["type"]?.stringValue ?? "an error"
-            let message = error?["message"]?.stringValue.map { ": \($0)" } ?? ""
-            end = "trace ends at record \(index) with \(type)\(message); drawn up to record \(max(0, index - 1))"
-            drawn = Array(records[..<index])
+    /// ``comparison(goldenAt:)`` with the golden read and compared record by
+    /// record; `nil` when the golden does not take that path.
+    static func streamedComparison(goldenAt path: String) -> PlotRun? {
+        var ours: CurveSink?
+        var theirs: CurveSink?
+        var golden: JSONObject?
+        let streamed = GoldenReplay.compareStreaming(
+            goldenAt: path,
+            prepare: { spec, members in
+                golden = members
+                ours = CurveSink(name: spec.name, role: .schedule, suffix: "Anneal", script: spec.script)
+                theirs = CurveSink(
+                    name: spec.name, role: .reference, suffix: referenceSuffix(members["source"]), script: spec.script)
+            },
+            candidateRecord: { ours?.record($0) },
+            goldenRecord: { theirs?.record($0.jsonValue) })
+        guard let (result, spec) = streamed, let ours, let theirs, let golden else { return nil }
+        return comparisonRun(spec: spec, file: path, result: result, ours: ours, theirs: theirs, goldenError: golden["error"])
+    }
+
+    /// The legend's source of a golden's curves: `PyTorch 2.13.0`, or `golden`.
+    private static func referenceSuffix(_ source: JSONValue?) -> String {
+        guard source?["kind"]?.stringValue == "pytorch" else { return "golden" }
+        let name = "PyTorch " + (source?["version"]?.stringValue ?? "")
+        return name.hasSuffix(" ") ? "PyTorch" : name
+    }
+
+    private static func comparisonRun(
+        spec: TraceSpec, file: String, result: ComparisonResult, ours: CurveSink, theirs: CurveSink, goldenError: JSONValue?
+    ) -> PlotRun {
+        var notes: [String] = []
+        let (ourCurves, ourEnd) = ours.finish()
+        let (theirCurves, theirEnd) = theirs.finish()
+        if let ourEnd { notes.append("\(file): Anneal's \(ourEnd)") }
+        if let theirEnd { notes.append("\(file): the golden's \(theirEnd)") }
+        if let error = goldenError, error["type"] != nil {
+            notes.append("\(file): the golden's construction raised \(error["type"]?.stringValue ?? "?")")
         }
-        let groups = drawn.reduce(0) { max($0, $1["lr"]?.arrayValue?.count ?? 0) }
-        var curves: [PlotCurve] = []
-        for group in 0..<groups {
-            var label = name
-            if groups > 1 { label += ", group \(group)" }
-            if let suffix { label += " (\(suffix))" }
-            let rates = drawn.map { $0["lr"]?[group]?.doubleValue ?? .nan }
-            let momenta = drawn.map { $0["momentum"]?[group]?.doubleValue ?? .nan }
-            let drawnSteps = (0..<drawn.count).map { $0 < steps.count ? steps[$0] : (steps.last ?? 0) + $0 - steps.count + 1 }
-            curves.append(
-                PlotCurve(
-                    label: label, specName: name, group: group, role: role, learningRates: rates, momenta: momenta,
-                    steps: drawnSteps))
+        var merged: [PlotCurve] = []
+        for group in 0..<max(ourCurves.count, theirCurves.count) {
+            if group < ourCurves.count { merged.append(ourCurves[group]) }
+            if group < theirCurves.count { merged.append(theirCurves[group]) }
         }
-        return (curves, end)
+        var divergence: PlotDivergence?
+        if let first = result.first {
+            divergence = mark(first, recordCount: result.recordCount, script: spec.script)
+            let place = first.recordIndex >= 0 ? "record \(first.recordIndex), \(first.path)" : first.path
+            notes.append("\(file): first divergence at \(place): \(first.message)")
+        } else {
+            let distance = result.maxULPDistance
+            notes.append(
+                "\(file): matches the golden (\(result.recordCount.expected) records, largest distance \(distance) ULP)")
+        }
+        return PlotRun(name: spec.name, file: file, curves: merged, notes: notes, divergence: divergence)
     }
 
     /// The step of every record a script yields: record 0 is step 0, and
-    /// each repetition of a `step` or `scheduler_step` op advances it.
+    /// each repetition of a `step` or `scheduler_step` op advances it. Lists
+    /// every record, so only for short scripts; the plots count steps as
+    /// records arrive instead.
     public static func recordSteps(_ script: [Op]) -> [Int] {
-        var steps = [0]
-        var step = 0
-        for op in script {
-            for _ in 0..<op.recordCount {
-                if op.kind == .step || op.kind == .schedulerStep { step += 1 }
-                steps.append(step)
-            }
+        var cursor = RecordStepCursor(script: script)
+        var steps = [cursor.next()]
+        while true {
+            let step = cursor.next()
+            if cursor.pastScript { break }
+            steps.append(step)
         }
         return steps
     }
 
     /// The chart's mark for the comparator's first divergence.
-    static func mark(_ divergence: Divergence, recordCount: (expected: Int, got: Int), steps: [Int]) -> PlotDivergence {
+    static func mark(_ divergence: Divergence, recordCount: (expected: Int, got: Int), script: [Op]) -> PlotDivergence {
         var index = divergence.recordIndex
         if index < 0 { index = divergence.path == "trace" ? min(recordCount.expected, recordCount.got) : 0 }
         var panel: PlotPanel?
@@ -296,8 +306,77 @@ public enum PlotInputs {
             }
         }
         return PlotDivergence(
-            recordIndex: index, step: index < steps.count ? steps[index] : (steps.last ?? 0) + 1, path: divergence.path,
+            recordIndex: index, step: RecordStepCursor.step(ofRecord: index, script: script), path: divergence.path,
             panel: panel, group: group,
             expected: divergence.expected?.doubleValue, got: divergence.got?.doubleValue, message: divergence.message)
+    }
+}
+
+/// Builds one run's curves, one per param group, from its records as they
+/// arrive, up to the first `error` record (which ends what is drawn).
+struct CurveSink: TraceRecordSink {
+    let name: String
+    let role: PlotCurve.Role
+    let suffix: String?
+    private let script: [Op]
+    private var steps: RecordStepCursor
+    private var groups: [CurveReducer] = []
+    private var recordCount = 0
+    private var end: String?
+
+    init(name: String, role: PlotCurve.Role, suffix: String?, script: [Op]) {
+        self.name = name
+        self.role = role
+        self.suffix = suffix
+        self.script = script
+        steps = RecordStepCursor(script: script)
+    }
+
+    mutating func record(_ record: JSONValue) {
+        guard end == nil else { return }
+        let index = recordCount
+        if let error = record["error"] {
+            let type = error["type"]?.stringValue ?? "an error"
+            let message = error["message"]?.stringValue.map { ": \($0)" } ?? ""
+            end = "trace ends at record \(index) with \(type)\(message); drawn up to record \(max(0, index - 1))"
+            return
+        }
+        recordCount += 1
+        let step = steps.next()
+        let rates = record["lr"]?.arrayValue ?? []
+        let momenta = record["momentum"]
+        while groups.count < rates.count {
+            // A group first seen now has no value at the records before.
+            var reducer = CurveReducer()
+            var earlier = RecordStepCursor(script: script)
+            for previous in 0..<index {
+                reducer.append(record: previous, step: earlier.next(), learningRate: .nan, momentum: .nan)
+            }
+            groups.append(reducer)
+        }
+        for group in groups.indices {
+            groups[group].append(
+                record: index, step: step,
+                learningRate: group < rates.count ? rates[group].doubleValue ?? .nan : .nan,
+                momentum: momenta?[group]?.doubleValue ?? .nan)
+        }
+    }
+
+    var wantsMore: Bool { end == nil }
+
+    /// The curves, and the note on an `error` record that ended the trace.
+    func finish() -> (curves: [PlotCurve], end: String?) {
+        var curves: [PlotCurve] = []
+        for (group, reducer) in groups.enumerated() {
+            var label = name
+            if groups.count > 1 { label += ", group \(group)" }
+            if let suffix { label += " (\(suffix))" }
+            curves.append(
+                PlotCurve(
+                    label: label, specName: name, group: group, role: role,
+                    learningRates: reducer.points.map(\.learningRate), momenta: reducer.points.map(\.momentum),
+                    steps: reducer.points.map(\.step), nonPositiveLearningRateCount: reducer.nonPositiveLearningRates))
+        }
+        return (curves, end)
     }
 }

@@ -34,14 +34,15 @@ extension AnnealCommand {
             }
             let showProgress = format == .text && isatty(2) != 0
             let start = monotonicSeconds()
-            var outcomes: [GoldenOutcome] = []
-            outcomes.reserveCapacity(files.count)
-            for (index, file) in files.enumerated() {
-                if showProgress {
-                    printError("\u{1B}[2K\r[\(index + 1)/\(files.count)] \(file)", newline: false)
+            // Files replay in parallel; the report keeps the files' order.
+            let total = files.count
+            var progress: (@Sendable (Int, String) -> Void)?
+            if showProgress {
+                progress = { finished, file in
+                    printError("\u{1B}[2K\r[\(finished)/\(total)] \(file)", newline: false)
                 }
-                outcomes.append(GoldenReplay.replay(goldenAt: file))
             }
+            let outcomes = GoldenReplay.replay(goldenFiles: files, progress: progress)
             if showProgress { printError("\u{1B}[2K\r", newline: false) }
             let report = ConformanceReport(outcomes, seconds: monotonicSeconds() - start)
             switch format {

@@ -45,9 +45,20 @@ extension AnnealCommand {
 }
 
 extension AnnealCommand.Diff {
+    /// Compares record by record, the files read incrementally (running the
+    /// golden's spec when there is no candidate); a file that does not take
+    /// that path is read whole, which names the file and the place of any
+    /// problem.
+    func compare() throws(SpecError) -> (ComparisonResult, String) {
+        if let streamed = GoldenReplay.compareStreaming(goldenAt: golden, candidateAt: candidate) {
+            return (streamed.result, streamed.name ?? golden)
+        }
+        return try compareWhole()
+    }
+
     /// Reads both documents (running the golden's spec when there is no
     /// candidate) and compares them; errors name the file and the place.
-    func compare() throws(SpecError) -> (ComparisonResult, String) {
+    func compareWhole() throws(SpecError) -> (ComparisonResult, String) {
         let goldenDocument = try TraceFiles.load(golden)
         let name = goldenDocument["name"]?.stringValue ?? golden
         let candidateDocument: JSONValue

@@ -45,8 +45,7 @@ extension AnnealCommand {
             for spec in specs {
                 let destination = output ?? "\(outputDirectory!)/\(fileName(of: spec))"
                 do {
-                    let candidate = try TraceFiles.candidate(forSpecAt: spec)
-                    try candidate.write(toFile: destination, indent: 1)
+                    try TraceFiles.writeCandidate(forSpecAt: spec, to: destination)
                 } catch let error as SpecError {
                     printError("anneal run: \(error)")
                     failed = true

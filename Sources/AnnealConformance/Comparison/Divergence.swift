@@ -129,17 +129,17 @@ public struct ComparisonResult: Sendable {
     /// `error` objects whose types match but whose messages differ.
     public var notes: [Divergence] = []
 
-    /// The indices of the records (≥ 0) that hold at least one divergence.
-    public private(set) var differingRecords: Set<Int> = []
+    /// How many records hold at least one divergence. Divergences arrive in
+    /// record order (as the comparison finds them), so counting changes of
+    /// record index counts records without remembering them all.
+    public private(set) var differingRecordCount = 0
+    private var lastDifferingRecord = -1
 
     /// Whether the candidate matches: no value differs.
     public var matches: Bool { differingValueCount == 0 }
 
     /// The first divergence found, or `nil` when the candidate matches.
     public var first: Divergence? { divergences.first }
-
-    /// How many records hold at least one divergence.
-    public var differingRecordCount: Int { differingRecords.count }
 
     /// An empty result (nothing compared yet) under `tolerance`.
     public init(tolerance: Tolerance = .exact) {
@@ -150,7 +150,10 @@ public struct ComparisonResult: Sendable {
     /// ``storedDivergenceLimit`` are stored.
     public mutating func record(_ divergence: Divergence) {
         differingValueCount += 1
-        if divergence.recordIndex >= 0 { differingRecords.insert(divergence.recordIndex) }
+        if divergence.recordIndex >= 0 && divergence.recordIndex != lastDifferingRecord {
+            differingRecordCount += 1
+            lastDifferingRecord = divergence.recordIndex
+        }
         if divergences.count < Self.storedDivergenceLimit {
             divergences.append(divergence)
         }

@@ -64,46 +64,12 @@ public enum TraceComparison {
         let goldenTrace = try traceArray(golden, side: .golden)
         let candidateTrace = try traceArray(candidate, side: .candidate)
         let tolerance = try Tolerance(json: golden["tolerance"])
-        let recordLimit = max(goldenTrace.count, candidateTrace.count)
-        let ops = recordOps(script: golden["script"], limit: recordLimit)
-        func op(_ index: Int) -> String? { index < ops.count ? ops[index] : nil }
-
-        var result = ComparisonResult(tolerance: tolerance)
-        result.recordCount = (goldenTrace.count, candidateTrace.count)
-
-        // Construction failed on one side or both: that explains everything
-        // after it, so it comes first.
-        switch (golden["error"], candidate["error"]) {
-        case (nil, nil):
-            break
-        case let (expected?, got?):
-            var walker = Walker(tolerance: tolerance, recordIndex: -1, op: constructionOp, prefix: "error")
-            walker.compareErrors(expected, got, into: &result)
-        case let (expected?, nil):
-            result.record(Divergence(
-                recordIndex: -1, op: constructionOp, path: "error", expected: expected, got: nil,
-                kind: .missingKey,
-                message: "construction error missing: the golden's construction raised \(errorSummary(expected)), the candidate's did not"))
-        case let (nil, got?):
-            result.record(Divergence(
-                recordIndex: -1, op: constructionOp, path: "error", expected: nil, got: got,
-                kind: .unexpectedKey,
-                message: "unexpected construction error: the candidate's construction raised \(errorSummary(got)), the golden's did not"))
-        }
-
+        var comparator = TraceRecordComparator(tolerance: tolerance, script: golden["script"])
+        comparator.compareConstructionErrors(golden: golden["error"], candidate: candidate["error"])
         for index in 0..<min(goldenTrace.count, candidateTrace.count) {
-            compareRecord(goldenTrace[index], candidateTrace[index], recordIndex: index, op: op(index), into: &result)
+            comparator.compareNext(goldenTrace[index], candidateTrace[index])
         }
-
-        if goldenTrace.count != candidateTrace.count {
-            let firstUnmatched = min(goldenTrace.count, candidateTrace.count)
-            result.record(Divergence(
-                recordIndex: -1, op: op(firstUnmatched), path: "trace",
-                expected: .int(goldenTrace.count), got: .int(candidateTrace.count),
-                kind: .recordCount,
-                message: "record count differs: expected \(goldenTrace.count), got \(candidateTrace.count)"))
-        }
-        return result
+        return comparator.finish(goldenCount: goldenTrace.count, candidateCount: candidateTrace.count)
     }
 
     /// Compares one trace record with another under `result.tolerance`,
@@ -168,18 +134,18 @@ public enum TraceComparison {
         for op in script {
             guard ops.count < limit else { break }
             let name = op["op"]?.stringValue ?? "?"
-            let count: Int
-            if let metrics = op["metrics"]?.arrayValue {
-                count = metrics.count
-            } else if let repeatCount = op["repeat"]?.intValue {
-                count = max(0, repeatCount)
-            } else {
-                count = 1
-            }
+            let count = recordCount(of: op)
             let take = min(count, limit - ops.count)
             ops.append(contentsOf: repeatElement(name, count: take))
         }
         return Array(ops.prefix(limit))
+    }
+
+    /// How many records a script op yields, as ``recordOps(script:limit:)`` counts.
+    static func recordCount(of op: JSONValue) -> Int {
+        if let metrics = op["metrics"]?.arrayValue { return metrics.count }
+        if let repeatCount = op["repeat"]?.intValue { return max(0, repeatCount) }
+        return 1
     }
 
     // MARK: - Internals
@@ -198,19 +164,8 @@ public enum TraceComparison {
     }
 }
 
-/// `ValueError: message`, or the error value's JSON when it is not an
-/// `error` object.
-private func errorSummary(_ error: JSONValue) -> String {
-    guard let type = error["type"] else { return error.serialized() }
-    let typeText = type.stringValue ?? type.serialized()
-    if let message = error["message"]?.stringValue, !message.isEmpty {
-        return "\(typeText): \(message)"
-    }
-    return typeText
-}
-
 /// One step of a key path.
-private enum PathComponent {
+enum PathComponent {
     case key(String)
     case index(Int)
 }
@@ -243,10 +198,10 @@ private func isIdentifier(_ key: String) -> Bool {
 
 /// Walks two values in step, keeping the key path as components (rendered
 /// only when a divergence is recorded).
-private struct Walker {
+struct Walker {
     let tolerance: Tolerance
-    let recordIndex: Int
-    let op: String?
+    var recordIndex: Int
+    var op: String?
     let prefix: String
     /// Whether the root is a trace record (so `params` and `error` directly
     /// under it get their rules).
@@ -273,9 +228,12 @@ private struct Walker {
             kind: kind, message: message))
     }
 
-    mutating func compare(_ expected: JSONValue, _ got: JSONValue, float32: Bool, into result: inout ComparisonResult) {
-        switch (expected, got) {
-        case let (.int(e), .int(g)):
+    mutating func compare<E: ComparisonNode, G: ComparisonNode>(
+        _ expected: E, _ got: G, float32: Bool, into result: inout ComparisonResult
+    ) {
+        switch (expected.nodeKind, got.nodeKind) {
+        case (.int, .int):
+            let e = expected.intNumber, g = got.intNumber
             result.comparedValueCount += 1
             // |e - g| without overflow: the true difference is below 2^64,
             // so wrapping subtraction of the bit patterns gives it exactly.
@@ -283,57 +241,65 @@ private struct Walker {
             let difference = Double(UInt64(bitPattern: Int64(high)) &- UInt64(bitPattern: Int64(low)))
             result.maxAbsoluteDifference = max(result.maxAbsoluteDifference, difference)
             if e != g {
-                record(.value, expected: expected, got: got, abs: difference,
+                record(.value, expected: expected.value, got: got.value, abs: difference,
                        message: "integers differ (integers compare exactly)", into: &result)
             }
-        case let (.int(e), .double(g)):
-            compareNumbers(Double(e), Double(g), expected, got, float32: float32, into: &result)
-        case let (.double(e), .int(g)):
-            compareNumbers(e, Double(g), expected, got, float32: float32, into: &result)
-        case let (.double(e), .double(g)):
-            compareNumbers(e, g, expected, got, float32: float32, into: &result)
-        case let (.bool(e), .bool(g)):
-            if e != g { record(.value, expected: expected, got: got, message: "booleans differ", into: &result) }
-        case let (.string(e), .string(g)):
-            if e != g { record(.value, expected: expected, got: got, message: "strings differ", into: &result) }
+        case (.int, .double):
+            compareNumbers(Double(expected.intNumber), got.doubleNumber, expected, got, float32: float32, into: &result)
+        case (.double, .int):
+            compareNumbers(expected.doubleNumber, Double(got.intNumber), expected, got, float32: float32, into: &result)
+        case (.double, .double):
+            compareNumbers(expected.doubleNumber, got.doubleNumber, expected, got, float32: float32, into: &result)
+        case (.bool, .bool):
+            if expected.boolean != got.boolean {
+                record(.value, expected: expected.value, got: got.value, message: "booleans differ", into: &result)
+            }
+        case (.string, .string):
+            if expected.text != got.text {
+                record(.value, expected: expected.value, got: got.value, message: "strings differ", into: &result)
+            }
         case (.null, .null):
             break
-        case let (.array(e), .array(g)):
-            if e.count != g.count {
-                record(.length, expected: expected, got: got,
-                       message: "array length differs: expected \(e.count), got \(g.count)", into: &result)
+        case (.array, .array):
+            let e = expected.elementCount, g = got.elementCount
+            if e != g {
+                record(.length, expected: expected.value, got: got.value,
+                       message: "array length differs: expected \(e), got \(g)", into: &result)
             }
-            for i in 0..<min(e.count, g.count) {
+            for i in 0..<min(e, g) {
                 components.append(.index(i))
-                compare(e[i], g[i], float32: float32, into: &result)
+                compare(expected.elementAt(i), got.elementAt(i), float32: float32, into: &result)
                 components.removeLast()
             }
-        case let (.object(e), .object(g)):
-            compareObjects(e, g, float32: float32, into: &result)
+        case (.object, .object):
+            compareObjects(expected, got, float32: float32, into: &result)
         default:
-            record(.type, expected: expected, got: got,
-                   message: "type differs: expected \(expected.kindName), got \(got.kindName)", into: &result)
+            record(.type, expected: expected.value, got: got.value,
+                   message: "type differs: expected \(expected.nodeKindName), got \(got.nodeKindName)", into: &result)
         }
     }
 
-    private mutating func compareObjects(_ expected: JSONObject, _ got: JSONObject, float32: Bool, into result: inout ComparisonResult) {
+    private mutating func compareObjects<E: ComparisonNode, G: ComparisonNode>(
+        _ expected: E, _ got: G, float32: Bool, into result: inout ComparisonResult
+    ) {
         let atRecordTop = isRecord && components.isEmpty
-        for (key, e) in expected {
+        expected.forEachMemberInOrder { key, e in
             components.append(.key(key))
-            if let g = got[key] {
+            if let g = got.memberNamed(key) {
                 if atRecordTop && key == "error" {
-                    compareErrors(e, g, into: &result)
+                    compareErrors(e.value, g.value, into: &result)
                 } else {
                     compare(e, g, float32: float32 || (atRecordTop && key == "params"), into: &result)
                 }
             } else {
-                record(.missingKey, expected: e, got: nil, message: "missing key \"\(key)\"", into: &result)
+                record(.missingKey, expected: e.value, got: nil, message: "missing key \"\(key)\"", into: &result)
             }
             components.removeLast()
         }
-        for (key, g) in got where expected[key] == nil {
+        got.forEachMemberInOrder { key, g in
+            guard expected.memberNamed(key) == nil else { return }
             components.append(.key(key))
-            record(.unexpectedKey, expected: nil, got: g, message: "unexpected key \"\(key)\"", into: &result)
+            record(.unexpectedKey, expected: nil, got: g.value, message: "unexpected key \"\(key)\"", into: &result)
             components.removeLast()
         }
     }
@@ -359,8 +325,8 @@ private struct Walker {
         }
     }
 
-    private func compareNumbers(
-        _ e: Double, _ g: Double, _ expected: JSONValue, _ got: JSONValue,
+    private func compareNumbers<E: ComparisonNode, G: ComparisonNode>(
+        _ e: Double, _ g: Double, _ expected: E, _ got: G,
         float32: Bool, into result: inout ComparisonResult
     ) {
         result.comparedValueCount += 1
@@ -412,7 +378,7 @@ private struct Walker {
                 message = "values differ by \(pythonFloatRepr(difference)) (\(distance) \(unit))"
             }
         }
-        record(.number, expected: expected, got: got, ulp: distance, abs: difference,
+        record(.number, expected: expected.value, got: got.value, ulp: distance, abs: difference,
                isFloat32: isFloat32, message: message, into: &result)
     }
 }

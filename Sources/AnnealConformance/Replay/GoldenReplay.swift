@@ -1,4 +1,10 @@
 import Anneal
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What replaying one golden gave: a comparison, or why the golden (or the
 /// candidate) could not be read.
@@ -12,6 +18,18 @@ public struct GoldenOutcome: Sendable {
     public var sourceKind: String
     public var comparison: ComparisonResult?
     public var failure: String?
+
+    public init(
+        path: String, name: String, schedulerType: String, sourceKind: String,
+        comparison: ComparisonResult? = nil, failure: String? = nil
+    ) {
+        self.path = path
+        self.name = name
+        self.schedulerType = schedulerType
+        self.sourceKind = sourceKind
+        self.comparison = comparison
+        self.failure = failure
+    }
 
     public var passed: Bool { comparison?.matches ?? false }
     public var recordCount: Int { comparison?.recordCount.expected ?? 0 }
@@ -28,10 +46,53 @@ public enum GoldenReplay {
         return try FileSystem.jsonFiles(under: directory)
     }
 
+    /// Replays every file of `paths` (see ``replay(goldenAt:)``) on all
+    /// cores, a file at a time each; the outcomes are in the order of
+    /// `paths`, whatever order they finished in. `progress` is called
+    /// (serialized) with the count finished and the file just finished.
+    public static func replay(
+        goldenFiles paths: [String], workers: Int? = nil,
+        progress: (@Sendable (_ finished: Int, _ path: String) -> Void)? = nil
+    ) -> [GoldenOutcome] {
+        let outcomes = OutcomeSlots(count: paths.count)
+        let next = Atomic<Int>(0)
+        let finished = Mutex<Int>(0)
+        let threads = max(1, min(workers ?? System.activeProcessorCount, paths.count))
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < paths.count else { return }
+                outcomes.store(replay(goldenAt: paths[index]), at: index)
+                if let progress {
+                    finished.withLock { count in
+                        count += 1
+                        progress(count, paths[index])
+                    }
+                }
+            }
+        }
+        return outcomes.take()
+    }
+
     /// Reads the golden at `path`, runs its spec, and compares. A golden that
     /// cannot be read or is not of the format is a failed outcome naming the
     /// file and the place.
+    ///
+    /// The golden is read record by record and compared as the records are
+    /// produced (``StreamingReplay``); a golden that does not replay cleanly
+    /// is read whole instead, so its failure is reported as it always was.
     public static func replay(goldenAt path: String) -> GoldenOutcome {
+        if let (golden, comparison) = try? StreamingReplay.replay(goldenAt: path) {
+            return GoldenOutcome(
+                path: path, name: golden.spec.name, schedulerType: schedulerType(of: golden.spec),
+                sourceKind: golden.members["source"]?["kind"]?.stringValue ?? "?", comparison: comparison)
+        }
+        return replayWhole(goldenAt: path)
+    }
+
+    /// ``replay(goldenAt:)`` with whole documents: the golden's tree, the
+    /// candidate's tree, then the comparison.
+    static func replayWhole(goldenAt path: String) -> GoldenOutcome {
         var outcome = GoldenOutcome(path: path, name: path, schedulerType: "?", sourceKind: "?")
         do {
             let golden: JSONValue
@@ -50,6 +111,41 @@ public enum GoldenReplay {
         return outcome
     }
 
+    /// Compares the golden at `goldenPath` with the candidate file at
+    /// `candidatePath` (or, without one, with Anneal's run of the golden's
+    /// spec), both read and compared record by record in constant memory;
+    /// `name` is the golden's `name` when it is a string. `nil` when the
+    /// files do not take that path (an invalid file, spec or tolerance, a
+    /// missing `trace`): compare the whole documents then, which reports why.
+    public static func compareStreaming(
+        goldenAt goldenPath: String, candidateAt candidatePath: String?
+    ) -> (result: ComparisonResult, name: String?)? {
+        let outcome: (StreamingReplay.Golden, ComparisonResult)?
+        if let candidatePath {
+            outcome = try? StreamingReplay.compare(goldenAt: goldenPath, candidateAt: candidatePath)
+        } else {
+            outcome = try? StreamingReplay.replay(goldenAt: goldenPath)
+        }
+        guard let (golden, result) = outcome else { return nil }
+        return (result, golden.members["name"]?.stringValue)
+    }
+
+    /// ``compareStreaming(goldenAt:candidateAt:)`` against Anneal's run,
+    /// with hooks that see the golden's spec and members before the run,
+    /// then every candidate record and every golden record (for drawing
+    /// both as they pass). `nil` when the golden does not take that path.
+    public static func compareStreaming(
+        goldenAt goldenPath: String,
+        prepare: (TraceSpec, JSONObject) -> Void,
+        candidateRecord: @escaping (JSONValue) -> Void,
+        goldenRecord: @escaping (JSONCNode) -> Void
+    ) -> (result: ComparisonResult, spec: TraceSpec)? {
+        guard let (golden, result) = try? StreamingReplay.replay(
+            goldenAt: goldenPath, prepare: prepare, candidateRecord: candidateRecord, goldenRecord: goldenRecord)
+        else { return nil }
+        return (result, golden.spec)
+    }
+
     /// Compares two trace documents; an unusable one is a `SpecError`.
     public static func compare(golden: JSONValue, candidate: JSONValue) throws(SpecError) -> ComparisonResult {
         do {
@@ -63,5 +159,33 @@ public enum GoldenReplay {
     public static func schedulerType(of spec: TraceSpec) -> String {
         if spec.schedulerIsList { return "Compound" }
         return spec.schedulers.first?.type ?? "None"
+    }
+}
+
+/// One slot per file, each written by exactly one worker.
+private final class OutcomeSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<GoldenOutcome?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ outcome: GoldenOutcome, at index: Int) { slots[index] = outcome }
+
+    /// Every outcome, once all workers are done.
+    func take() -> [GoldenOutcome] { slots.map { $0! } }
+}
+
+/// The processor count, without Foundation.
+enum System {
+    static var activeProcessorCount: Int {
+        let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return count > 0 ? count : 1
     }
 }

@@ -11,14 +11,42 @@ public let annealVersion = "0.1.0"
 public enum TraceRunner {
     /// Runs `spec` and returns the candidate document: the spec's keys, then
     /// `source`, `trace` and (when construction raised) `error`.
+    ///
+    /// The document holds every record; ``write(_:to:)`` streams them instead.
     public static func candidate(for spec: TraceSpec) throws(SpecError) -> JSONValue {
-        var document = spec.document
-        for key in ["source", "trace", "error"] { document[key] = nil }
-        document["source"] = ["kind": "anneal", "version": .string(annealVersion)]
+        var document = candidateHead(for: spec)
         let outcome = try run(spec)
         document["trace"] = .array(outcome.records)
         if let error = outcome.constructionError { document["error"] = errorJSON(error) }
         return .object(document)
+    }
+
+    /// The candidate's members before `trace`: the spec's keys (without
+    /// `source`, `trace` and `error`), then `source`.
+    static func candidateHead(for spec: TraceSpec) -> JSONObject {
+        var document = spec.document
+        for key in ["source", "trace", "error"] { document[key] = nil }
+        document["source"] = ["kind": "anneal", "version": .string(annealVersion)]
+        return document
+    }
+
+    /// Runs `spec` and writes the candidate document (the bytes of
+    /// ``candidate(for:)`` written with indent 1) to `writer` as the records
+    /// are produced, so memory does not grow with the trace.
+    ///
+    /// - Throws: ``SpecError`` when the spec turns out invalid mid-run, and
+    ///   `JSONError` when writing fails; the document is then incomplete,
+    ///   and the caller discards it.
+    public static func write(_ spec: TraceSpec, to writer: JSONFileWriter) throws {
+        try writer.beginObject()
+        for (key, value) in candidateHead(for: spec) { try writer.member(key, value) }
+        try writer.beginArrayMember("trace")
+        var sink = WritingSink(writer: writer)
+        let constructionError = try run(spec, into: &sink)
+        if let failure = sink.failure { throw failure }
+        try writer.endArray()
+        if let constructionError { try writer.member("error", errorJSON(constructionError)) }
+        try writer.endObject()
     }
 
     /// Builds the spec's optimizer and schedulers, as a run starts (for
@@ -30,26 +58,38 @@ public enum TraceRunner {
 
     /// The trace records, or the construction error.
     public static func run(_ spec: TraceSpec) throws(SpecError) -> (records: [JSONValue], constructionError: PythonError?) {
+        var sink = CollectingSink()
+        let error = try run(spec, into: &sink)
+        return (sink.records, error)
+    }
+
+    /// Runs `spec`, handing each trace record to `sink` as it is produced;
+    /// returns the construction error, if construction raised (no record is
+    /// produced then). An op that raises produces the `error` record that
+    /// ends the trace. When ``TraceRecordSink/wantsMore`` turns false the
+    /// run stops after the op under way.
+    public static func run<Sink: TraceRecordSink>(_ spec: TraceSpec, into sink: inout Sink) throws(SpecError) -> PythonError? {
         let session: Session
         do {
             session = try Session(spec: spec)
         } catch let error as PythonError where error.isBeyondAnneal {
             throw SpecError(beyondAnneal: error, location: "(construction)")
         } catch let error as PythonError {
-            return ([], error)
+            return error
         } catch let error as SpecError {
             throw error
         } catch {
             throw SpecError(location: "", message: "\(error)")
         }
-        var records: [JSONValue] = [session.record()]
+        sink.record(session.record())
         for (index, op) in spec.script.enumerated() {
+            guard sink.wantsMore else { break }
             do {
-                try session.execute(op) { stateDict in records.append(session.record(stateDict: stateDict)) }
+                try session.execute(op) { stateDict in sink.record(session.record(stateDict: stateDict)) }
             } catch let error as PythonError where error.isBeyondAnneal {
                 throw SpecError(beyondAnneal: error, location: "script[\(index)]")
             } catch let error as PythonError {
-                records.append(.object(["error": errorJSON(error)]))
+                sink.record(.object(["error": errorJSON(error)]))
                 break
             } catch let error as SpecError {
                 var located = error
@@ -59,12 +99,41 @@ public enum TraceRunner {
                 throw SpecError(location: "script[\(index)]", message: "\(error)")
             }
         }
-        return (records, nil)
+        return nil
     }
 
     static func errorJSON(_ error: PythonError) -> JSONValue {
         ["type": .string(error.type), "message": .string(error.message)]
     }
+}
+
+/// Where ``TraceRunner/run(_:into:)`` puts the records of a run.
+public protocol TraceRecordSink {
+    /// Takes the next record.
+    mutating func record(_ record: JSONValue)
+    /// Whether to go on running ops (checked between ops).
+    var wantsMore: Bool { get }
+}
+
+extension TraceRecordSink {
+    public var wantsMore: Bool { true }
+}
+
+/// Keeps every record.
+struct CollectingSink: TraceRecordSink {
+    var records: [JSONValue] = []
+    mutating func record(_ record: JSONValue) { records.append(record) }
+}
+
+/// Writes each record as an element of the open `trace` array.
+struct WritingSink: TraceRecordSink {
+    let writer: JSONFileWriter
+    var failure: JSONError?
+    mutating func record(_ record: JSONValue) {
+        guard failure == nil else { return }
+        do { try writer.element(record) } catch { failure = error }
+    }
+    var wantsMore: Bool { failure == nil }
 }
 
 /// The optimizer and schedulers of one run.
@@ -219,31 +288,44 @@ final class Session {
         }
     }
 
-    /// The record for the current state.
+    /// The record for the current state. Built key by key into arrays of
+    /// the right size: a run makes one per step, and replay compares each
+    /// as it is made.
     func record(stateDict: Bool = false) -> JSONValue {
-        var record: JSONObject = ["lr": .array(optimizer.paramGroups.map { .double($0.lr) })]
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        keys.reserveCapacity(6)
+        values.reserveCapacity(6)
+        let groups = optimizer.paramGroups
+        keys.append("lr")
+        values.append(.array(groups.map { .double($0.lr) }))
         if !schedulers.isEmpty {
             let lastLRs = schedulers.map { JSONValue.array($0.lastLR.map(JSONValue.double)) }
-            record["last_lr"] = spec.schedulerIsList ? .array(lastLRs) : lastLRs[0]
-            let epochs = schedulers.map(Self.lastEpoch)
+            keys.append("last_lr")
+            values.append(spec.schedulerIsList ? .array(lastLRs) : lastLRs[0])
             if spec.schedulerIsList {
-                record["last_epoch"] = .array(epochs.map { $0 ?? .null })
-            } else if let epoch = epochs[0] {
-                record["last_epoch"] = epoch
+                keys.append("last_epoch")
+                values.append(.array(schedulers.map { Self.lastEpoch($0) ?? .null }))
+            } else if let epoch = Self.lastEpoch(schedulers[0]) {
+                keys.append("last_epoch")
+                values.append(epoch)
             }
         }
-        record["momentum"] = .array(optimizer.paramGroups.map { $0.cycledMomentumJSON ?? .null })
+        keys.append("momentum")
+        values.append(.array(groups.map { $0.cycledMomentumJSON ?? .null }))
         if let parameters {
-            record["params"] = .array(
+            keys.append("params")
+            values.append(.array(
                 parameters.map { group in
                     .array(group.map { parameter in .array(parameter.value.scalars.map { .double(Double($0)) }) })
-                })
+                }))
         }
         if stateDict {
             let states = schedulers.map { $0.stateDict() }
-            record["state_dict"] = spec.schedulerIsList ? .array(states) : states[0]
+            keys.append("state_dict")
+            values.append(spec.schedulerIsList ? .array(states) : states[0])
         }
-        return .object(record)
+        return .object(JSONObject(uniqueKeys: keys, values: values))
     }
 
     private static func lastEpoch(_ scheduler: any Scheduler) -> JSONValue? {
