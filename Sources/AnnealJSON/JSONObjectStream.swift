@@ -44,7 +44,10 @@ public final class JSONObjectStream {
 
     private let file: ChunkedFile
     private let streamedKey: String
-    private let batchTokener = JSONCTokener(maximumDepth: JSONValue.maximumDepth - 4)
+    private let batchTokener: JSONCTokener
+    /// Whether an integer outside `Int64` is an error (as in
+    /// ``JSONValue/loadExactIntegers(contentsOf:)``) rather than a float.
+    private let exactIntegers: Bool
     /// Where the array's `[` is, once found.
     private var arrayOffset = 0
     private enum ArrayState { case notStarted, inside, finished }
@@ -55,15 +58,17 @@ public final class JSONObjectStream {
     private var lastElement: Range<Int>?
 
     /// Opens `path` and parses every top-level member but `streamedKey`'s array.
-    public convenience init(path: String, streamedKey: String) throws(JSONStreamUnsupported) {
-        try self.init(path: path, streamedKey: streamedKey, windowSize: nil)
+    public convenience init(path: String, streamedKey: String, exactIntegers: Bool = false) throws(JSONStreamUnsupported) {
+        try self.init(path: path, streamedKey: streamedKey, windowSize: nil, exactIntegers: exactIntegers)
     }
 
     /// With `windowSize`, reads through a window of that many bytes (to
     /// begin with) whatever the file's size; without, files up to 8 MiB
     /// are read whole.
-    init(path: String, streamedKey: String, windowSize: Int?) throws(JSONStreamUnsupported) {
+    init(path: String, streamedKey: String, windowSize: Int?, exactIntegers: Bool = false) throws(JSONStreamUnsupported) {
         self.streamedKey = streamedKey
+        self.exactIntegers = exactIntegers
+        batchTokener = JSONCTokener(maximumDepth: JSONValue.maximumDepth - 4, rejectsIntegersBeyond64Bits: exactIntegers)
         file = try ChunkedFile(path: path, windowSize: windowSize)
         try readMembers()
     }
@@ -196,7 +201,7 @@ public final class JSONObjectStream {
     /// The first pass: `{`, then `"key": value` pairs, then `}` and nothing
     /// but whitespace.
     private func readMembers() throws(JSONStreamUnsupported) {
-        let memberTokener = JSONCTokener(maximumDepth: JSONValue.maximumDepth - 2)
+        let memberTokener = JSONCTokener(maximumDepth: JSONValue.maximumDepth - 2, rejectsIntegersBeyond64Bits: exactIntegers)
         try file.skipWhitespace()
         guard try file.peek() == UInt8(ascii: "{") else { throw JSONStreamUnsupported() }
         file.advance()

@@ -80,6 +80,23 @@ extension JSONValue {
         let bytes = try readFile(path)
         return try parse(bytes: bytes, file: path)
     }
+
+    /// Reads and parses the JSON file at `path` as ``load(contentsOf:)``
+    /// does, except that an integer outside `Int64` is an error (naming its
+    /// line and column) rather than a float: for readers whose values keep
+    /// Python's int/float distinction, where a float would change meaning.
+    public static func loadExactIntegers(contentsOf path: String) throws(JSONError) -> JSONValue {
+        let bytes = try readFile(path)
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONError) in
+                let tokener = JSONCTokener(maximumDepth: maximumDepth, rejectsIntegersBeyond64Bits: true)
+                let root = try parseJSONC(buffer, file: path, tokener: tokener)
+                defer { if let root { json_object_put(root) } }
+                return convert(root)
+            }
+        }
+        return try result.get()
+    }
 }
 
 // MARK: - The parser
@@ -142,6 +159,12 @@ extension JSONValue {
         }
         if let (offset, message) = parsed.error(in: bytes, maximumDepth: maximumDepth) {
             throw error(at: offset, message)
+        }
+        // Syntax first; then, where wanted, the first integer a float would change.
+        if tokener.rejectsIntegersBeyond64Bits, let first = prescan.oversizedIntegers.first {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[first]), as: UTF8.self)
+            let shown = text.count <= 40 ? text : "\(text.prefix(30))... (\(text.count) digits)"
+            throw error(at: first.lowerBound, "integer \(shown) is beyond 64 bits, which Anneal does not hold exactly")
         }
         handedOver = true
         return parsed.root
@@ -266,8 +289,11 @@ private struct JSONCParseResult {
 internal final class JSONCTokener {
     let pointer: UnsafeMutablePointer<json_tokener>
     let maximumDepth: Int
+    /// Whether an integer outside `Int64` is an error (else it becomes a float).
+    let rejectsIntegersBeyond64Bits: Bool
 
-    init(maximumDepth: Int) {
+    init(maximumDepth: Int, rejectsIntegersBeyond64Bits: Bool = false) {
+        self.rejectsIntegersBeyond64Bits = rejectsIntegersBeyond64Bits
         guard let tokener = json_tokener_new_ex(Int32(maximumDepth)) else {
             fatalError("json_tokener_new_ex failed (out of memory)")
         }

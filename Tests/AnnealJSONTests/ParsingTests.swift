@@ -1,6 +1,10 @@
 import Testing
 import AnnealJSON
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("Parsing")
 struct ParsingTests {
     // MARK: Numbers
@@ -174,4 +178,54 @@ struct ParsingTests {
         #expect(value["text"]?.stringValue?.unicodeScalars.contains("\u{0}") == true)
         #expect(value["z_last"]?.objectValue?.keys == ["é", "", "b", "a"])
     }
+}
+
+@Suite("Exact integers")
+struct ExactIntegerTests {
+    /// Where a float would change the meaning (a Python int), an integer
+    /// outside Int64 is an error naming its place, after any syntax error.
+    @Test("integers outside Int64 are refused", arguments: [
+        ("{\"a\": [1, 9223372036854775808]}", 1, 11), ("{\"a\":\n -9223372036854775809}", 2, 2),
+        ("[123456789012345678901234567890]", 1, 2),
+    ] as [(String, Int, Int)])
+    func refused(text: String, line: Int, column: Int) throws {
+        let path = try temporaryJSONFile(text)
+        #expect(throws: JSONError.self) { try JSONValue.loadExactIntegers(contentsOf: path) }
+        do {
+            _ = try JSONValue.loadExactIntegers(contentsOf: path)
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+            #expect(error.message.contains("is beyond 64 bits"), "\(error)")
+        }
+        // The general reader keeps them as floats.
+        #expect(try JSONValue.load(contentsOf: path) != .null)
+    }
+
+    @Test("Int64's own bounds and floats are kept")
+    func kept() throws {
+        let path = try temporaryJSONFile("[9223372036854775807, -9223372036854775808, 1e30, 2.5]")
+        #expect(try JSONValue.loadExactIntegers(contentsOf: path) == [.int(.max), .int(.min), 1e30, 2.5])
+    }
+
+    @Test("A syntax error comes first")
+    func syntaxFirst() throws {
+        let path = try temporaryJSONFile("[99999999999999999999999, 1,]")
+        do {
+            _ = try JSONValue.loadExactIntegers(contentsOf: path)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.message == "trailing comma before ']'", "\(error)")
+        }
+    }
+}
+
+/// Writes `text` to a new temporary file and returns its path.
+private func temporaryJSONFile(_ text: String) throws -> String {
+    var template = Array("/tmp/anneal-json-XXXXXX".utf8CString)
+    let descriptor = mkstemp(&template)
+    try #require(descriptor >= 0)
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    return String(cString: template)
 }

@@ -96,7 +96,7 @@ public enum GoldenReplay {
         var outcome = GoldenOutcome(path: path, name: path, schedulerType: "?", sourceKind: "?")
         do {
             let golden: JSONValue
-            do { golden = try JSONValue.load(contentsOf: path) } catch { throw SpecError(error) }
+            do { golden = try JSONValue.loadExactIntegers(contentsOf: path) } catch { throw SpecError(error) }
             let spec = try TraceSpec(json: golden)
             outcome.name = spec.name
             outcome.schedulerType = schedulerType(of: spec)

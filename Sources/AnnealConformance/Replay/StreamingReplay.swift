@@ -55,7 +55,7 @@ enum StreamingReplay {
     /// `candidatePath`, both read record by record.
     static func compare(goldenAt goldenPath: String, candidateAt candidatePath: String) throws(Unsupported) -> (Golden, ComparisonResult) {
         let (golden, goldenInfo, tolerance) = try open(goldenAt: goldenPath)
-        let candidate = try JSONObjectStream(path: candidatePath, streamedKey: "trace")
+        let candidate = try JSONObjectStream(path: candidatePath, streamedKey: "trace", exactIntegers: true)
         guard candidate.hasStreamedArray else { throw Unsupported() }
         var comparator = TraceRecordComparator(tolerance: tolerance, script: goldenInfo.members["script"])
         comparator.compareConstructionErrors(golden: goldenInfo.members["error"], candidate: candidate.members["error"])
@@ -85,7 +85,7 @@ enum StreamingReplay {
 
     private static func open(goldenAt path: String) throws(Unsupported) -> (JSONObjectStream, Golden, Tolerance) {
         let stream: JSONObjectStream
-        do { stream = try JSONObjectStream(path: path, streamedKey: "trace") } catch { throw Unsupported() }
+        do { stream = try JSONObjectStream(path: path, streamedKey: "trace", exactIntegers: true) } catch { throw Unsupported() }
         guard stream.hasStreamedArray else { throw Unsupported() }
         let members = stream.members
         do {

@@ -5,7 +5,7 @@ public enum TraceFiles {
     /// Reads a trace document; errors name the file, line and column.
     public static func load(_ path: String) throws(SpecError) -> JSONValue {
         do {
-            return try JSONValue.load(contentsOf: path)
+            return try JSONValue.loadExactIntegers(contentsOf: path)
         } catch {
             throw SpecError(error)
         }

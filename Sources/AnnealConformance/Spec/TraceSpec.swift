@@ -64,7 +64,7 @@ public struct TraceSpec: Sendable {
     public init(contentsOf path: String) throws(SpecError) {
         let json: JSONValue
         do {
-            json = try JSONValue.load(contentsOf: path)
+            json = try JSONValue.loadExactIntegers(contentsOf: path)
         } catch {
             throw SpecError(error)
         }
