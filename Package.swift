@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "anneal-checkpoint-crash-child", dependencies: ["AnnealCheckpoint"]),
         // `make fuzz`: libFuzzer over the spec reader and runner, the checkpoint
         // reader and scheduler state dicts; the normal build replays files.
-        .executableTarget(name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint"]),
+        .executableTarget(name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPlot"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),

@@ -103,20 +103,36 @@ public struct Axis: Sendable, Equatable {
             if lower == 0 { upper = 1 } else { lower -= margin; upper += margin }
             if minimum == 0 { lower = 0 }
         }
-        var step = niceStep(span: upper - lower, targetCount: max(1, targetTickCount))
+        let count = max(1, targetTickCount)
+        // Past half of Double's range the span itself overflows; halves do not.
+        var step = (upper - lower).isFinite
+            ? niceStep(span: upper - lower, targetCount: count)
+            : 2 * niceStep(span: upper / 2 - lower / 2, targetCount: count)
         if integerTicks { step = max(step, 1) }
+        // A span of a few subnormals has no step a tick could use.
+        guard step > 0, step.isFinite else { return Axis(scale: .linear, range: lower...upper, ticks: []) }
         // Quotients within a billionth of a whole number count as whole:
         // 0.001 / 0.0002 is 5.000000000000001.
         let slack = 1e-9
         if roundOutward {
             // The data stays inside even where k × step rounds below it.
-            lower = min((lower / step + slack).rounded(.down) * step, lower)
-            upper = max((upper / step - slack).rounded(.up) * step, upper)
-            let span = upper - lower
-            if upper - maximum < headroom * span { upper += step }
-            if minimum != 0 && minimum - lower < headroom * span { lower -= step }
+            // Near Double's limits a rounded-out end may overflow: keep the data's end then.
+            let outerLower = (lower / step + slack).rounded(.down) * step
+            let outerUpper = (upper / step - slack).rounded(.up) * step
+            if outerLower.isFinite { lower = min(outerLower, lower) }
+            if outerUpper.isFinite { upper = max(outerUpper, upper) }
+            let span = upper / 2 - lower / 2
+            if upper - maximum < 2 * headroom * span, (upper + step).isFinite { upper += step }
+            if minimum != 0 && minimum - lower < 2 * headroom * span, (lower - step).isFinite { lower -= step }
         }
-        let first = Int((lower / step - slack).rounded(.up)), last = Int((upper / step + slack).rounded(.down))
+        // Tick indices as integers: none when they are past Int's range or
+        // would be too many to draw (a range far from zero for its width).
+        guard let first = Int(exactly: (lower / step - slack).rounded(.up)),
+            let last = Int(exactly: (upper / step + slack).rounded(.down)),
+            first > last || last.subtractingReportingOverflow(first).partialValue <= 10_000
+        else {
+            return Axis(scale: .linear, range: lower...upper, ticks: [])
+        }
         let largest = max(abs(lower), abs(upper))
         let scientific = NumberFormat.prefersScientific(maximum: largest)
         var ticks: [Tick] = []
@@ -173,6 +189,8 @@ public struct Axis: Sendable, Equatable {
         let raw = span / Double(max(1, targetCount))
         let exponent = NumberFormat.decimalExponent(raw)
         let base = NumberFormat.power10(exponent)
+        // Below 1e-308 a power of ten is not a double (it rounds to 0).
+        guard base > 0, base.isFinite else { return raw > 0 ? raw : span }
         let fraction = raw / base
         let multiple: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
         return multiple * base

@@ -1,3 +1,5 @@
+import AnnealPython
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +25,11 @@ public enum NumberFormat {
     public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "0" }
         let scaled = (value * power10(decimals)).rounded(.toNearestOrAwayFromZero)
-        guard abs(scaled) < 9e15 else { return String(Int64(value.rounded())) }
+        guard abs(scaled) < 9e15 else {
+            // Past 9e15 units the whole number is the label (or, past Int64, Python's repr).
+            let whole = value.rounded()
+            return abs(whole) < 9e18 ? String(Int64(whole)) : PyFloat.repr(whole)
+        }
         return digits(Int64(scaled), decimals: decimals)
     }
 
@@ -49,6 +55,8 @@ public enum NumberFormat {
         }
         let units = (value / power10(stepExponent)).rounded(.toNearestOrAwayFromZero)
         if units == 0 { return "0" }
+        // A step among the subnormals (10^e is 0 there), or units past Int64.
+        guard units.isFinite, abs(units) < 9e18 else { return PyFloat.repr(value) }
         if !scientific {
             let decimals = max(0, -stepExponent)
             return fixed(value, decimals: decimals)

@@ -140,7 +140,7 @@ public struct TerminalChart: Sendable {
         var freeFrom = 0
         for tick in xAxis.ticks where tick.isMajor {
             guard let fraction = xAxis.fraction(tick.value) else { continue }
-            let column = min(cells - 1, Int((fraction * Double(cells - 1)).rounded()))
+            let column = clampedIndex(fraction * Double(cells - 1), count: cells)
             axisLine[column] = "┬"
             let text = Array(tick.label)
             let start = min(max(0, column - text.count / 2), cells - text.count)
@@ -185,8 +185,8 @@ struct BrailleCanvas {
 
     /// The dot of a point given as fractions of the axes (y from the bottom).
     func dot(x: Double, y: Double) -> (Int, Int) {
-        let dx = Int((min(1, max(0, x)) * Double(dotWidth - 1)).rounded())
-        let dy = Int(((1 - min(1, max(0, y))) * Double(dotHeight - 1)).rounded())
+        let dx = clampedIndex(min(1, max(0, x)) * Double(dotWidth - 1), count: dotWidth)
+        let dy = clampedIndex((1 - min(1, max(0, y))) * Double(dotHeight - 1), count: dotHeight)
         return (dx, dy)
     }
 
@@ -230,4 +230,12 @@ struct BrailleCanvas {
         if bits[index] == 0 { return (" ", -1) }
         return (Character(Unicode.Scalar(0x2800 + UInt32(bits[index]))!), owners[index])
     }
+}
+
+/// `x` rounded to an index in `0..<count` (NaN: 0): chart positions come
+/// from data, which may be anything.
+func clampedIndex(_ x: Double, count: Int) -> Int {
+    guard x > 0 else { return 0 }
+    let top = Double(max(0, count - 1))
+    return x >= top ? max(0, count - 1) : Int(x.rounded())
 }

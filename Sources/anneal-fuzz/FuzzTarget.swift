@@ -1,12 +1,14 @@
 import Anneal
 import AnnealCheckpoint
 import AnnealConformance
+import AnnealPlot
 
 /// What one fuzz input is fed to. Each target takes any bytes: whatever
 /// they are, it must return (an error is fine), never trap or hang.
 enum FuzzTarget: String, CaseIterable {
-    /// The spec reader, the runner, the comparison and its report: the input
-    /// is a trace file (spec or golden), as `anneal run` and `diff` read it.
+    /// The spec reader, the runner, the comparison and its report, and the
+    /// plot (SVG and terminal, linear and log, with momentum): the input is
+    /// a trace file (spec or golden), as `anneal run`, `diff` and `plot` read it.
     case spec
     /// The checkpoint reader: the input is a checkpoint file, as `anneal
     /// checkpoint verify` and `train --resume` read it.
@@ -40,6 +42,13 @@ enum FuzzTarget: String, CaseIterable {
             _ = diffJSON(result, goldenName: spec.name, goldenPath: "fuzz.json", candidatePath: nil).serialized()
         }
         _ = candidate.serialized(indent: 1)
+        if let run = try? PlotInputs.schedule(json: document, file: "fuzz.json", steps: 64) {
+            let chart = Chart(runs: [run], title: spec.name)
+            for options in [PlotOptions(), PlotOptions(logScale: true, momentum: true)] {
+                _ = SVGChart().render(chart, options: options)
+                _ = TerminalChart(columns: 60).render(chart, options: options)
+            }
+        }
     }
 
     private static func runCheckpoint(_ bytes: [UInt8]) {

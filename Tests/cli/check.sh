@@ -169,6 +169,12 @@ fi
 expect 0 "train --help" "$anneal" train --help
 contains "; 1 a failure: " <(tr '\n' ' ' <"$work/out") "train --help documents exit 1"
 
+# Plots of extreme rates (an overflowing span, subnormal steps) once trapped.
+for file in Fixtures/fuzz/spec/plot-*.json; do
+    expect 0 "plot $file" "$anneal" plot "$file" -o "$work/extreme.svg"
+    expect 0 "plot --log-y --momentum --ascii $file" "$anneal" plot "$file" --log-y --momentum --ascii -o "$work/extreme.svg"
+done
+
 # The fuzz harness (without libFuzzer) over its seeds and every input a
 # fuzzer found (Fixtures/fuzz/TARGET/): no signal, exit 0.
 if [ -x "$fuzz" ]; then
