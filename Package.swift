@@ -1,10 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way, toward the leaves (AnnealJSON uses AnnealPython's float repr):
-//   anneal (CLI) → AnnealPlot → AnnealConformance → AnnealOptim → Anneal → AnnealPython, AnnealJSON → CJSONC
-//                                                              ↘ AnnealTensor
-//   anneal (CLI) → AnnealTraining (`anneal train`) → AnnealCheckpoint, AnnealConformance, AnnealOptim, AnnealTensor
+// Dependencies point one way, toward the leaves (each line: a module → what it imports):
+//
+//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealCheckpoint
+//   AnnealPlot        → AnnealConformance, AnnealSpec    (charts of traces and their divergences)
+//   AnnealTraining    → AnnealSpec, AnnealCheckpoint      (`anneal train`)
+//   AnnealConformance → AnnealSpec                        (comparing traces, replaying goldens)
+//   AnnealSpec        → AnnealOptim, Anneal               (the trace format's specs, the runner)
+//   AnnealCheckpoint  → Anneal, AnnealTensor              (the checkpoint store)
+//   AnnealOptim       → Anneal, AnnealTensor              (tensor optimizers)
+//   Anneal            → AnnealJSON, AnnealPython          (schedulers, param groups)
+//   AnnealJSON        → AnnealPython, CJSONC              (JSON over json-c; Python's float repr)
+//   AnnealTensor, AnnealPython                            (leaves)
 let package = Package(
     name: "Anneal",
     products: [
@@ -12,6 +20,7 @@ let package = Package(
         .library(name: "AnnealTensor", targets: ["AnnealTensor"]),
         .library(name: "AnnealOptim", targets: ["AnnealOptim"]),
         .library(name: "AnnealCheckpoint", targets: ["AnnealCheckpoint"]),
+        .library(name: "AnnealSpec", targets: ["AnnealSpec"]),
         .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
         .executable(name: "anneal", targets: ["anneal"]),
         .executable(name: "anneal-bench", targets: ["anneal-bench"]),
@@ -37,9 +46,12 @@ let package = Package(
         // libxxhash-dev), and a hint to start writeback early (sync_file_range).
         .systemLibrary(name: "CCheckpointSupport", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "CCheckpointSupport"]),
-        .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
-        .target(name: "AnnealPlot", dependencies: ["AnnealConformance"]),
-        .target(name: "AnnealTraining", dependencies: ["AnnealConformance", "AnnealOptim", "AnnealTensor", "AnnealCheckpoint"]),
+        // The trace format's spec model, the scheduler factory and the runner.
+        .target(name: "AnnealSpec", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
+        // Comparing traces and replaying goldens.
+        .target(name: "AnnealConformance", dependencies: ["AnnealSpec", "Anneal", "AnnealJSON"]),
+        .target(name: "AnnealPlot", dependencies: ["AnnealSpec", "AnnealConformance"]),
+        .target(name: "AnnealTraining", dependencies: ["AnnealSpec", "AnnealOptim", "AnnealTensor", "AnnealCheckpoint"]),
         .executableTarget(
             name: "anneal",
             dependencies: [
@@ -53,7 +65,7 @@ let package = Package(
         // Benchmarks: `make bench-schedulers`. The allocation counter is linked
         // into the benchmark only.
         .target(name: "CAllocationCounter"),
-        .executableTarget(name: "anneal-bench", dependencies: ["AnnealConformance", "CAllocationCounter"]),
+        .executableTarget(name: "anneal-bench", dependencies: ["AnnealSpec", "CAllocationCounter"]),
         // `make bench-conformance`: json-c's bare parse of the corpus, the replay's floor.
         .executableTarget(name: "anneal-jsonc-parse", dependencies: ["CJSONC"]),
         // `make bench-optim`: one optimizer step over 10M float32 parameters.
@@ -70,11 +82,11 @@ let package = Package(
         .testTarget(name: "AnnealTests", dependencies: ["Anneal"]),
         .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"], exclude: ["make_reference.py"]),
         .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
-        .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance"]),
-        .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot"]),
+        .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance", "AnnealSpec"]),
+        .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot", "AnnealSpec"]),
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
         .testTarget(
-            name: "AnnealTrainingTests", dependencies: ["AnnealTraining"], exclude: ["make_training_reference.py"]),
+            name: "AnnealTrainingTests", dependencies: ["AnnealTraining", "AnnealSpec"], exclude: ["make_training_reference.py"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Anneal
 import AnnealConformance
+import AnnealSpec
 
 /// One curve: a param group's learning rate (and momentum) at every trace
 /// record of one spec, as Anneal ran it or as a golden recorded it.

@@ -1,4 +1,4 @@
-import AnnealConformance
+import AnnealSpec
 
 /// The step each record is drawn at, read off a script as the records
 /// arrive: record 0 is step 0, each repetition of a `step` or

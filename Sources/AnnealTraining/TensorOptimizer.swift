@@ -1,5 +1,5 @@
 import Anneal
-import AnnealConformance
+import AnnealSpec
 import AnnealOptim
 import AnnealTensor
 

@@ -1,5 +1,5 @@
 import Anneal
-import AnnealConformance
+import AnnealSpec
 import AnnealTensor
 
 /// The documents' training loop: per epoch, batches in order (or shuffled),

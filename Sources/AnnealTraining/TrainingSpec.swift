@@ -1,5 +1,5 @@
 import Anneal
-import AnnealConformance
+import AnnealSpec
 
 /// What `anneal train` optimizes with: an optimizer and optional
 /// schedulers, written exactly as a trace spec's `optimizer` and

@@ -8,7 +8,7 @@
 // Prints one JSON object per line: {"spec", "type", "groups", "ns_per_step",
 // "allocations_per_step"}.
 import Anneal
-import AnnealConformance
+import AnnealSpec
 import CAllocationCounter
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Anneal
 import AnnealCheckpoint
 import AnnealConformance
+import AnnealSpec
 import AnnealPlot
 
 /// What one fuzz input is fed to. Each target takes any bytes: whatever

@@ -4,6 +4,7 @@
 // (`-DANNEAL_LIBFUZZER`), `main` hands over to libFuzzer's driver.
 import Anneal
 import AnnealConformance
+import AnnealSpec
 
 #if canImport(Glibc)
 import Glibc

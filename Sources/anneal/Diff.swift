@@ -1,5 +1,6 @@
 import Anneal
 import AnnealConformance
+import AnnealSpec
 import ArgumentParser
 
 extension AnnealCommand {

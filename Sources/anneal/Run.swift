@@ -1,4 +1,5 @@
 import AnnealConformance
+import AnnealSpec
 import ArgumentParser
 
 #if canImport(Glibc)

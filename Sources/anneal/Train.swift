@@ -1,5 +1,6 @@
 import AnnealCheckpoint
 import AnnealConformance
+import AnnealSpec
 import AnnealTraining
 import ArgumentParser
 

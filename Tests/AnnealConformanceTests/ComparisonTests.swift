@@ -2,6 +2,7 @@ import AnnealJSON
 import Testing
 
 @testable import AnnealConformance
+import AnnealSpec
 
 // Tests of the trace comparator (Sources/AnnealConformance/Comparison): the
 // rules of golden-format.md, "Comparing a candidate with a golden".

@@ -1,5 +1,6 @@
 import Anneal
 import AnnealConformance
+import AnnealSpec
 import Testing
 
 /// The repository root, found from this file, so goldens regenerated on disk

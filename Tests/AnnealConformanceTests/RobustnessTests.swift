@@ -1,5 +1,6 @@
 import Anneal
 import AnnealConformance
+import AnnealSpec
 import Testing
 
 /// Files under `Fixtures/<folder>` (sorted, `*.json`), relative to the repository root.

@@ -2,6 +2,7 @@ import Anneal
 import Testing
 
 @testable import AnnealConformance
+import AnnealSpec
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import Anneal
 import AnnealCheckpoint
-import AnnealConformance
+import AnnealSpec
 import AnnealOptim
 import AnnealTensor
 import AnnealTraining

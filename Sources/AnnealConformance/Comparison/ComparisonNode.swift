@@ -1,3 +1,4 @@
+import AnnealSpec
 import AnnealJSON
 
 /// What the comparison reads of a value, so that it can walk a golden as

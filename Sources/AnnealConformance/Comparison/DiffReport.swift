@@ -1,3 +1,4 @@
+import AnnealSpec
 import AnnealJSON
 
 /// How many divergences after the first ``renderDiffReport(_:goldenName:goldenPath:candidatePath:)``

@@ -1,3 +1,4 @@
+import AnnealSpec
 import AnnealJSON
 
 /// One place where a candidate differs from its golden.

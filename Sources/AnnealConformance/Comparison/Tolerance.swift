@@ -1,3 +1,4 @@
+import AnnealSpec
 import AnnealJSON
 
 /// How far a candidate's numbers may be from a golden's: a golden's

@@ -1,3 +1,4 @@
+import AnnealSpec
 import AnnealJSON
 
 /// Compares a candidate trace with its golden, as the trace format's

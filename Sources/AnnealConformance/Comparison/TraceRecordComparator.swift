@@ -1,3 +1,4 @@
+import AnnealSpec
 import AnnealJSON
 
 /// Compares a candidate's trace with a golden's as the records arrive, one

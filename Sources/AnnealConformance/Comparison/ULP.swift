@@ -1,3 +1,4 @@
+import AnnealSpec
 /// Distances between floating-point numbers in units in the last place.
 ///
 /// The distance between two finite numbers is the number of representable

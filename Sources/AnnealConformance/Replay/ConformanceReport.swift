@@ -1,3 +1,4 @@
+import AnnealSpec
 import Anneal
 
 /// The summary `anneal conformance` prints: one row per scheduler type,

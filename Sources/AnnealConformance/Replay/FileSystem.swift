@@ -1,3 +1,4 @@
+import AnnealSpec
 #if canImport(Glibc)
 import Glibc
 #endif

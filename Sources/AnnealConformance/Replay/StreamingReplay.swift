@@ -1,3 +1,4 @@
+import AnnealSpec
 import Anneal
 import AnnealJSON
 

@@ -102,7 +102,7 @@ public enum TraceRunner {
         return nil
     }
 
-    static func errorJSON(_ error: PythonError) -> JSONValue {
+    package static func errorJSON(_ error: PythonError) -> JSONValue {
         ["type": .string(error.type), "message": .string(error.message)]
     }
 }
