@@ -22,20 +22,22 @@ extension Checkpoint {
     /// file over the old one). Where the file cannot be mapped, the tensors
     /// are read into memory of their own.
     public static func read(from path: String) throws(CheckpointError) -> Checkpoint {
-        do {
-            var checkpoint = try decode(FileSource(path: path))
-            checkpoint.source = path
-            return checkpoint
-        } catch {
-            throw CheckpointError(file: path, error)
-        }
+        try decode(named: path) { () throws(CheckpointError.Problem) in try FileSource(path: path) }
     }
 
     /// Decodes and verifies the bytes of a checkpoint file, exactly as
     /// ``read(from:)`` does; `file` names them in errors.
     public static func decode(_ bytes: [UInt8], file: String = "checkpoint") throws(CheckpointError) -> Checkpoint {
+        try decode(named: file) { MemorySource(storage: bytes) }
+    }
+
+    /// ``decode(_:)`` of the bytes `open` gives, with errors naming `file`,
+    /// which becomes the checkpoint's `source`.
+    private static func decode<Source: ByteSource>(
+        named file: String, _ open: () throws(CheckpointError.Problem) -> Source
+    ) throws(CheckpointError) -> Checkpoint {
         do {
-            var checkpoint = try decode(MemorySource(storage: bytes))
+            var checkpoint = try decode(try open())
             checkpoint.source = file
             return checkpoint
         } catch {

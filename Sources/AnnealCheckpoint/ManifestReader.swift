@@ -23,12 +23,8 @@ struct ManifestReader {
         try onlyKeys(model, ["parameters"], at: "model")
         var parameters: [CheckpointManifest.ParameterRecord] = []
         var names: Set<String> = []
-        for (index, item) in try array(try field(model, "parameters", at: "model"), at: "model.parameters").enumerated() {
-            let path = "model.parameters[\(index)]"
-            let record = try object(item, at: path)
-            try onlyKeys(record, ["name", "shape"], at: path)
-            let name = try string(record, "name", at: path)
-            guard !name.isEmpty else { throw .manifestInvalid(path: path + ".name", problem: "is empty") }
+        try forEachRecord(in: model, "parameters", at: "model", keys: ["name", "shape"]) { (path, record) throws(Problem) in
+            let name = try nonEmptyString(record, "name", at: path)
             guard names.insert(name).inserted else {
                 throw .manifestInvalid(path: path + ".name", problem: "\(quoted(name)) appears twice")
             }
@@ -38,12 +34,8 @@ struct ManifestReader {
         let optimizer = try readOptimizer(try field(root, "optimizer", at: ""))
 
         var schedulers: [CheckpointManifest.SchedulerRecord] = []
-        for (index, item) in try array(try field(root, "schedulers", at: ""), at: "schedulers").enumerated() {
-            let path = "schedulers[\(index)]"
-            let record = try object(item, at: path)
-            try onlyKeys(record, ["state", "type"], at: path)
-            let type = try string(record, "type", at: path)
-            guard !type.isEmpty else { throw .manifestInvalid(path: path + ".type", problem: "is empty") }
+        try forEachRecord(in: root, "schedulers", at: "", keys: ["state", "type"]) { (path, record) throws(Problem) in
+            let type = try nonEmptyString(record, "type", at: path)
             schedulers.append(.init(type: type, state: try field(record, "state", at: path)))
         }
 
@@ -160,6 +152,28 @@ struct ManifestReader {
             throw .manifestInvalid(path: path, problem: "is \(article(value.kindName)), not an array")
         }
         return items
+    }
+
+    /// Calls `body` with each element of the array under `key`, in order,
+    /// once it is checked to be an object with only `keys`, and its path
+    /// (`model.parameters[2]`).
+    private func forEachRecord(
+        in object: JSONObject, _ key: String, at path: String, keys: [String],
+        _ body: (_ path: String, _ record: JSONObject) throws(Problem) -> Void
+    ) throws(Problem) {
+        let arrayPath = join(path, key)
+        for (index, item) in try array(try field(object, key, at: path), at: arrayPath).enumerated() {
+            let itemPath = "\(arrayPath)[\(index)]"
+            let record = try self.object(item, at: itemPath)
+            try onlyKeys(record, keys, at: itemPath)
+            try body(itemPath, record)
+        }
+    }
+
+    private func nonEmptyString(_ object: JSONObject, _ key: String, at path: String) throws(Problem) -> String {
+        let value = try string(object, key, at: path)
+        guard !value.isEmpty else { throw .manifestInvalid(path: path + "." + key, problem: "is empty") }
+        return value
     }
 
     private func string(_ object: JSONObject, _ key: String, at path: String) throws(Problem) -> String {

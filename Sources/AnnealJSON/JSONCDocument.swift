@@ -35,8 +35,23 @@ public struct JSONCNode {
     @inlinable init(_ pointer: OpaquePointer?) { self.pointer = pointer }
 
     /// What kind of value this is, as ``JSONValue``'s cases name them.
-    public enum Kind {
+    public enum Kind: Sendable {
         case null, bool, int, double, string, array, object
+
+        /// The kind as the trace format's error messages name it: `"null"`,
+        /// `"boolean"`, `"integer"`, `"number"` (a double), `"string"`,
+        /// `"array"` or `"object"`.
+        public var name: String {
+            switch self {
+            case .null: return "null"
+            case .bool: return "boolean"
+            case .int: return "integer"
+            case .double: return "number"
+            case .string: return "string"
+            case .array: return "array"
+            case .object: return "object"
+            }
+        }
     }
 
     /// The kind of value.

@@ -92,21 +92,8 @@ public final class JSONObjectStream {
     public func nextElementBytes() throws(JSONStreamUnsupported) -> UnsafeBufferPointer<UInt8>? {
         file.keep(from: nil)
         guard hasStreamedArray, state != .finished else { return nil }
-        if state == .notStarted {
-            try file.seek(to: arrayOffset)
-            guard try file.peek() == UInt8(ascii: "[") else { throw JSONStreamUnsupported() }
-            file.advance()
-            try file.skipWhitespace()
-            if try file.peek() == UInt8(ascii: "]") {
-                file.advance()
-                state = .finished
-                return nil
-            }
-            state = .inside
-        } else {
-            try nextItem()
-            if state == .finished { return nil }
-        }
+        if state == .notStarted { try file.seek(to: arrayOffset) }
+        guard try moveToNextElement() else { return nil }
         let start = file.offset
         file.keep(from: start)  // until the next call
         try file.skipValue()
@@ -127,6 +114,26 @@ public final class JSONObjectStream {
         }
     }
 
+    /// Moves to the start of the next element of the streamed array: past
+    /// its `[` on the first call (the file positioned at it), else past the
+    /// separator. Returns false, with the state `.finished`, at its end.
+    private func moveToNextElement() throws(JSONStreamUnsupported) -> Bool {
+        guard state == .notStarted else {
+            try nextItem()
+            return state != .finished
+        }
+        guard try file.peek() == UInt8(ascii: "[") else { throw JSONStreamUnsupported() }
+        file.advance()
+        try file.skipWhitespace()
+        if try file.peek() == UInt8(ascii: "]") {
+            file.advance()
+            state = .finished
+            return false
+        }
+        state = .inside
+        return true
+    }
+
     /// Scans the next elements, up to a batch, and parses them as one array.
     private func parseBatch() throws(JSONStreamUnsupported) {
         batch = nil
@@ -138,20 +145,7 @@ public final class JSONObjectStream {
         if state == .notStarted { try file.seek(to: arrayOffset) }
         file.keep(from: file.offset)
         defer { file.keep(from: nil) }
-        if state == .notStarted {
-            guard try file.peek() == UInt8(ascii: "[") else { throw JSONStreamUnsupported() }
-            file.advance()
-            try file.skipWhitespace()
-            if try file.peek() == UInt8(ascii: "]") {
-                file.advance()
-                state = .finished
-                return
-            }
-            state = .inside
-        } else {
-            try nextItem()
-            if state == .finished { return }
-        }
+        guard try moveToNextElement() else { return }
         // From the first element's start to the last one's end: the
         // elements with their separators, parsed in place as `[...]` with
         // the byte before (`[`, `,` or whitespace) and the byte after (`,`,

@@ -178,20 +178,24 @@ extension JSONValue {
         return nil
     }
 
+    /// The kind of value, as json-c's nodes report theirs.
+    @inlinable
+    public var kind: JSONCNode.Kind {
+        switch self {
+        case .null: return .null
+        case .bool: return .bool
+        case .int: return .int
+        case .double: return .double
+        case .string: return .string
+        case .array: return .array
+        case .object: return .object
+        }
+    }
+
     /// The kind of value, named as the trace format's error messages name
     /// it: `"null"`, `"boolean"`, `"integer"`, `"number"` (a `.double`),
     /// `"string"`, `"array"` or `"object"`.
-    public var kindName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .int: return "integer"
-        case .double: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
-    }
+    public var kindName: String { kind.name }
 }
 
 extension JSONValue: CustomStringConvertible {

@@ -73,6 +73,15 @@ public struct Axis: Sendable, Equatable {
         }
     }
 
+    /// The major ticks the axis can place, each with its ``fraction(_:)``:
+    /// what grids, tick marks and labels are drawn at.
+    public var placedMajorTicks: [(tick: Tick, fraction: Double)] {
+        ticks.compactMap { tick in
+            guard tick.isMajor, let fraction = fraction(tick.value) else { return nil }
+            return (tick, fraction)
+        }
+    }
+
     /// The labels of the major ticks.
     public var majorLabels: [String] { ticks.filter(\.isMajor).map(\.label) }
 

@@ -169,13 +169,11 @@ public struct SVGChart: Sendable {
                 + "data-x-range=\"\(xRange)\" data-y-range=\"\(yRange)\" data-y-scale=\"\(yAxis.scale.rawValue)\">\n")
         // Grid.
         svg.append("<g class=\"grid\" stroke=\"#e6e6e6\" stroke-width=\"1\">\n")
-        for tick in yAxis.ticks where tick.isMajor {
-            guard let fraction = yAxis.fraction(tick.value) else { continue }
+        for (tick, fraction) in yAxis.placedMajorTicks {
             let y = box.y(fraction)
             svg.append("<line x1=\"\(c(box.left))\" y1=\"\(c(y))\" x2=\"\(c(box.right))\" y2=\"\(c(y))\"/>\n")
         }
-        for tick in xAxis.ticks where tick.isMajor {
-            guard let fraction = xAxis.fraction(tick.value) else { continue }
+        for (tick, fraction) in xAxis.placedMajorTicks {
             let x = box.x(fraction)
             svg.append("<line x1=\"\(c(x))\" y1=\"\(c(box.top))\" x2=\"\(c(x))\" y2=\"\(c(box.bottom))\"/>\n")
         }
@@ -189,23 +187,20 @@ public struct SVGChart: Sendable {
             svg.append("<line x1=\"\(c(box.left - length))\" y1=\"\(c(y))\" x2=\"\(c(box.left))\" y2=\"\(c(y))\"/>\n")
         }
         svg.append("</g>\n<g class=\"y-tick-labels\" text-anchor=\"end\">\n")
-        for tick in yAxis.ticks where tick.isMajor {
-            guard let fraction = yAxis.fraction(tick.value) else { continue }
+        for (tick, fraction) in yAxis.placedMajorTicks {
             svg.append(
                 "<text x=\"\(c(box.left - 8))\" y=\"\(c(box.y(fraction) + 4))\" "
                     + "data-value=\"\(r(tick.value))\">\(escape(tick.label))</text>\n")
         }
         svg.append("</g>\n<g class=\"x-ticks\" stroke=\"#333333\">\n")
-        for tick in xAxis.ticks where tick.isMajor {
-            guard let fraction = xAxis.fraction(tick.value) else { continue }
+        for (tick, fraction) in xAxis.placedMajorTicks {
             let x = box.x(fraction)
             svg.append("<line x1=\"\(c(x))\" y1=\"\(c(box.bottom))\" x2=\"\(c(x))\" y2=\"\(c(box.bottom + 5))\"/>\n")
         }
         svg.append("</g>\n")
         if stepLabels {
             svg.append("<g class=\"x-tick-labels\" text-anchor=\"middle\">\n")
-            for tick in xAxis.ticks where tick.isMajor {
-                guard let fraction = xAxis.fraction(tick.value) else { continue }
+            for (tick, fraction) in xAxis.placedMajorTicks {
                 svg.append(
                     "<text x=\"\(c(box.x(fraction)))\" y=\"\(c(box.bottom + 19))\" "
                         + "data-value=\"\(r(tick.value))\">\(escape(tick.label))</text>\n")

@@ -138,8 +138,7 @@ public struct TerminalChart: Sendable {
         var axisLine = Array(repeating: Character("─"), count: cells)
         var labelLine = Array(repeating: Character(" "), count: cells)
         var freeFrom = 0
-        for tick in xAxis.ticks where tick.isMajor {
-            guard let fraction = xAxis.fraction(tick.value) else { continue }
+        for (tick, fraction) in xAxis.placedMajorTicks {
             let column = clampedIndex(fraction * Double(cells - 1), count: cells)
             axisLine[column] = "┬"
             let text = Array(tick.label)

@@ -21,31 +21,11 @@ protocol ComparisonNode {
 
 extension ComparisonNode {
     /// The kind as ``JSONValue/kindName`` names it.
-    var nodeKindName: String {
-        switch nodeKind {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .int: return "integer"
-        case .double: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
-    }
+    var nodeKindName: String { nodeKind.name }
 }
 
 extension JSONValue: ComparisonNode {
-    var nodeKind: JSONCNode.Kind {
-        switch self {
-        case .null: return .null
-        case .bool: return .bool
-        case .int: return .int
-        case .double: return .double
-        case .string: return .string
-        case .array: return .array
-        case .object: return .object
-        }
-    }
+    var nodeKind: JSONCNode.Kind { kind }
     var intNumber: Int { intValue ?? 0 }
     var doubleNumber: Double { if case .double(let d) = self { return d } else { return 0 } }
     var boolean: Bool { boolValue ?? false }

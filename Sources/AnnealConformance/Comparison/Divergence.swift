@@ -1,7 +1,8 @@
 import AnnealSpec
 import AnnealJSON
 
-/// One place where a candidate differs from its golden.
+/// One place where a candidate differs from its golden, as the comparison
+/// finds it (which is what makes these: their initializer is internal).
 public struct Divergence: Sendable, Hashable {
     /// What kind of difference this is.
     public enum Kind: String, Sendable, Hashable {
@@ -62,7 +63,7 @@ public struct Divergence: Sendable, Hashable {
     public var absoluteDifference: Double?
 
     /// Whether ``ulpDistance`` counts float32 ULPs (a `params` value).
-    public var isFloat32: Bool
+    public var isFloat32: Bool = false
 
     /// What kind of difference this is.
     public var kind: Kind
@@ -72,25 +73,6 @@ public struct Divergence: Sendable, Hashable {
     /// number, got string`, `error type differs: expected ValueError, got
     /// TypeError`.
     public var message: String
-
-    /// Creates a divergence.
-    public init(
-        recordIndex: Int, op: String?, path: String,
-        expected: JSONValue?, got: JSONValue?,
-        ulpDistance: UInt64? = nil, absoluteDifference: Double? = nil, isFloat32: Bool = false,
-        kind: Kind, message: String
-    ) {
-        self.recordIndex = recordIndex
-        self.op = op
-        self.path = path
-        self.expected = expected
-        self.got = got
-        self.ulpDistance = ulpDistance
-        self.absoluteDifference = absoluteDifference
-        self.isFloat32 = isFloat32
-        self.kind = kind
-        self.message = message
-    }
 }
 
 /// The outcome of comparing a candidate with a golden (or two values).

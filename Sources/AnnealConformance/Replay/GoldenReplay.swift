@@ -55,7 +55,9 @@ public enum GoldenReplay {
         goldenFiles paths: [String], workers: Int? = nil,
         progress: (@Sendable (_ finished: Int, _ path: String) -> Void)? = nil
     ) -> [GoldenOutcome] {
-        let outcomes = OutcomeSlots(count: paths.count)
+        // One slot per file; a lock held only to store an outcome costs
+        // nothing beside replaying a file.
+        let outcomes = Mutex<[GoldenOutcome?]>(Array(repeating: nil, count: paths.count))
         let next = Atomic<Int>(0)
         let finished = Mutex<Int>(0)
         let threads = max(1, min(workers ?? System.activeProcessorCount, paths.count))
@@ -63,7 +65,8 @@ public enum GoldenReplay {
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < paths.count else { return }
-                outcomes.store(replay(goldenAt: paths[index]), at: index)
+                let outcome = replay(goldenAt: paths[index])
+                outcomes.withLock { $0[index] = outcome }
                 if let progress {
                     finished.withLock { count in
                         count += 1
@@ -72,7 +75,7 @@ public enum GoldenReplay {
                 }
             }
         }
-        return outcomes.take()
+        return outcomes.withLock { slots in slots.map { $0! } }
     }
 
     /// Reads the golden at `path`, runs its spec, and compares. A golden that
@@ -161,26 +164,6 @@ public enum GoldenReplay {
         if spec.schedulerIsList { return "Compound" }
         return spec.schedulers.first?.type ?? "None"
     }
-}
-
-/// One slot per file, each written by exactly one worker.
-private final class OutcomeSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<GoldenOutcome?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func store(_ outcome: GoldenOutcome, at index: Int) { slots[index] = outcome }
-
-    /// Every outcome, once all workers are done.
-    func take() -> [GoldenOutcome] { slots.map { $0! } }
 }
 
 /// The processor count, without Foundation.
