@@ -8,7 +8,7 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps deps-plot build test conformance goldens bench bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint test-torch-checkpoint interop fuzz clean
+.PHONY: all deps deps-plot build test conformance goldens regenerate-tests check-generated docs bench bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint test-torch-checkpoint interop fuzz clean
 
 all: build
 
@@ -55,6 +55,43 @@ goldens: $(VENV_PY)
 	$(VENV_PY) Scripts/make_specs.py
 	$(VENV_PY) Scripts/goldens.py
 	$(VENV_PY) Scripts/document_goldens.py
+
+# The generated test sources and their generators (script=output, relative
+# to Tests/). Regenerate after changing a generator; `swift test` checks each
+# output's fingerprint of its generator (GeneratedSourcesTests), which needs
+# no Python, and check-generated compares whole files, which needs torch.
+GENERATED_TESTS := \
+  AnnealPythonTests/make_expression_cases.py=AnnealPythonTests/ExpressionCases.generated.swift \
+  AnnealTensorTests/make_reference.py=AnnealTensorTests/ReferenceCases.generated.swift \
+  AnnealTrainingTests/make_training_reference.py=AnnealTrainingTests/TrainingReference.generated.swift
+regenerate-tests: $(VENV_PY)
+	@for pair in $(GENERATED_TESTS); do \
+	  echo "Tests/$${pair%%=*} -> Tests/$${pair#*=}"; \
+	  $(VENV_PY) Tests/$${pair%%=*} Tests/$${pair#*=} >/dev/null || exit 1; \
+	done
+
+check-generated: $(VENV_PY)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; stale=0; \
+	for pair in $(GENERATED_TESTS); do \
+	  script=Tests/$${pair%%=*}; output=Tests/$${pair#*=}; \
+	  $(VENV_PY) $$script "$$tmp/fresh.swift" >/dev/null || exit 1; \
+	  if cmp -s "$$tmp/fresh.swift" $$output; then echo "up to date: $$output"; \
+	  else echo "STALE: $$output differs from what $$script generates now (make regenerate-tests)"; \
+	    diff "$$tmp/fresh.swift" $$output | head -n 6; stale=1; fi; \
+	done; \
+	[ $$stale = 0 ] || { echo "check-generated: stale generated test sources"; exit 1; }
+
+# DocC documentation for every library product but AnnealSpec, into
+# .build/docs/MODULE (swift-docc-plugin); open .build/docs/MODULE/index.html
+# through a web server, or pass DOCC_FLAGS=--transform-for-static-hosting.
+DOCS_TARGETS := Anneal AnnealTensor AnnealOptim AnnealCheckpoint AnnealConformance
+DOCC_FLAGS   ?=
+docs: deps
+	@mkdir -p .build/docs; for target in $(DOCS_TARGETS); do \
+	  echo "docs: $$target"; \
+	  $(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target $$target \
+	    --output-path .build/docs/$$target $(DOCC_FLAGS) || exit 1; \
+	done
 
 bench: bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint
 

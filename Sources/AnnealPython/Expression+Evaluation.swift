@@ -38,7 +38,10 @@ extension Expression {
 extension Expression.Node {
     /// The tree's value, computed by walking it: the reference for the
     /// compiled program, which must agree with it on every value and error.
+    /// Every operation is ``Expression/Opcode/apply(_:_:)``, the same table
+    /// the program's general cases use.
     func evaluate(_ variable: PyValue) throws(PythonError) -> PyValue {
+        typealias Opcode = Expression.Opcode
         switch self {
         case .constant(let value):
             return value
@@ -46,65 +49,27 @@ extension Expression.Node {
             return variable
         case .unary(let op, let operand):
             let a = try operand.evaluate(variable)
-            switch op {
-            case .negate: return PyValue.negate(a)
-            case .positive: return PyValue.positive(a)
-            }
-        case .binary(let op, let left, let right):
-            let a = try left.evaluate(variable)
-            let b = try right.evaluate(variable)
-            switch op {
-            case .add: return try PyValue.add(a, b)
-            case .subtract: return try PyValue.subtract(a, b)
-            case .multiply: return try PyValue.multiply(a, b)
-            case .trueDivide: return try PyValue.trueDivide(a, b)
-            case .floorDivide: return try PyValue.floorDivide(a, b)
-            case .modulo: return try PyValue.modulo(a, b)
-            case .power: return try PyValue.power(a, b)
-            }
-        case .comparison(let op, let left, let right):
-            let a = try left.evaluate(variable)
-            let b = try right.evaluate(variable)
-            switch op {
-            case .less: return PyValue.lessThan(a, b)
-            case .lessOrEqual: return PyValue.lessOrEqual(a, b)
-            case .greater: return PyValue.greaterThan(a, b)
-            case .greaterOrEqual: return PyValue.greaterOrEqual(a, b)
-            case .equal: return PyValue.equal(a, b)
-            case .notEqual: return PyValue.notEqual(a, b)
-            }
-        case .conditional(let body, let test, let orElse):
-            if try test.evaluate(variable).isTruthy {
-                return try body.evaluate(variable)
-            }
-            return try orElse.evaluate(variable)
+            return try op.apply(a, a)
         case .call(let function, let argument):
             let a = try argument.evaluate(variable)
-            switch function {
-            case .sqrt: return try PyValue.sqrt(a)
-            case .exp: return try PyValue.exp(a)
-            case .log: return try PyValue.log(a)
-            case .cos: return try PyValue.cos(a)
-            case .sin: return try PyValue.sin(a)
-            case .tanh: return PyValue.tanh(a)
-            case .floor: return try PyValue.floor(a)
-            case .ceil: return try PyValue.ceil(a)
-            case .abs: return PyValue.abs(a)
-            case .float: return PyValue.toFloat(a)
-            case .int: return try PyValue.toInt(a)
-            }
+            return try Opcode(function).apply(a, a)
+        case .binary(let op, let left, let right):
+            return try op.apply(left.evaluate(variable), right.evaluate(variable))
+        case .comparison(let op, let left, let right):
+            return try op.apply(left.evaluate(variable), right.evaluate(variable))
         case .logWithBase(let argument, let base):
-            let a = try argument.evaluate(variable)
-            let b = try base.evaluate(variable)
-            return try PyValue.log(a, base: b)
+            return try Opcode.logWithBase.apply(argument.evaluate(variable), base.evaluate(variable))
         case .extremum(let isMax, let left, let right):
             // Python evaluates all arguments, then keeps the first and
             // replaces it by each later one that compares greater (max) or
             // smaller (min). Comparisons cannot raise, so folding pairwise
             // from the left gives the same value and the same first error.
-            let a = try left.evaluate(variable)
-            let b = try right.evaluate(variable)
-            return isMax ? PyValue.max(a, b) : PyValue.min(a, b)
+            return try Opcode(extremum: isMax).apply(left.evaluate(variable), right.evaluate(variable))
+        case .conditional(let body, let test, let orElse):
+            if try test.evaluate(variable).isTruthy {
+                return try body.evaluate(variable)
+            }
+            return try orElse.evaluate(variable)
         }
     }
 }

@@ -65,7 +65,7 @@ extension Expression {
         /// `compare := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?`
         mutating func parseComparison() throws(ExpressionSyntaxError) -> Node {
             let left = try parseSum()
-            let op: ComparisonOperator
+            let op: Opcode
             switch tokens[position].kind {
             case .symbol(.less): op = .less
             case .symbol(.lessOrEqual): op = .lessOrEqual
@@ -86,45 +86,49 @@ extension Expression {
 
         /// `sum := term (("+" | "-") term)*`
         mutating func parseSum() throws(ExpressionSyntaxError) -> Node {
-            let saved = depth
-            defer { depth = saved }
-            var node = try parseTerm()
-            while true {
-                let op: BinaryOperator
-                switch tokens[position].kind {
-                case .symbol(.plus): op = .add
-                case .symbol(.minus): op = .subtract
-                default: return node
+            try parseLeftAssociative({ (parser) throws(ExpressionSyntaxError) in try parser.parseTerm() }) { symbol in
+                switch symbol {
+                case .plus: return .add
+                case .minus: return .subtract
+                default: return nil
                 }
-                try enter()
-                position += 1
-                node = .binary(op, node, try parseTerm())
             }
         }
 
         /// `term := unary (("*" | "/" | "//" | "%") unary)*`
         mutating func parseTerm() throws(ExpressionSyntaxError) -> Node {
+            try parseLeftAssociative({ (parser) throws(ExpressionSyntaxError) in try parser.parseUnary() }) { symbol in
+                switch symbol {
+                case .star: return .multiply
+                case .slash: return .trueDivide
+                case .doubleSlash: return .floorDivide
+                case .percent: return .modulo
+                default: return nil
+                }
+            }
+        }
+
+        /// One level of left-associative binary operators, `operand (OP
+        /// operand)*`, where `opcode` gives the opcode of the symbols that
+        /// are an OP of this level; each operator nests one level deeper.
+        mutating func parseLeftAssociative(
+            _ operand: (inout Parser) throws(ExpressionSyntaxError) -> Node,
+            opcode: (Symbol) -> Opcode?
+        ) throws(ExpressionSyntaxError) -> Node {
             let saved = depth
             defer { depth = saved }
-            var node = try parseUnary()
-            while true {
-                let op: BinaryOperator
-                switch tokens[position].kind {
-                case .symbol(.star): op = .multiply
-                case .symbol(.slash): op = .trueDivide
-                case .symbol(.doubleSlash): op = .floorDivide
-                case .symbol(.percent): op = .modulo
-                default: return node
-                }
+            var node = try operand(&self)
+            while case .symbol(let symbol) = tokens[position].kind, let op = opcode(symbol) {
                 try enter()
                 position += 1
-                node = .binary(op, node, try parseUnary())
+                node = .binary(op, node, try operand(&self))
             }
+            return node
         }
 
         /// `unary := ("-" | "+") unary | power`
         mutating func parseUnary() throws(ExpressionSyntaxError) -> Node {
-            let op: UnaryOperator
+            let op: Opcode
             switch tokens[position].kind {
             case .symbol(.minus): op = .negate
             case .symbol(.plus): op = .positive

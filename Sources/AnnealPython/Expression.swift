@@ -97,12 +97,16 @@ extension Expression {
         case constant(PyValue)
         /// `epoch` or `x`: the argument of ``Expression/evaluate(_:)``.
         case variable
-        /// `-a` / `+a`.
-        case unary(UnaryOperator, Node)
-        /// `a + b`, `a ** b`, ...
-        case binary(BinaryOperator, Node, Node)
-        /// `a < b`, ... (a single comparison: the grammar has no chains).
-        case comparison(ComparisonOperator, Node, Node)
+        /// `-a` / `+a`: the opcode `negate` or `positive`.
+        case unary(Opcode, Node)
+        /// `a + b`, `a ** b`, ...: the operator's general opcode, `add`,
+        /// `subtract`, `multiply`, `trueDivide`, `floorDivide`, `modulo` or
+        /// `power` (the compiler chooses specializations).
+        case binary(Opcode, Node, Node)
+        /// `a < b`, ...: the opcode `less`, `lessOrEqual`, `greater`,
+        /// `greaterOrEqual`, `equal` or `notEqual` (a single comparison: the
+        /// grammar has no chains).
+        case comparison(Opcode, Node, Node)
         /// `body if test else orElse`: only the branch taken is evaluated.
         case conditional(body: Node, test: Node, orElse: Node)
         /// A one-argument function call.
@@ -113,18 +117,6 @@ extension Expression {
         /// `min(min(a, b), c)`, nested to the left (no array to iterate, so
         /// even unoptimized builds evaluate without allocating).
         case extremum(isMax: Bool, Node, Node)
-    }
-
-    enum UnaryOperator: Sendable {
-        case negate, positive
-    }
-
-    enum BinaryOperator: Sendable {
-        case add, subtract, multiply, trueDivide, floorDivide, modulo, power
-    }
-
-    enum ComparisonOperator: Sendable {
-        case less, lessOrEqual, greater, greaterOrEqual, equal, notEqual
     }
 
     /// The one-argument functions (`log` also has a two-argument form).

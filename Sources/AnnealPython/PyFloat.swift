@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Python's `float` arithmetic and `math` functions, operation for operation.
 ///
 /// Each function does what CPython 3.11 does for two `float` operands (an
@@ -23,11 +17,11 @@ public enum PyFloat {
     @inlinable
     public static func mod(_ a: Double, _ b: Double) throws(PythonError) -> Double {
         if b == 0 { throw .zeroDivisionError("float modulo") }
-        var mod = fmod(a, b)
+        var mod = LibM.truncatingRemainder(a, b)
         if mod != 0 {
             if (b < 0) != (mod < 0) { mod += b }
         } else {
-            mod = copysign(0.0, b)
+            mod = LibM.magnitude(0.0, signOf: b)
         }
         return mod
     }
@@ -36,17 +30,17 @@ public enum PyFloat {
     @inlinable
     public static func floorDivide(_ a: Double, _ b: Double) throws(PythonError) -> Double {
         if b == 0 { throw .zeroDivisionError("float floor division by zero") }
-        let mod = fmod(a, b)
+        let mod = LibM.truncatingRemainder(a, b)
         var div = (a - mod) / b
         if mod != 0, (b < 0) != (mod < 0) {
             div -= 1.0
         }
         if div != 0 {
-            var floorDiv = floor(div)
+            var floorDiv = LibM.roundedDown(div)
             if div - floorDiv > 0.5 { floorDiv += 1.0 }
             return floorDiv
         }
-        return copysign(0.0, a / b)
+        return LibM.magnitude(0.0, signOf: a / b)
     }
 
     /// `a ** b` for floats (CPython `float_pow`): libm `pow` with Python's
@@ -60,7 +54,7 @@ public enum PyFloat {
         // where none of Python's special cases apply (`pow(1, y)` and
         // `pow(x, 0)` are 1 in libm too), only its overflow check.
         if _fastPath(a > 0 && a < .infinity && b.isFinite) {
-            let result = Glibc.pow(a, b)
+            let result = LibM.power(a, b)
             if result.isInfinite { throw powOverflowError }
             return result
         }
@@ -86,7 +80,7 @@ public enum PyFloat {
         if a.isInfinite {
             let bIsOddInteger = isOddInteger(b)
             if b > 0 { return bIsOddInteger ? a : Swift.abs(a) }
-            return bIsOddInteger ? copysign(0.0, a) : 0.0
+            return bIsOddInteger ? LibM.magnitude(0.0, signOf: a) : 0.0
         }
         if a == 0 {
             if b < 0 { throw .zeroDivisionError("0.0 cannot be raised to a negative power") }
@@ -96,45 +90,45 @@ public enum PyFloat {
             throw .valueError("complex result: \(a) ** \(b) is not a real number")
         }
         if a == 1.0 { return 1.0 }
-        let result = Glibc.pow(a, b)
+        let result = LibM.power(a, b)
         if result.isInfinite { throw powOverflowError }
         return result
     }
 
     @usableFromInline
     static func isOddInteger(_ x: Double) -> Bool {
-        x == x.rounded(.down) && Swift.abs(fmod(x, 2.0)) == 1.0
+        x == x.rounded(.down) && Swift.abs(LibM.truncatingRemainder(x, 2.0)) == 1.0
     }
 
     /// `math.cos(x)`; `ValueError` for an infinite argument.
     @inlinable
     public static func cos(_ x: Double) throws(PythonError) -> Double {
         if x.isInfinite { throw .valueError("math domain error") }
-        return Glibc.cos(x)
+        return LibM.cosine(x)
     }
 
     /// `math.sin(x)`; `ValueError` for an infinite argument.
     @inlinable
     public static func sin(_ x: Double) throws(PythonError) -> Double {
         if x.isInfinite { throw .valueError("math domain error") }
-        return Glibc.sin(x)
+        return LibM.sine(x)
     }
 
     /// `math.tanh(x)`.
     @inlinable
-    public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    public static func tanh(_ x: Double) -> Double { LibM.hyperbolicTangent(x) }
 
     /// `math.sqrt(x)`; `ValueError` for a negative argument.
     @inlinable
     public static func sqrt(_ x: Double) throws(PythonError) -> Double {
         if x < 0 { throw .valueError("math domain error") }
-        return Glibc.sqrt(x)
+        return LibM.squareRoot(x)
     }
 
     /// `math.exp(x)`; `OverflowError` when the result overflows.
     @inlinable
     public static func exp(_ x: Double) throws(PythonError) -> Double {
-        let result = Glibc.exp(x)
+        let result = LibM.exponential(x)
         if result.isInfinite && x.isFinite { throw .overflowError("math range error") }
         return result
     }
@@ -144,7 +138,7 @@ public enum PyFloat {
     public static func log(_ x: Double) throws(PythonError) -> Double {
         if x.isNaN { return x }
         if x <= 0 { throw .valueError("math domain error") }
-        return Glibc.log(x)
+        return LibM.naturalLogarithm(x)
     }
 
     /// `math.log(x, base)`, computed as Python does: `log(x) / log(base)`.
@@ -160,14 +154,14 @@ public enum PyFloat {
     @inlinable
     public static func floorToInteger(_ x: Double) throws(PythonError) -> Double {
         try checkConvertibleToInteger(x)
-        return Glibc.floor(x)
+        return LibM.roundedDown(x)
     }
 
     /// `math.ceil(x)` as an integer.
     @inlinable
     public static func ceilToInteger(_ x: Double) throws(PythonError) -> Double {
         try checkConvertibleToInteger(x)
-        return Glibc.ceil(x)
+        return LibM.roundedUp(x)
     }
 
     /// Python refuses to turn infinities and NaN into integers.

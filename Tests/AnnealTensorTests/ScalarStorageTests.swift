@@ -35,19 +35,30 @@ import Testing
     /// memory is marked eligible for them (`THPeligible: 1` in smaps), and a
     /// small one's is not asked for. (Whether the kernel then finds free
     /// 2 MiB pages depends on the machine's memory, so that is not checked.)
-    @Test func largeBuffersAreMarkedForHugePages() throws {
-        #if os(Linux)
-        let mode = FileHandle(forReadingAtPath: "/sys/kernel/mm/transparent_hugepage/enabled")
-            .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
-        guard mode.contains("[madvise]") else { return }  // [always] marks everything; [never] nothing
+    /// Elsewhere the test is skipped, and the skip is reported.
+    @Test(
+        .enabled(
+            if: transparentHugePageMode.contains("[madvise]"),
+            "needs transparent huge pages on request ([madvise]): [always] marks everything, [never] nothing"))
+    func largeBuffersAreMarkedForHugePages() throws {
         let large = ScalarStorage.filled(1, count: 4 << 20)
         let small = ScalarStorage.filled(1, count: 1_000)
         let largeEligible = try large.withUnsafeBufferPointer { try hugePageEligibility(of: $0.baseAddress! + $0.count / 2) }
         #expect(largeEligible == true, "THPeligible of a 16 MiB buffer")
         let smallEligible = try small.withUnsafeBufferPointer { try hugePageEligibility(of: $0.baseAddress!) }
         #expect(smallEligible == false, "THPeligible of a 4 KB buffer")
-        #endif
     }
+
+    /// Linux's transparent huge page mode, e.g. `always [madvise] never`;
+    /// empty where the kernel has none (or the system is not Linux).
+    static let transparentHugePageMode: String = {
+        #if os(Linux)
+        FileHandle(forReadingAtPath: "/sys/kernel/mm/transparent_hugepage/enabled")
+            .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+        #else
+        ""
+        #endif
+    }()
 
     /// The `THPeligible` field of the mapping holding `address` in
     /// /proc/self/smaps (`nil` when the kernel does not report it).
