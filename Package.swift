@@ -36,7 +36,7 @@ let package = Package(
         // AnnealCheckpoint's C pieces: XXH3-128 from the reference xxHash library (Debian's
         // libxxhash-dev), and a hint to start writeback early (sync_file_range).
         .systemLibrary(name: "CCheckpointSupport", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
-        .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "CCheckpointSupport"]),
+        .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "AnnealOptim", "CCheckpointSupport"]),
         .target(name: "AnnealConformance", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
         .target(name: "AnnealPlot", dependencies: ["AnnealConformance"]),
         .target(name: "AnnealTraining", dependencies: ["AnnealConformance", "AnnealOptim", "AnnealTensor", "AnnealCheckpoint"]),
