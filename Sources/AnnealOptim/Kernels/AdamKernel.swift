@@ -20,48 +20,18 @@ extension Kernels {
             var eps: Float
             /// `Float(-step_size)`: `param.addcdiv_(exp_avg, denom, value=-step_size)`.
             var negativeStepSize: Float
+
+            /// `-1` with `maximize` (`-grad`), else `1`.
+            var sign: Float { maximize ? -1 : 1 }
         }
 
-        /// `_single_tensor_adam` (not capturable) for one vector.
+        /// `_single_tensor_adam` (not capturable) for one vector, in Swift.
         struct Vector<CoupledWeightDecay: Flag, AMSGrad: Flag>: VectorKernel {
-            let sign: Lanes
-            let coupledWeightDecay: Lanes
-            let decay: Lanes
-            let lerp: Lerp
-            let beta2: Lanes
-            let oneMinusBeta2: Lanes
-            let biasCorrection2Sqrt: Lanes
-            let eps: Lanes
-            let negativeStepSize: Lanes
+            let s: Scalars
             let table: UnsafePointer<UInt32>
 
-            /// The same constants for the C loop (``anneal_adam_update``), used
-            /// when `inC` (by default where ``runsInC``).
-            let cScalars: anneal_adam_scalars
-            let inC: Bool
-
-            init(_ s: Scalars, table: UnsafePointer<UInt32>, inC: Bool) {
-                precondition(!inC || runsInC, "Adam's C loop needs AVX2 or AVX-512 and the CPU's rsqrtps to match the table")
-                self.inC = inC
-                cScalars = anneal_adam_scalars(
-                    sign: s.maximize ? -1 : 1, coupledWeightDecay: s.coupledWeightDecay ?? 0, decay: s.decoupledDecay ?? 1,
-                    lerpCoefficient: s.lerp.coefficient[0], beta2: s.beta2, oneMinusBeta2: s.oneMinusBeta2,
-                    biasCorrection2Sqrt: s.biasCorrection2Sqrt, eps: s.eps, negativeStepSize: s.negativeStepSize,
-                    lerpFromEnd: s.lerp.fromEnd[0] ? 1 : 0, coupled: CoupledWeightDecay.isOn ? 1 : 0)
-                sign = Lanes(repeating: s.maximize ? -1 : 1)  // -g is exactly g * -1
-                coupledWeightDecay = Lanes(repeating: s.coupledWeightDecay ?? 0)
-                decay = Lanes(repeating: s.decoupledDecay ?? 1)  // p * 1 is exactly p
-                lerp = s.lerp
-                beta2 = Lanes(repeating: s.beta2)
-                oneMinusBeta2 = Lanes(repeating: s.oneMinusBeta2)
-                biasCorrection2Sqrt = Lanes(repeating: s.biasCorrection2Sqrt)
-                eps = Lanes(repeating: s.eps)
-                negativeStepSize = Lanes(repeating: s.negativeStepSize)
-                self.table = table
-            }
-
             var streamsUsed: Int { AMSGrad.isOn ? 0b11111 : 0b1111 }
-            var elementsPerUpdate: Int { inC ? .max : blockSize }
+            var elementsPerUpdate: Int { blockSize }
 
             /// Three passes over the block (in L1 after the first): the moments;
             /// the `rsqrtps` estimates of the square root's argument
@@ -70,24 +40,19 @@ extension Kernels {
             /// per element); the parameters, prefetching the next blocks. Separate
             /// passes keep the long dependent chain of the last (square root, two
             /// divisions) apart from the loads and lookups (one fused pass measured
-            /// slower).
+            /// slower). `-g` is exactly `g * -1`, and `p * 1` exactly `p` (Adam's
+            /// decay when decoupled decay is off).
             @inline(__always)
             func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
-                if inC {
-                    withUnsafePointer(to: cScalars) { scalars in
-                        anneal_adam_update(
-                            scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, streams.s3 + offset,
-                            AMSGrad.isOn ? streams.s4 + offset : nil, count)
-                    }
-                    return
-                }
                 let end = offset &+ count
+                let decay = Lanes(repeating: s.decoupledDecay ?? 1)
                 for i in stride(from: offset, to: end, by: laneCount) {
                     let p = load(streams.s0, i) * decay
-                    var g = load(streams.s1, i) * sign
-                    if CoupledWeightDecay.isOn { g = fusedMultiplyAdd(g, p, coupledWeightDecay) }
-                    store(lerp(load(streams.s2, i), g), streams.s2, i)
-                    let v = fusedMultiplyAdd(load(streams.s3, i) * beta2, oneMinusBeta2 * g, g)
+                    var g = load(streams.s1, i) * Lanes(repeating: s.sign)
+                    if CoupledWeightDecay.isOn { g = fusedMultiplyAdd(g, p, Lanes(repeating: s.coupledWeightDecay ?? 0)) }
+                    store(s.lerp(load(streams.s2, i), g), streams.s2, i)
+                    let v = fusedMultiplyAdd(
+                        load(streams.s3, i) * Lanes(repeating: s.beta2), Lanes(repeating: s.oneMinusBeta2) * g, g)
                     store(v, streams.s3, i)
                     if AMSGrad.isOn {
                         // torch.maximum(max_exp_avg_sq, exp_avg_sq): NaN when either is.
@@ -103,8 +68,35 @@ extension Kernels {
                     let m = load(streams.s2, i)
                     let estimates = UnsafeRawPointer(scratch + (i &- offset)).loadUnaligned(as: UInt32Lanes.self)
                     let root = MKLSqrt.sqrt(load(moment, i), estimates: estimates, mayBeRare: rare)
-                    let denominator = root / biasCorrection2Sqrt + eps
-                    store(p + (negativeStepSize * m) / denominator, streams.s0, i)
+                    let denominator = root / Lanes(repeating: s.biasCorrection2Sqrt) + Lanes(repeating: s.eps)
+                    store(p + (Lanes(repeating: s.negativeStepSize) * m) / denominator, streams.s0, i)
+                }
+            }
+        }
+
+        /// The same update in C (``anneal_adam_update``), one call per
+        /// thread's share (it needs no scratch; a call per block cost 2% of a step).
+        struct CLoop: VectorKernel {
+            let scalars: anneal_adam_scalars
+            let streamsUsed: Int
+
+            init(_ s: Scalars, amsgrad: Bool) {
+                precondition(runsInC, "Adam's C loop needs AVX2 or AVX-512 and the CPU's rsqrtps to match the table")
+                scalars = anneal_adam_scalars(
+                    sign: s.sign, coupledWeightDecay: s.coupledWeightDecay ?? 0, decay: s.decoupledDecay ?? 1,
+                    lerpCoefficient: s.lerp.coefficient[0], beta2: s.beta2, oneMinusBeta2: s.oneMinusBeta2,
+                    biasCorrection2Sqrt: s.biasCorrection2Sqrt, eps: s.eps, negativeStepSize: s.negativeStepSize,
+                    lerpFromEnd: s.lerp.fromEnd[0] ? 1 : 0, coupled: s.coupledWeightDecay != nil ? 1 : 0)
+                streamsUsed = amsgrad ? 0b11111 : 0b1111
+            }
+
+            var elementsPerUpdate: Int { .max }
+
+            func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
+                withUnsafePointer(to: scalars) { scalars in
+                    anneal_adam_update(
+                        scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, streams.s3 + offset,
+                        streamsUsed & 0b10000 != 0 ? streams.s4 + offset : nil, count)
                 }
             }
         }
@@ -125,13 +117,14 @@ extension Kernels {
             maxExpAvgSq: UnsafeMutablePointer<Float>?, inC: Bool = runsInC
         ) {
             let streams = Streams(param, grad, expAvg, expAvgSq, maxExpAvgSq)
+            if inC { return runLoop(CLoop(s, amsgrad: maxExpAvgSq != nil), streams, count: count) }
             MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
                 let table = table.baseAddress!
                 switch (s.coupledWeightDecay != nil, maxExpAvgSq != nil) {
-                case (false, false): runLoop(Vector<Off, Off>(s, table: table, inC: inC), streams, count: count)
-                case (true, false): runLoop(Vector<On, Off>(s, table: table, inC: inC), streams, count: count)
-                case (false, true): runLoop(Vector<Off, On>(s, table: table, inC: inC), streams, count: count)
-                case (true, true): runLoop(Vector<On, On>(s, table: table, inC: inC), streams, count: count)
+                case (false, false): runLoop(Vector<Off, Off>(s: s, table: table), streams, count: count)
+                case (true, false): runLoop(Vector<On, Off>(s: s, table: table), streams, count: count)
+                case (false, true): runLoop(Vector<Off, On>(s: s, table: table), streams, count: count)
+                case (true, true): runLoop(Vector<On, On>(s: s, table: table), streams, count: count)
                 }
             }
         }

@@ -18,36 +18,20 @@ extension Kernels {
             var momentum: Float?
             /// `Float(-lr)`.
             var negativeLR: Float
+
+            /// `-1` with `maximize` (`-grad`), else `1`.
+            var sign: Float { maximize ? -1 : 1 }
         }
 
         /// `_single_tensor_rmsprop` for one vector.
         struct Vector<WeightDecay: Flag, Centered: Flag, Momentum: Flag>: VectorKernel {
-            let sign: Lanes
-            let weightDecay: Lanes
-            let alpha: Lanes
-            let oneMinusAlpha: Lanes
-            let lerp: Lerp
-            let eps: Lanes
-            let momentum: Lanes
-            let negativeLR: Lanes
+            let s: Scalars
             let table: UnsafePointer<UInt32>
-
-            init(_ s: Scalars, table: UnsafePointer<UInt32>) {
-                sign = Lanes(repeating: s.maximize ? -1 : 1)
-                weightDecay = Lanes(repeating: s.weightDecay ?? 0)
-                alpha = Lanes(repeating: s.alpha)
-                oneMinusAlpha = Lanes(repeating: s.oneMinusAlpha)
-                lerp = s.lerp
-                eps = Lanes(repeating: s.eps)
-                momentum = Lanes(repeating: s.momentum ?? 0)
-                negativeLR = Lanes(repeating: s.negativeLR)
-                self.table = table
-            }
 
             var streamsUsed: Int { 0b111 | (Centered.isOn ? 0b1000 : 0) | (Momentum.isOn ? 0b10000 : 0) }
             var elementsPerUpdate: Int { blockSize }
 
-            /// Three passes over the block, as ``AdamVector``'s; the square root's
+            /// Three passes over the block, as ``Adam/Vector``'s; the square root's
             /// argument (`square_avg`, or `square_avg - grad_avg^2` when centered)
             /// goes through `scratch`'s second half.
             @inline(__always)
@@ -60,13 +44,13 @@ extension Kernels {
                     let stop = min(start &+ blockSize / 2, end)
                     for i in stride(from: start, to: stop, by: laneCount) {
                         let p = load(streams.s0, i)
-                        var g = load(streams.s1, i) * sign
-                        if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, weightDecay) }
-                        let squareAverage = fusedMultiplyAdd(load(streams.s2, i) * alpha, oneMinusAlpha * g, g)
+                        var g = load(streams.s1, i) * Lanes(repeating: s.sign)
+                        if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, Lanes(repeating: s.weightDecay ?? 0)) }
+                        let squareAverage = fusedMultiplyAdd(load(streams.s2, i) * Lanes(repeating: s.alpha), Lanes(repeating: s.oneMinusAlpha) * g, g)
                         store(squareAverage, streams.s2, i)
                         var argument = squareAverage
                         if Centered.isOn {
-                            let gradAverage = lerp(load(streams.s3, i), g)
+                            let gradAverage = s.lerp(load(streams.s3, i), g)
                             store(gradAverage, streams.s3, i)
                             // square_avg.addcmul(grad_avg, grad_avg, value=-1)
                             argument = fusedMultiplyAdd(squareAverage, -gradAverage, gradAverage)
@@ -77,18 +61,18 @@ extension Kernels {
                     prefetchAhead(streams, from: start, to: stop, streamsUsed: streamsUsed)
                     for i in stride(from: start, to: stop, by: laneCount) {
                         let p = load(streams.s0, i)
-                        var g = load(streams.s1, i) * sign
-                        if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, weightDecay) }
+                        var g = load(streams.s1, i) * Lanes(repeating: s.sign)
+                        if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, Lanes(repeating: s.weightDecay ?? 0)) }
                         let estimates = UnsafeRawPointer(scratch + (i &- start)).loadUnaligned(as: UInt32Lanes.self)
-                        let average = MKLSqrt.sqrt(load(arguments, i &- start), estimates: estimates, mayBeRare: rare) + eps
+                        let average = MKLSqrt.sqrt(load(arguments, i &- start), estimates: estimates, mayBeRare: rare) + Lanes(repeating: s.eps)
                         if Momentum.isOn {
                             // buf.mul_(momentum).addcdiv_(grad, avg); param.add_(buf, alpha=-lr)
-                            let b = load(streams.s4, i) * momentum + g / average
+                            let b = load(streams.s4, i) * Lanes(repeating: s.momentum ?? 0) + g / average
                             store(b, streams.s4, i)
-                            store(fusedMultiplyAdd(p, b, negativeLR), streams.s0, i)
+                            store(fusedMultiplyAdd(p, b, Lanes(repeating: s.negativeLR)), streams.s0, i)
                         } else {
                             // param.addcdiv_(grad, avg, value=-lr)
-                            store(p + (negativeLR * g) / average, streams.s0, i)
+                            store(p + (Lanes(repeating: s.negativeLR) * g) / average, streams.s0, i)
                         }
                     }
                     start = stop
@@ -105,14 +89,14 @@ extension Kernels {
             MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
                 let table = table.baseAddress!
                 switch (s.weightDecay != nil, gradAvg != nil, momentumBuffer != nil) {
-                case (false, false, false): runLoop(Vector<Off, Off, Off>(s, table: table), streams, count: count)
-                case (true, false, false): runLoop(Vector<On, Off, Off>(s, table: table), streams, count: count)
-                case (false, true, false): runLoop(Vector<Off, On, Off>(s, table: table), streams, count: count)
-                case (true, true, false): runLoop(Vector<On, On, Off>(s, table: table), streams, count: count)
-                case (false, false, true): runLoop(Vector<Off, Off, On>(s, table: table), streams, count: count)
-                case (true, false, true): runLoop(Vector<On, Off, On>(s, table: table), streams, count: count)
-                case (false, true, true): runLoop(Vector<Off, On, On>(s, table: table), streams, count: count)
-                case (true, true, true): runLoop(Vector<On, On, On>(s, table: table), streams, count: count)
+                case (false, false, false): runLoop(Vector<Off, Off, Off>(s: s, table: table), streams, count: count)
+                case (true, false, false): runLoop(Vector<On, Off, Off>(s: s, table: table), streams, count: count)
+                case (false, true, false): runLoop(Vector<Off, On, Off>(s: s, table: table), streams, count: count)
+                case (true, true, false): runLoop(Vector<On, On, Off>(s: s, table: table), streams, count: count)
+                case (false, false, true): runLoop(Vector<Off, Off, On>(s: s, table: table), streams, count: count)
+                case (true, false, true): runLoop(Vector<On, Off, On>(s: s, table: table), streams, count: count)
+                case (false, true, true): runLoop(Vector<Off, On, On>(s: s, table: table), streams, count: count)
+                case (true, true, true): runLoop(Vector<On, On, On>(s: s, table: table), streams, count: count)
                 }
             }
         }

@@ -15,65 +15,65 @@ extension Kernels {
             var oneMinusDampening: Float
             var nesterov: Bool
             var maximize: Bool
+
+            /// `-1` with `maximize` (`-grad`), else `1`.
+            var sign: Float { maximize ? -1 : 1 }
         }
 
-        /// `_single_tensor_sgd` for one vector. `Initialize`: the first step with
-        /// momentum (`buf = grad.clone()`).
+        /// `_single_tensor_sgd` for one vector, in Swift. `Initialize`: the
+        /// first step with momentum (`buf = grad.clone()`).
         struct Vector<WeightDecay: Flag, Momentum: Flag, Initialize: Flag>: VectorKernel {
-            let sign: Lanes
-            let weightDecay: Lanes
-            let momentum: Lanes
-            let oneMinusDampening: Lanes
-            let nesterov: SIMDMask<Int32Lanes>
-            let negativeLR: Lanes
-
-            /// The same constants for the C loop (``anneal_sgd_update``), used
-            /// when `inC` (by default where ``runsInC``).
-            let cScalars: anneal_sgd_scalars
-            let inC: Bool
-
-            init(_ s: Scalars, inC: Bool) {
-                precondition(!inC || runsInC, "SGD's C loop needs AVX2 and FMA")
-                self.inC = inC
-                cScalars = anneal_sgd_scalars(
-                    sign: s.maximize ? -1 : 1, weightDecay: s.weightDecay ?? 0, momentum: s.momentum ?? 0,
-                    oneMinusDampening: s.oneMinusDampening, negativeLR: s.negativeLR, hasWeightDecay: WeightDecay.isOn ? 1 : 0,
-                    initialize: Initialize.isOn ? 1 : 0, nesterov: s.nesterov ? 1 : 0)
-                sign = Lanes(repeating: s.maximize ? -1 : 1)  // -g is exactly g * -1
-                weightDecay = Lanes(repeating: s.weightDecay ?? 0)
-                momentum = Lanes(repeating: s.momentum ?? 0)
-                oneMinusDampening = Lanes(repeating: s.oneMinusDampening)
-                nesterov = SIMDMask(repeating: s.nesterov)
-                negativeLR = Lanes(repeating: s.negativeLR)
-            }
+            let s: Scalars
 
             var streamsUsed: Int { Momentum.isOn ? 0b111 : 0b11 }
-            var elementsPerUpdate: Int { inC ? .max : blockSize }
+            var elementsPerUpdate: Int { blockSize }
 
             @inline(__always)
             func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
-                if inC {
-                    withUnsafePointer(to: cScalars) { scalars in
-                        anneal_sgd_update(scalars, streams.s0 + offset, streams.s1 + offset, Momentum.isOn ? streams.s2 + offset : nil, count)
+                let momentum = Lanes(repeating: s.momentum ?? 0)
+                let nesterov = SIMDMask<Int32Lanes>(repeating: s.nesterov)
+                for i in stride(from: offset, to: offset &+ count, by: laneCount) {
+                    let p = load(streams.s0, i)
+                    var g = load(streams.s1, i) * Lanes(repeating: s.sign)  // -g is exactly g * -1
+                    if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, Lanes(repeating: s.weightDecay ?? 0)) }
+                    if Momentum.isOn {
+                        var b = g
+                        if !Initialize.isOn {
+                            b = fusedMultiplyAdd(load(streams.s2, i) * momentum, g, Lanes(repeating: s.oneMinusDampening))
+                        }
+                        store(b, streams.s2, i)
+                        // Nesterov: grad.add(buf, alpha=momentum); otherwise grad = buf.
+                        g = b.replacing(with: fusedMultiplyAdd(g, b, momentum), where: nesterov)
                     }
-                    return
+                    store(fusedMultiplyAdd(p, g, Lanes(repeating: s.negativeLR)), streams.s0, i)
                 }
-                for i in stride(from: offset, to: offset &+ count, by: laneCount) { update(streams, at: i) }
+            }
+        }
+
+        /// The same update in C (``anneal_sgd_update``), one call per
+        /// thread's share.
+        struct CLoop: VectorKernel {
+            let scalars: anneal_sgd_scalars
+            let streamsUsed: Int
+
+            init(_ s: Scalars, hasBuffer: Bool, initializeBuffer: Bool) {
+                precondition(runsInC, "SGD's C loop needs AVX2 and FMA")
+                scalars = anneal_sgd_scalars(
+                    sign: s.sign, weightDecay: s.weightDecay ?? 0, momentum: s.momentum ?? 0,
+                    oneMinusDampening: s.oneMinusDampening, negativeLR: s.negativeLR,
+                    hasWeightDecay: s.weightDecay != nil ? 1 : 0, initialize: hasBuffer && initializeBuffer ? 1 : 0,
+                    nesterov: s.nesterov ? 1 : 0)
+                streamsUsed = hasBuffer ? 0b111 : 0b11
             }
 
-            @inline(__always)
-            func update(_ streams: Streams, at i: Int) {
-                let p = load(streams.s0, i)
-                var g = load(streams.s1, i) * sign
-                if WeightDecay.isOn { g = fusedMultiplyAdd(g, p, weightDecay) }
-                if Momentum.isOn {
-                    var b = g
-                    if !Initialize.isOn { b = fusedMultiplyAdd(load(streams.s2, i) * momentum, g, oneMinusDampening) }
-                    store(b, streams.s2, i)
-                    // Nesterov: grad.add(buf, alpha=momentum); otherwise grad = buf.
-                    g = b.replacing(with: fusedMultiplyAdd(g, b, momentum), where: nesterov)
+            var elementsPerUpdate: Int { .max }
+
+            func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
+                withUnsafePointer(to: scalars) { scalars in
+                    anneal_sgd_update(
+                        scalars, streams.s0 + offset, streams.s1 + offset,
+                        streamsUsed & 0b100 != 0 ? streams.s2 + offset : nil, count)
                 }
-                store(fusedMultiplyAdd(p, g, negativeLR), streams.s0, i)
             }
         }
 
@@ -91,13 +91,17 @@ extension Kernels {
             buffer: UnsafeMutablePointer<Float>?, initializeBuffer: Bool, inC: Bool = runsInC
         ) {
             let streams = Streams(param, grad, buffer)
+            if inC {
+                return runLoop(
+                    CLoop(s, hasBuffer: buffer != nil, initializeBuffer: initializeBuffer), streams, count: count)
+            }
             switch (s.weightDecay != nil, buffer != nil, initializeBuffer) {
-            case (false, false, _): runLoop(Vector<Off, Off, Off>(s, inC: inC), streams, count: count)
-            case (true, false, _): runLoop(Vector<On, Off, Off>(s, inC: inC), streams, count: count)
-            case (false, true, false): runLoop(Vector<Off, On, Off>(s, inC: inC), streams, count: count)
-            case (true, true, false): runLoop(Vector<On, On, Off>(s, inC: inC), streams, count: count)
-            case (false, true, true): runLoop(Vector<Off, On, On>(s, inC: inC), streams, count: count)
-            case (true, true, true): runLoop(Vector<On, On, On>(s, inC: inC), streams, count: count)
+            case (false, false, _): runLoop(Vector<Off, Off, Off>(s: s), streams, count: count)
+            case (true, false, _): runLoop(Vector<On, Off, Off>(s: s), streams, count: count)
+            case (false, true, false): runLoop(Vector<Off, On, Off>(s: s), streams, count: count)
+            case (true, true, false): runLoop(Vector<On, On, Off>(s: s), streams, count: count)
+            case (false, true, true): runLoop(Vector<Off, On, On>(s: s), streams, count: count)
+            case (true, true, true): runLoop(Vector<On, On, On>(s: s), streams, count: count)
             }
         }
     }
