@@ -23,10 +23,15 @@ import AnnealTensor
 /// `exp_avg`, `exp_avg_sq` and, with `amsgrad`, `max_exp_avg_sq`.
 public class Adam: TensorOptimizer<AdamState> {
     /// `Adam(params, **options)` with param groups (PyTorch names: `lr`,
-    /// `betas`, `eps`, `weight_decay`, `amsgrad`, `maximize`).
+    /// `betas`, `eps`, `weight_decay`, `amsgrad`, `maximize`); on ``AdamW``,
+    /// `AdamW(params, **options)`.
     public convenience init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try self.init(.adam, groups: groups, options: options)
+        try self.init(Self.pyTorchKind, groups: groups, options: options)
     }
+
+    /// Which of the two the class is: what its initialisers build (``AdamW``
+    /// inherits them, with its own defaults).
+    class var pyTorchKind: OptimizerKind { .adam }
 
     /// Adam or AdamW (which differ in their defaults and in decoupling the
     /// weight decay), as PyTorch's `AdamW` subclasses `Adam`.
@@ -34,30 +39,17 @@ public class Adam: TensorOptimizer<AdamState> {
         try super.init(kind, groups: groups, options: options)
     }
 
-    /// `Adam(parameters, lr=..., betas=..., ...)` with one group; an
-    /// argument left out takes PyTorch's default (``OptimizerKind/defaultOptions``).
+    /// `Adam(parameters, lr=..., betas=..., ...)` with one group (on
+    /// ``AdamW``, `AdamW(...)`); an argument left out takes PyTorch's default
+    /// (``OptimizerKind/defaultOptions``: AdamW's `weight_decay` is 0.01).
     public convenience init(
         parameters: [Parameter], lr: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
         weightDecay: Double? = nil, amsgrad: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        try self.init(
-            .adam, parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
-            maximize: maximize)
-    }
-
-    /// The one-group initialiser of Adam and AdamW.
-    convenience init(
-        _ kind: OptimizerKind, parameters: [Parameter], lr: Double?, betas: (Double, Double)?, eps: Double?,
-        weightDecay: Double?, amsgrad: Bool?, maximize: Bool?
-    ) throws {
-        var arguments = KeywordArguments(kind)
-        arguments["lr"] = lr
-        arguments[pair: "betas"] = betas
-        arguments["eps"] = eps
-        arguments["weight_decay"] = weightDecay
-        arguments[flag: "amsgrad"] = amsgrad
-        arguments[flag: "maximize"] = maximize
-        try self.init(kind, groups: [ParameterGroup(parameters: parameters)], options: arguments.options)
+        let arguments = KeywordArguments(
+            Self.pyTorchKind, numbers: ["lr": lr, "eps": eps, "weight_decay": weightDecay],
+            flags: ["amsgrad": amsgrad, "maximize": maximize], pairs: ["betas": betas])
+        try self.init(Self.pyTorchKind, groups: [ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
     /// What `step()` reads of a group before `_init_group` (which makes the
@@ -153,22 +145,7 @@ public class Adam: TensorOptimizer<AdamState> {
 /// let adamW = try AdamW(parameters: [w], lr: 0.01, weightDecay: 0.1)
 /// ```
 public final class AdamW: Adam {
-    /// `AdamW(params, **options)` with param groups.
-    public convenience init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try self.init(.adamW, groups: groups, options: options)
-    }
-
-    /// `AdamW(parameters, lr=..., betas=..., ...)` with one group; an
-    /// argument left out takes PyTorch's default (``OptimizerKind/defaultOptions``:
-    /// `weight_decay` 0.01).
-    public convenience init(
-        parameters: [Parameter], lr: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
-        weightDecay: Double? = nil, amsgrad: Bool? = nil, maximize: Bool? = nil
-    ) throws {
-        try self.init(
-            .adamW, parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
-            maximize: maximize)
-    }
+    override class var pyTorchKind: OptimizerKind { .adamW }
 }
 
 /// Adam's `state[p]`.

@@ -8,9 +8,7 @@ import Anneal
 /// defaults themselves live in `defaultOptions` only.
 ///
 /// ```swift
-/// var arguments = KeywordArguments(.sgd)
-/// arguments["lr"] = 0.1
-/// arguments["nesterov"] = true
+/// let arguments = KeywordArguments(.sgd, numbers: ["lr": lr, "momentum": momentum], flags: ["nesterov": nesterov])
 /// try SGD(groups, options: arguments.options)
 /// ```
 struct KeywordArguments {
@@ -19,6 +17,18 @@ struct KeywordArguments {
     private(set) var options: JSONObject = [:]
 
     init(_ kind: OptimizerKind) { defaults = kind.defaultOptions }
+
+    /// The arguments given among `numbers` (`lr`, `momentum`, ...), `flags`
+    /// (`nesterov`, ...) and `pairs` (`betas`); `nil` is an argument left out.
+    init(
+        _ kind: OptimizerKind, numbers: KeyValuePairs<String, Double?>, flags: KeyValuePairs<String, Bool?> = [:],
+        pairs: KeyValuePairs<String, (Double, Double)?> = [:]
+    ) {
+        self.init(kind)
+        for (key, value) in numbers { self[key] = value }
+        for (key, value) in flags { self[flag: key] = value }
+        for (key, value) in pairs { self[pair: key] = value }
+    }
 
     /// A number (`lr`, `momentum`, ...).
     subscript(key: String) -> Double? {

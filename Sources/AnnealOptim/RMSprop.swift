@@ -30,14 +30,9 @@ public final class RMSprop: TensorOptimizer<RMSpropState> {
         parameters: [Parameter], lr: Double? = nil, alpha: Double? = nil, eps: Double? = nil,
         weightDecay: Double? = nil, momentum: Double? = nil, centered: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        var arguments = KeywordArguments(.rmsprop)
-        arguments["lr"] = lr
-        arguments["alpha"] = alpha
-        arguments["eps"] = eps
-        arguments["weight_decay"] = weightDecay
-        arguments["momentum"] = momentum
-        arguments[flag: "centered"] = centered
-        arguments[flag: "maximize"] = maximize
+        let arguments = KeywordArguments(
+            .rmsprop, numbers: ["lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weightDecay, "momentum": momentum],
+            flags: ["centered": centered, "maximize": maximize])
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 

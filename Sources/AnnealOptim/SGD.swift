@@ -33,13 +33,9 @@ public final class SGD: TensorOptimizer<SGDState> {
         parameters: [Parameter], lr: Double? = nil, momentum: Double? = nil, dampening: Double? = nil,
         weightDecay: Double? = nil, nesterov: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        var arguments = KeywordArguments(.sgd)
-        arguments["lr"] = lr
-        arguments["momentum"] = momentum
-        arguments["dampening"] = dampening
-        arguments["weight_decay"] = weightDecay
-        arguments[flag: "nesterov"] = nesterov
-        arguments[flag: "maximize"] = maximize
+        let arguments = KeywordArguments(
+            .sgd, numbers: ["lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weightDecay],
+            flags: ["nesterov": nesterov, "maximize": maximize])
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
