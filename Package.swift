@@ -8,7 +8,7 @@ import PackageDescription
 //   AnnealTraining    → AnnealSpec, AnnealCheckpoint      (`anneal train`)
 //   AnnealConformance → AnnealSpec                        (comparing traces, replaying goldens)
 //   AnnealSpec        → AnnealOptim, Anneal               (the trace format's specs, the runner)
-//   AnnealCheckpoint  → Anneal, AnnealTensor              (the checkpoint store)
+//   AnnealCheckpoint  → AnnealOptim, Anneal, AnnealTensor (the checkpoint store)
 //   AnnealOptim       → Anneal, AnnealTensor              (tensor optimizers)
 //   Anneal            → AnnealJSON, AnnealPython          (schedulers, param groups)
 //   AnnealJSON        → AnnealPython, CJSONC              (JSON over json-c; Python's float repr)
@@ -47,7 +47,7 @@ let package = Package(
         // AnnealCheckpoint's C pieces: XXH3-128 from the reference xxHash library (Debian's
         // libxxhash-dev), and a hint to start writeback early (sync_file_range).
         .systemLibrary(name: "CCheckpointSupport", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
-        .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "CCheckpointSupport"]),
+        .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "AnnealOptim", "CCheckpointSupport"]),
         // The trace format's spec model, the scheduler factory and the runner.
         .target(name: "AnnealSpec", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
         // Comparing traces and replaying goldens.

@@ -21,64 +21,118 @@ import AnnealTensor
 /// `betas[0]`). A group whose `decoupled_weight_decay` is true decays the
 /// parameter instead, as ``AdamW`` does. State per parameter: `step`,
 /// `exp_avg`, `exp_avg_sq` and, with `amsgrad`, `max_exp_avg_sq`.
-public class Adam: Optimizer {
-    private var store = ParameterStore<AdamState>()
-
+public class Adam: TensorOptimizer<AdamState> {
     /// `Adam(params, **options)` with param groups (PyTorch names: `lr`,
-    /// `betas`, `eps`, `weight_decay`, `amsgrad`, `maximize`).
+    /// `betas`, `eps`, `weight_decay`, `amsgrad`, `maximize`); on ``AdamW``,
+    /// `AdamW(params, **options)`.
     public convenience init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try self.init(.adam, groups: groups, options: options)
+        try self.init(Self.pyTorchKind, groups: groups, options: options)
     }
+
+    /// Which of the two the class is: what its initialisers build (``AdamW``
+    /// inherits them, with its own defaults).
+    class var pyTorchKind: OptimizerKind { .adam }
 
     /// Adam or AdamW (which differ in their defaults and in decoupling the
     /// weight decay), as PyTorch's `AdamW` subclasses `Adam`.
-    init(_ kind: OptimizerKind, groups: [ParameterGroup], options: JSONObject) throws {
-        try super.init(
-            kind, options: options, groups: groups.map(\.options), parameterCounts: groups.map(\.parameters.count))
-        store = try ParameterStore(groups.map(\.parameters))
-        try checkImplementedPath(kind, defaults: defaults)
+    override init(_ kind: OptimizerKind, groups: [ParameterGroup], options: JSONObject) throws {
+        try super.init(kind, groups: groups, options: options)
     }
 
-    /// `Adam(parameters, lr=..., betas=..., ...)` with one group.
+    /// `Adam(parameters, lr=..., betas=..., ...)` with one group (on
+    /// ``AdamW``, `AdamW(...)`); an argument left out takes PyTorch's default
+    /// (``OptimizerKind/defaultOptions``: AdamW's `weight_decay` is 0.01).
     public convenience init(
-        parameters: [Parameter], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-        weightDecay: Double = 0, amsgrad: Bool = false, maximize: Bool = false
+        parameters: [Parameter], lr: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
+        weightDecay: Double? = nil, amsgrad: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        try self.init(
-            .adam, groups: [ParameterGroup(parameters: parameters)],
-            options: adamOptions(lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, defaultWeightDecay: 0,
-                                 amsgrad: amsgrad, maximize: maximize))
+        let arguments = KeywordArguments(
+            Self.pyTorchKind, numbers: ["lr": lr, "eps": eps, "weight_decay": weightDecay],
+            flags: ["amsgrad": amsgrad, "maximize": maximize], pairs: ["betas": betas])
+        try self.init(Self.pyTorchKind, groups: [ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
-    /// `param_groups[i]["params"]`.
-    public var parameters: [[Parameter]] { store.groups }
+    /// What `step()` reads of a group before `_init_group` (which makes the
+    /// lazy state): `betas` (a `KeyError` when missing) and `amsgrad`.
+    struct InitOptions {
+        var betas: ParamGroup.Betas
+        var amsgrad: Bool
 
-    /// `optimizer.add_param_group(group)` (see ``SGD/addParamGroup(_:)``).
-    public func addParamGroup(_ group: ParameterGroup) throws {
-        let built = try makeParamGroup(group, defaults: defaults)
-        try store.append(group.parameters)
-        paramGroups.append(built)
+        init(_ group: ParamGroup) throws(PythonError) {
+            guard let betas = group.betas else { throw .keyError("'betas'") }
+            self.betas = betas
+            amsgrad = try group.flag("amsgrad", default: false)
+        }
     }
 
-    /// `optimizer.state[parameter]` as its state dict entry, `nil` without state.
-    public func state(of parameter: Parameter) -> JSONObject? {
-        store.state(for: parameter)?.stateDict(shape: parameter.value.shape)
+    /// What `step()` reads of a group after `_init_group`, in its order; a
+    /// missing `lr`, `weight_decay` or `eps` is Python's `KeyError`, the
+    /// flags take `__setstate__`'s defaults (`decoupled_weight_decay`: true
+    /// for AdamW, false for Adam).
+    struct Options {
+        var lr, weightDecay, eps: Double
+        var maximize, decoupled: Bool
+
+        init(_ group: ParamGroup, decoupledByDefault: Bool) throws(PythonError) {
+            lr = try group.number("lr")
+            weightDecay = try group.number("weight_decay")
+            eps = try group.number("eps")
+            maximize = try group.flag("maximize", default: false)
+            decoupled = try group.flag("decoupled_weight_decay", default: decoupledByDefault)
+        }
+
+        /// The loop's float32 constants at a step count, from Python's
+        /// double arithmetic: `1 - beta1 ** step`, `lr / bias_correction1`,
+        /// `bias_correction2 ** 0.5`.
+        func scalars(betas: ParamGroup.Betas, step: Float) throws(PythonError) -> Kernels.Adam.Scalars {
+            let step = Double(step)
+            let biasCorrection1 = 1 - (try PyFloat.pow(betas.beta1, step))
+            let biasCorrection2 = 1 - (try PyFloat.pow(betas.beta2, step))
+            let stepSize = try PyFloat.divide(lr, biasCorrection1)
+            let biasCorrection2Sqrt = try PyFloat.pow(biasCorrection2, 0.5)
+            return Kernels.Adam.Scalars(
+                maximize: maximize,
+                coupledWeightDecay: weightDecay != 0 && !decoupled ? Float(weightDecay) : nil,
+                decoupledDecay: weightDecay != 0 && decoupled ? Float(1 - lr * weightDecay) : nil,
+                lerp: Kernels.Lerp(weight: 1 - betas.beta1), beta2: Float(betas.beta2),
+                oneMinusBeta2: Float(1 - betas.beta2), biasCorrection2Sqrt: Float(biasCorrection2Sqrt), eps: Float(eps),
+                negativeStepSize: Float(-stepSize))
+        }
     }
 
-    public override func stateDictState() -> JSONObject { store.stateDict() }
-
-    public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
-
-    /// ``stateDictState()`` with its tensors as flat values: for checkpoints,
-    /// which save large states without building the JSON.
-    public func stateEntries() -> [OptimizerStateEntry] { store.entries() }
-
-    /// Replaces all state by `entries` (tensors as flat values or JSON), with
-    /// ``loadStateDictState(_:)``'s checks; nothing changes when it throws.
-    public func loadStateEntries(_ entries: [OptimizerStateEntry]) throws { try store.load(entries) }
-
+    /// Per group, PyTorch's `_init_group` (lazy state, the `KeyError` for a
+    /// missing `max_exp_avg_sq`), then `_single_tensor_adam` per parameter.
     public override func performStep() throws {
-        try adamStep(paramGroups, &store, decoupledByDefault: kind == .adamW)
+        for (group, parameters) in try groupsWithParameters() {
+            let initOptions = try InitOptions(group)
+            let amsgrad = initOptions.amsgrad
+            let work = try initGroup(parameters) { AdamState(count: $0, amsgrad: amsgrad) } check: { state throws(PythonError) in
+                if amsgrad && state.maxExpAvgSq == nil { throw .keyError("'max_exp_avg_sq'") }
+            }
+            let options = try Options(group, decoupledByDefault: kind == .adamW)
+            for (parameter, grad, state) in work {
+                let count = parameter.value.count
+                try checkCount(state.expAvg, count, "exp_avg", parameter)
+                try checkCount(state.expAvgSq, count, "exp_avg_sq", parameter)
+                if amsgrad { try checkCount(state.maxExpAvgSq!, count, "max_exp_avg_sq", parameter) }
+                state.step += 1
+                let scalars = try options.scalars(betas: initOptions.betas, step: state.step)
+                guard count > 0 else { continue }
+                grad.withUnsafeBufferPointer { g in
+                    parameter.value.withUnsafeMutableBufferPointer { p in
+                        state.expAvg.withUnsafeMutableBufferPointer { m in
+                            state.expAvgSq.withUnsafeMutableBufferPointer { v in
+                                withOptionalBuffer(&state.maxExpAvgSq, amsgrad) { mx in
+                                    Kernels.Adam.run(
+                                        scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
+                                        expAvg: m.baseAddress!, expAvgSq: v.baseAddress!, maxExpAvgSq: mx)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -91,38 +145,11 @@ public class Adam: Optimizer {
 /// let adamW = try AdamW(parameters: [w], lr: 0.01, weightDecay: 0.1)
 /// ```
 public final class AdamW: Adam {
-    /// `AdamW(params, **options)` with param groups.
-    public convenience init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try self.init(.adamW, groups: groups, options: options)
-    }
-
-    /// `AdamW(parameters, lr=..., betas=..., ...)` with one group.
-    public convenience init(
-        parameters: [Parameter], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-        weightDecay: Double = 0.01, amsgrad: Bool = false, maximize: Bool = false
-    ) throws {
-        try self.init(
-            .adamW, groups: [ParameterGroup(parameters: parameters)],
-            options: adamOptions(lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, defaultWeightDecay: 0.01,
-                                 amsgrad: amsgrad, maximize: maximize))
-    }
-}
-
-private func adamOptions(
-    lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double, defaultWeightDecay: Double, amsgrad: Bool,
-    maximize: Bool
-) -> JSONObject {
-    var options: JSONObject = ["lr": .double(lr)]
-    if betas != (0.9, 0.999) { options["betas"] = [.double(betas.0), .double(betas.1)] }
-    if eps != 1e-8 { options["eps"] = .double(eps) }
-    if weightDecay != defaultWeightDecay { options["weight_decay"] = .double(weightDecay) }
-    if amsgrad { options["amsgrad"] = true }
-    if maximize { options["maximize"] = true }
-    return options
+    override class var pyTorchKind: OptimizerKind { .adamW }
 }
 
 /// Adam's `state[p]`.
-final class AdamState: ParameterState {
+public final class AdamState: TensorOptimizerState {
     /// `state["step"]`: a float32 tensor in PyTorch, incremented in float32.
     var step: Float
     var expAvg: [Float]
@@ -144,96 +171,24 @@ final class AdamState: ParameterState {
             maxExpAvgSq: amsgrad ? ScalarStorage.filled(0, count: count) : nil)
     }
 
-    func stateDict(shape: [Int]) -> JSONObject {
-        var object: JSONObject = [
-            "step": .double(Double(step)), "exp_avg": TensorJSON.encode(expAvg, shape: shape),
-            "exp_avg_sq": TensorJSON.encode(expAvgSq, shape: shape),
-        ]
-        if let maxExpAvgSq { object["max_exp_avg_sq"] = TensorJSON.encode(maxExpAvgSq, shape: shape) }
-        return object
-    }
+    public static let keys = ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
 
-    var entry: OptimizerStateEntry.Values {
+    public var entry: OptimizerStateEntry.Values {
         var tensors = ["step": [step], "exp_avg": expAvg, "exp_avg_sq": expAvgSq]
         if let maxExpAvgSq { tensors["max_exp_avg_sq"] = maxExpAvgSq }
         return .init(tensors: tensors)
     }
 
-    static func load(_ object: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> AdamState? {
-        try checkKeys(
-            object, allowed: ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
-            required: object.isEmpty ? [] : ["step", "exp_avg", "exp_avg_sq"], where: location)
-        if object.isEmpty { return nil }
+    public static func load(
+        _ saved: OptimizerStateEntry.Values, shape: [Int], where location: String
+    ) throws(PythonError) -> AdamState? {
+        try saved.checkKeys(
+            allowed: keys, required: saved.isEmpty ? [] : ["step", "exp_avg", "exp_avg_sq"], where: location)
+        if saved.isEmpty { return nil }
         return AdamState(
-            step: try loadStep(object, where: location),
-            expAvg: try requireTensor(object, "exp_avg", shape: shape, where: location),
-            expAvgSq: try requireTensor(object, "exp_avg_sq", shape: shape, where: location),
-            maxExpAvgSq: try loadTensor(object, "max_exp_avg_sq", shape: shape, where: location))
-    }
-}
-
-/// `Adam.step()` (and `AdamW`'s): per group, PyTorch's `_init_group` (lazy
-/// state, the `KeyError` for a missing `max_exp_avg_sq`), then
-/// `_single_tensor_adam` per parameter. Keys `__setstate__` fills in when a
-/// state dict lacks them take its defaults.
-private func adamStep(
-    _ paramGroups: [ParamGroup], _ store: inout ParameterStore<AdamState>, decoupledByDefault: Bool
-) throws(PythonError) {
-    try checkGroupsMatch(paramGroups, store)
-    for (index, group) in paramGroups.enumerated() {
-        guard let betas = group.betas else { throw .keyError("'betas'") }
-        let amsgrad = try group.flag("amsgrad", default: false)
-        var work: [(Parameter, Tensor, AdamState)] = []
-        for parameter in store.groups[index] {
-            guard let grad = try gradient(of: parameter) else { continue }
-            let count = parameter.value.count
-            let state = store.state(for: parameter) { AdamState(count: count, amsgrad: amsgrad) }
-            if amsgrad && state.maxExpAvgSq == nil { throw .keyError("'max_exp_avg_sq'") }
-            work.append((parameter, grad, state))
-        }
-        let lr = try group.number("lr")
-        let weightDecay = try group.number("weight_decay")
-        let eps = try group.number("eps")
-        let maximize = try group.flag("maximize", default: false)
-        let decoupled = try group.flag("decoupled_weight_decay", default: decoupledByDefault)
-        for (parameter, grad, state) in work {
-            let count = parameter.value.count
-            try checkCount(state.expAvg, count, "exp_avg", parameter)
-            try checkCount(state.expAvgSq, count, "exp_avg_sq", parameter)
-            if amsgrad { try checkCount(state.maxExpAvgSq!, count, "max_exp_avg_sq", parameter) }
-            state.step += 1
-            let step = Double(state.step)
-            // Python floats: `1 - beta1 ** step`, `lr / bias_correction1`, `bias_correction2 ** 0.5`.
-            let biasCorrection1 = 1 - (try PyFloat.pow(betas.beta1, step))
-            let biasCorrection2 = 1 - (try PyFloat.pow(betas.beta2, step))
-            let stepSize = try PyFloat.divide(lr, biasCorrection1)
-            let biasCorrection2Sqrt = try PyFloat.pow(biasCorrection2, 0.5)
-            let scalars = AdamScalars(
-                maximize: maximize,
-                coupledWeightDecay: weightDecay != 0 && !decoupled ? Float(weightDecay) : nil,
-                decoupledDecay: weightDecay != 0 && decoupled ? Float(1 - lr * weightDecay) : nil,
-                lerp: Lerp(weight: 1 - betas.beta1), beta2: Float(betas.beta2), oneMinusBeta2: Float(1 - betas.beta2),
-                biasCorrection2Sqrt: Float(biasCorrection2Sqrt), eps: Float(eps), negativeStepSize: Float(-stepSize))
-            guard count > 0 else { continue }
-            grad.withUnsafeBufferPointer { g in
-                parameter.value.withUnsafeMutableBufferPointer { p in
-                    state.expAvg.withUnsafeMutableBufferPointer { m in
-                        state.expAvgSq.withUnsafeMutableBufferPointer { v in
-                            if amsgrad {
-                                state.maxExpAvgSq!.withUnsafeMutableBufferPointer { mx in
-                                    AdamKernel.run(
-                                        scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
-                                        expAvg: m.baseAddress!, expAvgSq: v.baseAddress!, maxExpAvgSq: mx.baseAddress!)
-                                }
-                            } else {
-                                AdamKernel.run(
-                                    scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
-                                    expAvg: m.baseAddress!, expAvgSq: v.baseAddress!, maxExpAvgSq: nil)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+            step: try saved.step(where: location),
+            expAvg: try saved.requiredTensor("exp_avg", shape: shape, where: location),
+            expAvgSq: try saved.requiredTensor("exp_avg_sq", shape: shape, where: location),
+            maxExpAvgSq: try saved.tensor("max_exp_avg_sq", shape: shape, where: location))
     }
 }

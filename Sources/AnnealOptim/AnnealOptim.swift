@@ -19,6 +19,10 @@ public struct ParameterGroup: Sendable {
 /// Builds `torch.optim.<kind>(groups, **options)`: ``SGD``, ``Adam``,
 /// ``AdamW`` or ``RMSprop``. Invalid options raise PyTorch's exception.
 ///
+/// The one factory of tensor optimizers: the trace runner and the training
+/// loop build theirs here. A new optimizer (a ``TensorOptimizer`` subclass)
+/// adds its case to ``OptimizerKind`` and its line below.
+///
 /// ```swift
 /// let w = Parameter(Tensor([0.5, -1.25]))
 /// let optimizer = try makeOptimizer(.adamW, groups: [ParameterGroup(parameters: [w])], options: ["lr": 0.01])

@@ -17,92 +17,81 @@ import AnnealTensor
 /// and `p -= lr * buf`, else `p -= lr * g / avg`. State per parameter: `step`,
 /// `square_avg`, `momentum_buffer` (when the group's momentum was positive
 /// at the first step) and `grad_avg` (centered).
-public final class RMSprop: Optimizer {
-    private var store = ParameterStore<RMSpropState>()
-
+public final class RMSprop: TensorOptimizer<RMSpropState> {
     /// `RMSprop(params, **options)` with param groups (PyTorch names: `lr`,
     /// `alpha`, `eps`, `weight_decay`, `momentum`, `centered`, `maximize`).
     public init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try super.init(
-            .rmsprop, options: options, groups: groups.map(\.options),
-            parameterCounts: groups.map(\.parameters.count))
-        store = try ParameterStore(groups.map(\.parameters))
-        try checkImplementedPath(.rmsprop, defaults: defaults)
+        try super.init(.rmsprop, groups: groups, options: options)
     }
 
-    /// `RMSprop(parameters, lr=..., alpha=..., ...)` with one group.
+    /// `RMSprop(parameters, lr=..., alpha=..., ...)` with one group; an
+    /// argument left out takes PyTorch's default (``OptimizerKind/defaultOptions``).
     public convenience init(
-        parameters: [Parameter], lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8,
-        weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false, maximize: Bool = false
+        parameters: [Parameter], lr: Double? = nil, alpha: Double? = nil, eps: Double? = nil,
+        weightDecay: Double? = nil, momentum: Double? = nil, centered: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        var options: JSONObject = ["lr": .double(lr)]
-        if alpha != 0.99 { options["alpha"] = .double(alpha) }
-        if eps != 1e-8 { options["eps"] = .double(eps) }
-        if weightDecay != 0 { options["weight_decay"] = .double(weightDecay) }
-        if momentum != 0 { options["momentum"] = .double(momentum) }
-        if centered { options["centered"] = true }
-        if maximize { options["maximize"] = true }
-        try self.init([ParameterGroup(parameters: parameters)], options: options)
+        let arguments = KeywordArguments(
+            .rmsprop, numbers: ["lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weightDecay, "momentum": momentum],
+            flags: ["centered": centered, "maximize": maximize])
+        try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
-    /// `param_groups[i]["params"]`.
-    public var parameters: [[Parameter]] { store.groups }
+    /// What `step()` reads of a group before `_init_group`: `momentum` and
+    /// `centered`, with `__setstate__`'s defaults (0, false).
+    struct InitOptions {
+        var momentum: Double
+        var centered: Bool
 
-    /// `optimizer.add_param_group(group)` (see ``SGD/addParamGroup(_:)``).
-    public func addParamGroup(_ group: ParameterGroup) throws {
-        let built = try makeParamGroup(group, defaults: defaults)
-        try store.append(group.parameters)
-        paramGroups.append(built)
+        init(_ group: ParamGroup) throws(PythonError) {
+            momentum = try group.number("momentum", default: 0)
+            centered = try group.flag("centered", default: false)
+        }
+
+        /// Whether the step uses (and the lazy state makes) a momentum buffer.
+        var hasMomentum: Bool { momentum > 0 }
     }
 
-    /// `optimizer.state[parameter]` as its state dict entry, `nil` without state.
-    public func state(of parameter: Parameter) -> JSONObject? {
-        store.state(for: parameter)?.stateDict(shape: parameter.value.shape)
-    }
+    /// What `step()` reads of a group after `_init_group`, in its order; a
+    /// missing key is Python's `KeyError` except `maximize` (false).
+    struct Options {
+        var lr, alpha, eps, weightDecay: Double
+        var maximize: Bool
 
-    public override func stateDictState() -> JSONObject { store.stateDict() }
+        init(_ group: ParamGroup) throws(PythonError) {
+            lr = try group.number("lr")
+            alpha = try group.number("alpha")
+            eps = try group.number("eps")
+            weightDecay = try group.number("weight_decay")
+            maximize = try group.flag("maximize", default: false)
+        }
 
-    public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
-
-    /// ``stateDictState()`` with its tensors as flat values: for checkpoints,
-    /// which save large states without building the JSON.
-    public func stateEntries() -> [OptimizerStateEntry] { store.entries() }
-
-    /// Replaces all state by `entries` (tensors as flat values or JSON), with
-    /// ``loadStateDictState(_:)``'s checks; nothing changes when it throws.
-    public func loadStateEntries(_ entries: [OptimizerStateEntry]) throws { try store.load(entries) }
-
-    public override func performStep() throws {
-        try checkGroupsMatch(paramGroups, store)
-        for (index, group) in paramGroups.enumerated() {
-            // _init_group: lazy state, then the KeyErrors of a momentum or
-            // centering switched on after the state was made.
-            let momentum = try group.number("momentum", default: 0)
-            let centered = try group.flag("centered", default: false)
-            var work: [(Parameter, Tensor, RMSpropState)] = []
-            for parameter in store.groups[index] {
-                guard let grad = try gradient(of: parameter) else { continue }
-                let count = parameter.value.count
-                let state = store.state(for: parameter) {
-                    RMSpropState(count: count, momentum: momentum > 0, centered: centered)
-                }
-                if momentum > 0 && state.momentumBuffer == nil { throw PythonError.keyError("'momentum_buffer'") }
-                if centered && state.gradAvg == nil { throw PythonError.keyError("'grad_avg'") }
-                work.append((parameter, grad, state))
-            }
-            let lr = try group.number("lr")
-            let alpha = try group.number("alpha")
-            let eps = try group.number("eps")
-            let weightDecay = try group.number("weight_decay")
-            let maximize = try group.flag("maximize", default: false)
-            let scalars = RMSpropScalars(
+        /// The loop's float32 constants (Python's double arithmetic first).
+        func scalars(_ initOptions: InitOptions) -> Kernels.RMSprop.Scalars {
+            Kernels.RMSprop.Scalars(
                 maximize: maximize, weightDecay: weightDecay != 0 ? Float(weightDecay) : nil, alpha: Float(alpha),
-                oneMinusAlpha: Float(1 - alpha), lerp: Lerp(weight: 1 - alpha), eps: Float(eps),
-                momentum: momentum > 0 ? Float(momentum) : nil, negativeLR: Float(-lr))
+                oneMinusAlpha: Float(1 - alpha), lerp: Kernels.Lerp(weight: 1 - alpha), eps: Float(eps),
+                momentum: initOptions.hasMomentum ? Float(initOptions.momentum) : nil, negativeLR: Float(-lr))
+        }
+    }
+
+    /// Per group, `_init_group` (lazy state, then the `KeyError`s of a
+    /// momentum or centering switched on after the state was made), then
+    /// `_single_tensor_rmsprop` per parameter.
+    public override func performStep() throws {
+        for (group, parameters) in try groupsWithParameters() {
+            let initOptions = try InitOptions(group)
+            let momentum = initOptions.hasMomentum, centered = initOptions.centered
+            let work = try initGroup(parameters) {
+                RMSpropState(count: $0, momentum: momentum, centered: centered)
+            } check: { state throws(PythonError) in
+                if momentum && state.momentumBuffer == nil { throw .keyError("'momentum_buffer'") }
+                if centered && state.gradAvg == nil { throw .keyError("'grad_avg'") }
+            }
+            let scalars = try Options(group).scalars(initOptions)
             for (parameter, grad, state) in work {
                 let count = parameter.value.count
                 try checkCount(state.squareAvg, count, "square_avg", parameter)
-                if momentum > 0 { try checkCount(state.momentumBuffer!, count, "momentum_buffer", parameter) }
+                if momentum { try checkCount(state.momentumBuffer!, count, "momentum_buffer", parameter) }
                 if centered { try checkCount(state.gradAvg!, count, "grad_avg", parameter) }
                 state.step += 1
                 guard count > 0 else { continue }
@@ -110,8 +99,8 @@ public final class RMSprop: Optimizer {
                     parameter.value.withUnsafeMutableBufferPointer { p in
                         state.squareAvg.withUnsafeMutableBufferPointer { sq in
                             withOptionalBuffer(&state.gradAvg, centered) { ga in
-                                withOptionalBuffer(&state.momentumBuffer, momentum > 0) { b in
-                                    RMSpropKernel.run(
+                                withOptionalBuffer(&state.momentumBuffer, momentum) { b in
+                                    Kernels.RMSprop.run(
                                         scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
                                         squareAvg: sq.baseAddress!, gradAvg: ga, momentumBuffer: b)
                                 }
@@ -124,20 +113,8 @@ public final class RMSprop: Optimizer {
     }
 }
 
-/// `body` with the buffer's base address when `use` (the buffer then exists), else `nil`.
-@inline(__always)
-func withOptionalBuffer(
-    _ buffer: inout [Float]?, _ use: Bool, _ body: (UnsafeMutablePointer<Float>?) -> Void
-) {
-    if use {
-        buffer!.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
-    } else {
-        body(nil)
-    }
-}
-
 /// RMSprop's `state[p]`.
-final class RMSpropState: ParameterState {
+public final class RMSpropState: TensorOptimizerState {
     /// `state["step"]`, a float32 tensor in PyTorch.
     var step: Float
     var squareAvg: [Float]
@@ -161,29 +138,24 @@ final class RMSpropState: ParameterState {
             gradAvg: centered ? ScalarStorage.filled(0, count: count) : nil)
     }
 
-    func stateDict(shape: [Int]) -> JSONObject {
-        var object: JSONObject = ["step": .double(Double(step)), "square_avg": TensorJSON.encode(squareAvg, shape: shape)]
-        if let momentumBuffer { object["momentum_buffer"] = TensorJSON.encode(momentumBuffer, shape: shape) }
-        if let gradAvg { object["grad_avg"] = TensorJSON.encode(gradAvg, shape: shape) }
-        return object
-    }
+    public static let keys = ["step", "square_avg", "momentum_buffer", "grad_avg"]
 
-    var entry: OptimizerStateEntry.Values {
+    public var entry: OptimizerStateEntry.Values {
         var tensors = ["step": [step], "square_avg": squareAvg]
         if let momentumBuffer { tensors["momentum_buffer"] = momentumBuffer }
         if let gradAvg { tensors["grad_avg"] = gradAvg }
         return .init(tensors: tensors)
     }
 
-    static func load(_ object: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> RMSpropState? {
-        try checkKeys(
-            object, allowed: ["step", "square_avg", "momentum_buffer", "grad_avg"],
-            required: object.isEmpty ? [] : ["step", "square_avg"], where: location)
-        if object.isEmpty { return nil }
+    public static func load(
+        _ saved: OptimizerStateEntry.Values, shape: [Int], where location: String
+    ) throws(PythonError) -> RMSpropState? {
+        try saved.checkKeys(allowed: keys, required: saved.isEmpty ? [] : ["step", "square_avg"], where: location)
+        if saved.isEmpty { return nil }
         return RMSpropState(
-            step: try loadStep(object, where: location),
-            squareAvg: try requireTensor(object, "square_avg", shape: shape, where: location),
-            momentumBuffer: try loadTensor(object, "momentum_buffer", shape: shape, where: location),
-            gradAvg: try loadTensor(object, "grad_avg", shape: shape, where: location))
+            step: try saved.step(where: location),
+            squareAvg: try saved.requiredTensor("square_avg", shape: shape, where: location),
+            momentumBuffer: try saved.tensor("momentum_buffer", shape: shape, where: location),
+            gradAvg: try saved.tensor("grad_avg", shape: shape, where: location))
     }
 }

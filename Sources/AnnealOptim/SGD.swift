@@ -19,83 +19,64 @@ import AnnealTensor
 /// hyperparameters from ``paramGroups`` (schedulers change `lr` and
 /// `momentum`). State: `momentum_buffer` per parameter, only when momentum
 /// is non-zero.
-public final class SGD: Optimizer {
-    private var store = ParameterStore<SGDState>()
-
+public final class SGD: TensorOptimizer<SGDState> {
     /// `SGD(params, **options)` with param groups: each group's `options`
     /// override `options` (PyTorch names: `lr`, `momentum`, `dampening`,
     /// `weight_decay`, `nesterov`, `maximize`).
     public init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
-        try super.init(
-            .sgd, options: options, groups: groups.map(\.options), parameterCounts: groups.map(\.parameters.count))
-        store = try ParameterStore(groups.map(\.parameters))
-        try checkImplementedPath(.sgd, defaults: defaults)
+        try super.init(.sgd, groups: groups, options: options)
     }
 
-    /// `SGD(parameters, lr=..., momentum=..., ...)` with one group.
+    /// `SGD(parameters, lr=..., momentum=..., ...)` with one group; an
+    /// argument left out takes PyTorch's default (``OptimizerKind/defaultOptions``).
     public convenience init(
-        parameters: [Parameter], lr: Double = 0.001, momentum: Double = 0, dampening: Double = 0,
-        weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false
+        parameters: [Parameter], lr: Double? = nil, momentum: Double? = nil, dampening: Double? = nil,
+        weightDecay: Double? = nil, nesterov: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        var options: JSONObject = ["lr": .double(lr)]
-        if momentum != 0 { options["momentum"] = .double(momentum) }
-        if dampening != 0 { options["dampening"] = .double(dampening) }
-        if weightDecay != 0 { options["weight_decay"] = .double(weightDecay) }
-        if nesterov { options["nesterov"] = true }
-        if maximize { options["maximize"] = true }
-        try self.init([ParameterGroup(parameters: parameters)], options: options)
+        let arguments = KeywordArguments(
+            .sgd, numbers: ["lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weightDecay],
+            flags: ["nesterov": nesterov, "maximize": maximize])
+        try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
-    /// `param_groups[i]["params"]`.
-    public var parameters: [[Parameter]] { store.groups }
+    /// One group's hyperparameters, read once per step in `step()`'s order;
+    /// a missing key is Python's `KeyError`, except the flags `__setstate__`
+    /// fills in (`nesterov`, `maximize`: false).
+    struct Options {
+        var weightDecay, momentum, lr, dampening: Double
+        var nesterov, maximize: Bool
 
-    /// `optimizer.add_param_group(group)`: the group's options with this
-    /// optimizer's ``defaults`` for the rest; a parameter already in another
-    /// group is a `ValueError`.
-    public func addParamGroup(_ group: ParameterGroup) throws {
-        let built = try makeParamGroup(group, defaults: defaults)
-        try store.append(group.parameters)
-        paramGroups.append(built)
-    }
+        init(_ group: ParamGroup) throws(PythonError) {
+            weightDecay = try group.number("weight_decay")
+            momentum = try group.number("momentum")
+            lr = try group.number("lr")
+            dampening = try group.number("dampening")
+            nesterov = try group.flag("nesterov", default: false)
+            maximize = try group.flag("maximize", default: false)
+        }
 
-    /// `optimizer.state[parameter]` as its state dict entry, `nil` without state.
-    public func state(of parameter: Parameter) -> JSONObject? {
-        store.state(for: parameter)?.stateDict(shape: parameter.value.shape)
-    }
-
-    public override func stateDictState() -> JSONObject { store.stateDict() }
-
-    public override func loadStateDictState(_ state: JSONObject) throws { try store.load(state) }
-
-    /// ``stateDictState()`` with its tensors as flat values: for checkpoints,
-    /// which save large states without building the JSON.
-    public func stateEntries() -> [OptimizerStateEntry] { store.entries() }
-
-    /// Replaces all state by `entries` (tensors as flat values or JSON), with
-    /// ``loadStateDictState(_:)``'s checks; nothing changes when it throws.
-    public func loadStateEntries(_ entries: [OptimizerStateEntry]) throws { try store.load(entries) }
-
-    public override func performStep() throws {
-        try checkGroupsMatch(paramGroups, store)
-        for (index, group) in paramGroups.enumerated() {
-            let weightDecay = try group.number("weight_decay")
-            let momentum = try group.number("momentum")
-            let lr = try group.number("lr")
-            let dampening = try group.number("dampening")
-            let nesterov = try group.flag("nesterov", default: false)
-            let maximize = try group.flag("maximize", default: false)
-            let scalars = SGDScalars(
+        /// The loop's float32 constants (Python's double arithmetic first).
+        var scalars: Kernels.SGD.Scalars {
+            Kernels.SGD.Scalars(
                 negativeLR: Float(-lr), weightDecay: weightDecay != 0 ? Float(weightDecay) : nil,
                 momentum: momentum != 0 ? Float(momentum) : nil, oneMinusDampening: Float(1 - dampening),
                 nesterov: nesterov, maximize: maximize)
-            for parameter in store.groups[index] {
+        }
+    }
+
+    /// `_single_tensor_sgd` per parameter with a gradient; the momentum
+    /// buffer is made on a parameter's first step with momentum.
+    public override func performStep() throws {
+        for (group, parameters) in try groupsWithParameters() {
+            let scalars = try Options(group).scalars
+            for parameter in parameters {
                 guard let grad = try gradient(of: parameter) else { continue }
                 let count = parameter.value.count
                 guard scalars.momentum != nil else {
                     grad.withUnsafeBufferPointer { g in
                         parameter.value.withUnsafeMutableBufferPointer { p in
                             guard count > 0 else { return }
-                            SGDKernel.run(
+                            Kernels.SGD.run(
                                 scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!, buffer: nil,
                                 initializeBuffer: false)
                         }
@@ -110,7 +91,7 @@ public final class SGD: Optimizer {
                     parameter.value.withUnsafeMutableBufferPointer { p in
                         state.momentumBuffer!.withUnsafeMutableBufferPointer { b in
                             guard count > 0 else { return }
-                            SGDKernel.run(
+                            Kernels.SGD.run(
                                 scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
                                 buffer: b.baseAddress!, initializeBuffer: initialize)
                         }
@@ -121,44 +102,25 @@ public final class SGD: Optimizer {
     }
 }
 
-/// SGD's `state[p]`: the momentum buffer.
-final class SGDState: ParameterState {
+/// SGD's `state[p]`: the momentum buffer (`None` until the first step with
+/// momentum, when a state dict has the key without a value).
+public final class SGDState: TensorOptimizerState {
     var momentumBuffer: [Float]?
 
     init(momentumBuffer: [Float]? = nil) { self.momentumBuffer = momentumBuffer }
 
-    func stateDict(shape: [Int]) -> JSONObject {
-        ["momentum_buffer": momentumBuffer.map { TensorJSON.encode($0, shape: shape) } ?? .null]
-    }
+    public static let keys = ["momentum_buffer"]
 
-    var entry: OptimizerStateEntry.Values {
+    public var entry: OptimizerStateEntry.Values {
         guard let momentumBuffer else { return .init(json: ["momentum_buffer": .null]) }
         return .init(tensors: ["momentum_buffer": momentumBuffer])
     }
 
-    static func load(_ object: OptimizerStateEntry.Values, shape: [Int], where location: String) throws(PythonError) -> SGDState? {
-        try checkKeys(object, allowed: ["momentum_buffer"], required: [], where: location)
-        if object.isEmpty { return nil }
-        return SGDState(momentumBuffer: try loadTensor(object, "momentum_buffer", shape: shape, where: location))
-    }
-}
-
-// MARK: - Shared by the optimizers
-
-/// A param group for `add_param_group`: the group's own keys, then every
-/// default it does not set.
-func makeParamGroup(_ group: ParameterGroup, defaults: JSONObject) throws(PythonError) -> ParamGroup {
-    var object = group.options
-    object["params"] = nil
-    for (key, value) in defaults where object[key] == nil { object[key] = value }
-    return try ParamGroup(stateDict: object, parameterCount: group.parameters.count)
-}
-
-/// A state tensor must have as many elements as its parameter (the
-/// parameter's value may have been replaced by one of another size).
-func checkCount(_ buffer: [Float], _ count: Int, _ key: String, _ parameter: Parameter) throws(PythonError) {
-    guard buffer.count == count else {
-        throw .runtimeError(
-            "optimizer state '\(key)' has \(buffer.count) elements but its parameter\(parameter.name.map { " '\($0)'" } ?? "") has \(count)")
+    public static func load(
+        _ saved: OptimizerStateEntry.Values, shape: [Int], where location: String
+    ) throws(PythonError) -> SGDState? {
+        try saved.checkKeys(allowed: keys, required: [], where: location)
+        if saved.isEmpty { return nil }
+        return SGDState(momentumBuffer: try saved.tensor("momentum_buffer", shape: shape, where: location))
     }
 }

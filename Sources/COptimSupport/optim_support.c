@@ -10,36 +10,42 @@ void anneal_prefetch_lines(void *const *streams, int count, long offset, long le
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 
-static int anneal_rsqrt_estimates_sse2(const uint32_t *x, uint32_t *estimates, long count);
-
 #include <immintrin.h>
 
 int anneal_rsqrt_supported(void) { return 1; }
 
-// The same with AVX2's 8 lanes, where the CPU has it (the count of a block
-// is a multiple of 8 except for a lone 4 at the end).
-__attribute__((target("avx2")))
-static int rsqrt_estimates_avx2(const uint32_t *x, uint32_t *estimates, long count) {
-    const __m256i one = _mm256_set1_epi32(1);
-    const __m256i exponent128 = _mm256_set1_epi32(128);
-    const __m256i mantissa = _mm256_set1_epi32(0x007fffff);
-    const __m256i smallestNormal = _mm256_set1_epi32(0x00800000);
-    const __m256i rareOffset = _mm256_set1_epi32(0x01800fff);
-    __m256i rare = _mm256_setzero_si256();
-    long k = 0;
-    for (; k + 8 <= count; k += 8) {
-        __m256i bits = _mm256_loadu_si256((const __m256i *)(x + k));
-        __m256i parity = _mm256_and_si256(_mm256_srli_epi32(bits, 23), one);
-        __m256i exponent = _mm256_slli_epi32(_mm256_sub_epi32(exponent128, parity), 23);
-        __m256i reduced = _mm256_or_si256(_mm256_and_si256(bits, mantissa), exponent);
-        __m256 estimate = _mm256_rsqrt_ps(_mm256_castsi256_ps(reduced));
-        _mm256_storeu_si256((__m256i *)(estimates + k), _mm256_castps_si256(estimate));
-        __m256i d = _mm256_sub_epi32(bits, smallestNormal);
-        rare = _mm256_or_si256(rare, _mm256_or_si256(d, _mm256_add_epi32(d, rareOffset)));
+// `rsqrtps` of every x reduced to [1, 4) (the exponent made 127 or 128 by
+// its parity, as MKLSqrt's table is indexed), and whether any x takes MKL's
+// rare path (MKLSqrt.rareFlag: d = bits - 0x00800000; the sign of
+// d | (d + 0x01800fff)), `WIDTH` lanes at a time: one body for SSE2's 4
+// lanes (`P` mm, `N` 128) and AVX2's 8 (`P` mm256, `N` 256). Returns how
+// many of the `count` values it did (a multiple of `WIDTH`).
+#define ANNEAL_RSQRT_ESTIMATES(NAME, TARGET, P, N, WIDTH) \
+    TARGET static long NAME(const uint32_t *x, uint32_t *estimates, long count, int *anyRare) { \
+        const __m##N##i one = _##P##_set1_epi32(1); \
+        const __m##N##i exponent128 = _##P##_set1_epi32(128); \
+        const __m##N##i mantissa = _##P##_set1_epi32(0x007fffff); \
+        const __m##N##i smallestNormal = _##P##_set1_epi32(0x00800000); \
+        const __m##N##i rareOffset = _##P##_set1_epi32(0x01800fff); \
+        __m##N##i rare = _##P##_setzero_si##N(); \
+        long k = 0; \
+        for (; k + WIDTH <= count; k += WIDTH) { \
+            __m##N##i bits = _##P##_loadu_si##N((const __m##N##i *)(x + k)); \
+            __m##N##i parity = _##P##_and_si##N(_##P##_srli_epi32(bits, 23), one); \
+            __m##N##i exponent = _##P##_slli_epi32(_##P##_sub_epi32(exponent128, parity), 23); \
+            __m##N##i reduced = _##P##_or_si##N(_##P##_and_si##N(bits, mantissa), exponent); \
+            __m##N estimate = _##P##_rsqrt_ps(_##P##_castsi##N##_ps(reduced)); \
+            _##P##_storeu_si##N((__m##N##i *)(estimates + k), _##P##_castps_si##N(estimate)); \
+            __m##N##i d = _##P##_sub_epi32(bits, smallestNormal); \
+            rare = _##P##_or_si##N(rare, _##P##_or_si##N(d, _##P##_add_epi32(d, rareOffset))); \
+        } \
+        *anyRare = _##P##_movemask_ps(_##P##_castsi##N##_ps(rare)) != 0; \
+        return k; \
     }
-    int anyRare = _mm256_movemask_ps(_mm256_castsi256_ps(rare)) != 0;
-    return k < count ? anneal_rsqrt_estimates_sse2(x + k, estimates + k, count - k) | anyRare : anyRare;
-}
+
+ANNEAL_RSQRT_ESTIMATES(rsqrt_estimates_sse2, , mm, 128, 4)
+// The count of a block is a multiple of 8 except for a lone 4 at the end.
+ANNEAL_RSQRT_ESTIMATES(rsqrt_estimates_avx2, __attribute__((target("avx2"))), mm256, 256, 8)
 
 int anneal_cpu_has_fma(void) {
     return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
@@ -55,29 +61,10 @@ static int haveAVX2 = -1;
 
 int anneal_rsqrt_estimates(const uint32_t *x, uint32_t *estimates, long count) {
     if (haveAVX2 < 0) haveAVX2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    return haveAVX2 ? rsqrt_estimates_avx2(x, estimates, count) : anneal_rsqrt_estimates_sse2(x, estimates, count);
-}
-
-static int anneal_rsqrt_estimates_sse2(const uint32_t *x, uint32_t *estimates, long count) {
-    const __m128i one = _mm_set1_epi32(1);
-    const __m128i exponent128 = _mm_set1_epi32(128);
-    const __m128i mantissa = _mm_set1_epi32(0x007fffff);
-    const __m128i smallestNormal = _mm_set1_epi32(0x00800000);
-    const __m128i rareOffset = _mm_set1_epi32(0x01800fff);
-    __m128i rare = _mm_setzero_si128();
-    for (long k = 0; k < count; k += 4) {
-        __m128i bits = _mm_loadu_si128((const __m128i *)(x + k));
-        // Exponent 128 - (biased exponent & 1): 127 when odd, 128 when even.
-        __m128i parity = _mm_and_si128(_mm_srli_epi32(bits, 23), one);
-        __m128i exponent = _mm_slli_epi32(_mm_sub_epi32(exponent128, parity), 23);
-        __m128i reduced = _mm_or_si128(_mm_and_si128(bits, mantissa), exponent);
-        __m128 estimate = _mm_rsqrt_ps(_mm_castsi128_ps(reduced));
-        _mm_storeu_si128((__m128i *)(estimates + k), _mm_castps_si128(estimate));
-        // MKLSqrt.rareFlag: d = bits - 0x00800000; the sign of d | (d + 0x01800fff).
-        __m128i d = _mm_sub_epi32(bits, smallestNormal);
-        rare = _mm_or_si128(rare, _mm_or_si128(d, _mm_add_epi32(d, rareOffset)));
-    }
-    return _mm_movemask_ps(_mm_castsi128_ps(rare)) != 0;
+    int rare = 0, tailRare = 0;
+    long done = haveAVX2 ? rsqrt_estimates_avx2(x, estimates, count, &rare) : 0;
+    if (done < count) rsqrt_estimates_sse2(x + done, estimates + done, count - done, &tailRare);
+    return rare | tailRare;
 }
 
 #else

@@ -1,7 +1,7 @@
 // SGD's update in C for x86-64 CPUs with AVX2 and FMA, chosen at run time,
 // so that a build for plain x86-64 (whose Swift loop has no FMA
 // instructions) still runs at memory speed. The arithmetic is
-// Sources/AnnealOptim/Kernels.swift's SGDVector, operation for operation;
+// Sources/AnnealOptim/Kernels/SGDKernel.swift's Kernels.SGD.Vector, operation for operation;
 // floating-point contraction is off, so only __builtin_elementwise_fma fuses.
 #include "optim_support.h"
 

@@ -48,11 +48,11 @@ import COptimSupport
             #expect(MKLSqrt.sqrt(.nan, table: table).isNaN)
             #expect(MKLSqrt.sqrt(-0.0, table: table).bitPattern == (-0.0 as Float).bitPattern)
             // The vector version, lane by lane.
-            for start in stride(from: 0, to: inputs.count, by: laneCount) {
-                var x = Lanes()
-                for lane in 0..<laneCount { x[lane] = inputs[(start + lane) % inputs.count] }
+            for start in stride(from: 0, to: inputs.count, by: Kernels.laneCount) {
+                var x = Kernels.Lanes()
+                for lane in 0..<Kernels.laneCount { x[lane] = inputs[(start + lane) % inputs.count] }
                 let root = MKLSqrt.sqrt(x, table: table)
-                for lane in 0..<laneCount {
+                for lane in 0..<Kernels.laneCount {
                     #expect(root[lane].bitPattern == expected[(start + lane) % inputs.count].bitPattern)
                 }
             }
@@ -67,14 +67,14 @@ import COptimSupport
             var state: UInt64 = 12345
             var mismatches = 0
             for _ in 0..<40_000 {
-                var x = Lanes()
-                for lane in 0..<laneCount {
+                var x = Kernels.Lanes()
+                for lane in 0..<Kernels.laneCount {
                     state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                     x[lane] = Float(bitPattern: UInt32(truncatingIfNeeded: state >> 32) & 0x7fff_ffff)
                 }
                 x[Int(state % 16)] = [0, .infinity, -1, .nan, Float(bitPattern: 0x0001_16c2), 0x1p-126, 3.4e38, 1][Int(state >> 61)]
                 let root = MKLSqrt.sqrt(x, table: table)
-                for lane in 0..<laneCount {
+                for lane in 0..<Kernels.laneCount {
                     let scalar = MKLSqrt.sqrt(x[lane], table: table)
                     if root[lane].bitPattern != scalar.bitPattern && !(root[lane].isNaN && scalar.isNaN) { mismatches += 1 }
                 }
@@ -104,8 +104,8 @@ import COptimSupport
         var mismatches = 0
         var fusedDiffersFromSeparate = 0
         for round in 0..<20_000 {
-            var a = Lanes(), x = Lanes(), y = Lanes()
-            for lane in 0..<laneCount {
+            var a = Kernels.Lanes(), x = Kernels.Lanes(), y = Kernels.Lanes()
+            for lane in 0..<Kernels.laneCount {
                 if round % 2 == 0 {
                     (a[lane], x[lane], y[lane]) = (next(), next(), next())
                 } else {
@@ -116,8 +116,8 @@ import COptimSupport
                 }
             }
             a[0] = [Float.infinity, .nan, 0x1p-149, -0.0][round % 4]
-            let fused = fusedMultiplyAdd(a, x, y)
-            for lane in 0..<laneCount {
+            let fused = Kernels.fusedMultiplyAdd(a, x, y)
+            for lane in 0..<Kernels.laneCount {
                 let expected = a[lane].addingProduct(x[lane], y[lane])
                 if fused[lane].bitPattern != expected.bitPattern && !(fused[lane].isNaN && expected.isNaN) { mismatches += 1 }
                 if expected != a[lane] + x[lane] * y[lane] { fusedDiffersFromSeparate += 1 }
@@ -132,14 +132,13 @@ import COptimSupport
     /// lerp weight on either side of 0.5, over random values with zeros,
     /// subnormals, infinities, NaN and huge moments in them, and a length
     /// with a padded remainder.
-    @Test(arguments: [
+    @Test(.enabled(if: Kernels.Adam.runsInC, "Adam's C loop does not run on this CPU"), arguments: [
         (coupled: false, amsgrad: false, maximize: false, beta1: 0.9),
         (coupled: true, amsgrad: false, maximize: true, beta1: 0.9),
         (coupled: false, amsgrad: true, maximize: false, beta1: 0.3),
         (coupled: true, amsgrad: true, maximize: true, beta1: 0.5),
     ])
     func adamLoopsAgree(options: (coupled: Bool, amsgrad: Bool, maximize: Bool, beta1: Double)) {
-        guard adamRunsInC else { return }
         let count = 4_099
         var state: UInt64 = 7
         func next() -> Float {
@@ -151,9 +150,9 @@ import COptimSupport
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let expAvg = (0..<count).map { _ in next() }, expAvgSq = (0..<count).map { _ in abs(next()) }
         let maxExpAvgSq = (0..<count).map { _ in abs(next()) }
-        let scalars = AdamScalars(
+        let scalars = Kernels.Adam.Scalars(
             maximize: options.maximize, coupledWeightDecay: options.coupled ? 0.01 : nil,
-            decoupledDecay: options.coupled ? nil : Float(1 - 0.001 * 0.01), lerp: Lerp(weight: 1 - options.beta1),
+            decoupledDecay: options.coupled ? nil : Float(1 - 0.001 * 0.01), lerp: Kernels.Lerp(weight: 1 - options.beta1),
             beta2: 0.999, oneMinusBeta2: Float(1 - 0.999), biasCorrection2Sqrt: Float((1 - pow(0.999, 3.0)).squareRoot()),
             eps: 1e-8, negativeStepSize: Float(-0.001 / (1 - pow(options.beta1, 3))))
         func run(inC: Bool) -> [[Float]] {
@@ -163,7 +162,7 @@ import COptimSupport
                     v.withUnsafeMutableBufferPointer { v in
                         mx.withUnsafeMutableBufferPointer { mx in
                             grad.withUnsafeBufferPointer { g in
-                                AdamKernel.run(
+                                Kernels.Adam.run(
                                     scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!, expAvg: m.baseAddress!,
                                     expAvgSq: v.baseAddress!, maxExpAvgSq: options.amsgrad ? mx.baseAddress! : nil, inC: inC)
                             }
@@ -184,7 +183,7 @@ import COptimSupport
     /// SGD's C loop (where it runs) and the Swift loop give the same bits
     /// for every option, on values with zeros, subnormals, infinities and
     /// NaN in them, and a length with a padded remainder.
-    @Test(arguments: [
+    @Test(.enabled(if: Kernels.SGD.runsInC, "SGD's C loop does not run on this CPU"), arguments: [
         (weightDecay: false, momentum: false, initialize: false, nesterov: false, maximize: false),
         (weightDecay: true, momentum: false, initialize: false, nesterov: false, maximize: true),
         (weightDecay: false, momentum: true, initialize: true, nesterov: false, maximize: false),
@@ -192,7 +191,6 @@ import COptimSupport
         (weightDecay: true, momentum: true, initialize: false, nesterov: false, maximize: true),
     ])
     func sgdLoopsAgree(options: (weightDecay: Bool, momentum: Bool, initialize: Bool, nesterov: Bool, maximize: Bool)) {
-        guard sgdRunsInC else { return }
         let count = 4_099
         var state: UInt64 = 11
         func next() -> Float {
@@ -203,7 +201,7 @@ import COptimSupport
         }
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let buffer = (0..<count).map { _ in next() }
-        let scalars = SGDScalars(
+        let scalars = Kernels.SGD.Scalars(
             negativeLR: -0.01, weightDecay: options.weightDecay ? 0.001 : nil, momentum: options.momentum ? 0.9 : nil,
             oneMinusDampening: Float(1 - 0.1), nesterov: options.nesterov, maximize: options.maximize)
         func run(inC: Bool) -> [[Float]] {
@@ -211,7 +209,7 @@ import COptimSupport
             p.withUnsafeMutableBufferPointer { p in
                 b.withUnsafeMutableBufferPointer { b in
                     grad.withUnsafeBufferPointer { g in
-                        SGDKernel.run(
+                        Kernels.SGD.run(
                             scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
                             buffer: options.momentum ? b.baseAddress! : nil, initializeBuffer: options.initialize, inC: inC)
                     }
@@ -230,8 +228,8 @@ import COptimSupport
     /// The check that lets Adam's C loop take `rsqrtps(x)` directly holds
     /// where the table matches (on the reference machine), and fails when
     /// any one entry of the table it is given is off by one unit.
-    @Test func scalingCheckCatchesAWrongEntry() {
-        guard MKLSqrt.cpuEstimatesMatchTable, anneal_rsqrt_supported() != 0 else { return }
+    @Test(.enabled(if: MKLSqrt.cpuEstimatesMatchTable && anneal_rsqrt_supported() != 0, "this CPU's rsqrtps is not the table's"))
+    func scalingCheckCatchesAWrongEntry() {
         var table = MKLSqrt.rsqrtTable
         #expect(anneal_rsqrt_scales_exactly(table) == 1)
         for index in [0, 4095, 4096, 8191, 1234, 6000] {
@@ -293,7 +291,7 @@ import COptimSupport
     @Test(arguments: 0..<configurations.count)
     func threadsAndBlocksDoNotChangeResults(configuration: Int) throws {
         let (kind, options) = Self.configurations[configuration]
-        let count = 4 * parallelThreshold + 13
+        let count = 4 * Kernels.parallelThreshold + 13
         let initial = values(count, seed: 4)
         let large = Parameter(Tensor(initial))
         let pieces = stride(from: 0, to: count, by: 1000).map { Parameter(Tensor(Array(initial[$0..<min($0 + 1000, count)]))) }

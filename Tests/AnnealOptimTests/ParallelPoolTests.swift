@@ -40,9 +40,9 @@ import COptimSupport
         return false
     }
 
-    @Test func everyShareRunsOnceOnItsOwnThread() {
-        guard processorCount > 1 else { return }
-        let count = processorCount
+    @Test(.enabled(if: Kernels.processorCount > 1, "one core: nothing to share"))
+    func everyShareRunsOnceOnItsOwnThread() {
+        let count = Kernels.processorCount
         for _ in 0..<1_000 {  // back to back, while the workers spin
             let tally = Tally(count)
             #expect(Self.runPooled(count, tally))
@@ -56,16 +56,16 @@ import COptimSupport
     }
 
     @Test func jobsItCannotTakeRunNothing() {
-        let tally = Tally(processorCount + 2)
+        let tally = Tally(Kernels.processorCount + 2)
         #expect(Self.run(1, tally) == 0, "a single share is the caller's own loop")
-        #expect(Self.run(processorCount + 1, tally) == 0, "more shares than threads")
+        #expect(Self.run(Kernels.processorCount + 1, tally) == 0, "more shares than threads")
         #expect(tally.runs.allSatisfy { $0 == 0 })
     }
 
     /// A task that starts a loop of its own finds the pool busy (it would
     /// otherwise wait for itself): it gets 0 and runs it another way.
-    @Test func aTaskInsideAJobIsRefused() {
-        guard processorCount > 1 else { return }
+    @Test(.enabled(if: Kernels.processorCount > 1, "one core: nothing to share"))
+    func aTaskInsideAJobIsRefused() {
         final class Nested: @unchecked Sendable {
             var inner: [Int32] = []
             let lock = NSLock()
@@ -89,9 +89,9 @@ import COptimSupport
     /// Loops started from several threads at once: each runs all its
     /// shares exactly once, through the pool or, when it is busy, not at all
     /// (the caller's fallback), never half.
-    @Test func concurrentCallersEachGetAllOrNothing() {
-        guard processorCount > 1 else { return }
-        let count = processorCount
+    @Test(.enabled(if: Kernels.processorCount > 1, "one core: nothing to share"))
+    func concurrentCallersEachGetAllOrNothing() {
+        let count = Kernels.processorCount
         let outcomes = Tally(2)  // runs[0]: pooled, runs[1]: refused
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<200 {

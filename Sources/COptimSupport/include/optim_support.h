@@ -55,7 +55,7 @@ int anneal_rsqrt_estimates(const uint32_t *x, uint32_t *estimates, long count);
 /// millisecond). 0 elsewhere, and on CPUs without AVX2.
 int anneal_rsqrt_scales_exactly(const uint32_t *table);
 
-/// One group's Adam/AdamW constants, as `AdamVector` holds them.
+/// One group's Adam/AdamW constants, as `Kernels.Adam.Scalars` gives them.
 typedef struct {
     float sign;                 ///< -1 with maximize, else 1
     float coupledWeightDecay;   ///< Adam's weight_decay (used when `coupled`)
@@ -90,7 +90,7 @@ typedef void (*anneal_pool_task)(void *context, long index);
 /// some other way. Linux only (0 elsewhere).
 int anneal_pool_run(long count, anneal_pool_task task, void *context);
 
-/// One group's SGD constants, as `SGDVector` holds them.
+/// One group's SGD constants, as `Kernels.SGD.Scalars` gives them.
 typedef struct {
     float sign;                 ///< -1 with maximize, else 1
     float weightDecay;          ///< used when `hasWeightDecay`

@@ -140,6 +140,11 @@ enum MKLSqrt {
 }
 
 extension MKLSqrt {
+    typealias Lanes = Kernels.Lanes
+    typealias UInt32Lanes = Kernels.UInt32Lanes
+    typealias Int32Lanes = Kernels.Int32Lanes
+    static var laneCount: Int { Kernels.laneCount }
+
     /// Whether MKL sends `x` (as bits) to its scalar path: zero, subnormal,
     /// negative, infinite, NaN or at least `0x7f7ff001`.
     @inline(__always)
@@ -157,9 +162,18 @@ extension MKLSqrt {
         // x = 4^k * x' with x' in [1, 4): rsqrt(x) = 2^-k * rsqrt(x').
         let k = (Int32(bitPattern: exponent) &- 127) >> 1
         let y = Float(bitPattern: UInt32(bitPattern: Int32(bitPattern: table[index]) &- (k << 23)))
+        return refine(x, estimate: y)
+    }
+
+    /// MKL's kernel after `rsqrtps`: from `y ≈ 1/sqrt(x)`, one Newton step
+    /// for `sqrt(x)` and a correction, every operation rounded separately
+    /// (see the type's documentation). The scalar and vector square roots
+    /// share it, lane for lane.
+    @inline(__always)
+    private static func refine<Value: MKLRefinable>(_ x: Value, estimate y: Value) -> Value {
         let s = x * y
-        let h = y * 0.5
-        let e = 0.5 - s * h
+        let h = y * Value.half
+        let e = Value.half - s * h
         let s1 = s * e + s
         let h1 = h * e + h
         let r = x - s1 * s1
@@ -258,16 +272,27 @@ extension MKLSqrt {
         // x = 4^k * x' with x' in [1, 4): rsqrt(x) = 2^-k * rsqrt(x').
         let k = (unsafeBitCast(exponent, to: Int32Lanes.self) &- 127) &>> 1
         let y = unsafeBitCast(unsafeBitCast(estimates, to: Int32Lanes.self) &- (k &<< 23), to: Lanes.self)
-        let s = x * y
-        let h = y * 0.5
-        let e = 0.5 - s * h
-        let s1 = s * e + s
-        let h1 = h * e + h
-        let r = x - s1 * s1
-        var result = r * h1 + s1
+        var result = refine(x, estimate: y)
         if mayBeRare {
             for lane in 0..<laneCount where isRare(bits[lane]) { result[lane] = x[lane].squareRoot() }
         }
         return result
     }
+}
+
+/// What ``MKLSqrt``'s refinement step needs of a float or a vector of
+/// them: the four operations, each rounded to float32 per lane, and `0.5`.
+protocol MKLRefinable {
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+    static var half: Self { get }
+}
+
+extension Float: MKLRefinable {
+    static var half: Float { 0.5 }
+}
+
+extension Kernels.Lanes: MKLRefinable {
+    static var half: Kernels.Lanes { Kernels.Lanes(repeating: 0.5) }
 }
