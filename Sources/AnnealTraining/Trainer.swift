@@ -90,11 +90,7 @@ public final class Trainer {
         }
         let meanLoss = total / Double(batches.count)
         for scheduler in schedulers {
-            if let plateau = scheduler as? ReduceLROnPlateau {
-                try plateau.step(metric: meanLoss)
-            } else if let scheduler = scheduler as? LRScheduler {
-                try scheduler.step()
-            }
+            try scheduler.step(scheduler.stepSignature == .metrics ? .metric(meanLoss, epoch: nil) : .next)
         }
         epoch += 1
         return EpochRecord(epoch: epoch, lr: schedulers.last?.lastLR[0] ?? optimizer.paramGroups[0].lr, loss: meanLoss)

@@ -27,19 +27,17 @@ func fail(_ message: String) -> Never {
     exit(65)
 }
 
-/// A loop of `count` steps of one scheduler, without existential dispatch
-/// inside the loop.
+/// A loop of `count` steps of one scheduler.
 func makeStepper(_ scheduler: any Scheduler) -> (Int) throws -> Void {
-    if let plateau = scheduler as? ReduceLROnPlateau {
+    if scheduler.stepSignature == .metrics {
         // Improving, then flat: reductions happen, and the floor is reached.
         let metrics: [Double] = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]
         return { count in
-            for index in 0..<count { try plateau.step(metric: metrics[index & 7]) }
+            for index in 0..<count { try scheduler.step(.metric(metrics[index & 7], epoch: nil)) }
         }
     }
-    let scheduler = scheduler as! LRScheduler
     return { count in
-        for _ in 0..<count { try scheduler.step() }
+        for _ in 0..<count { try scheduler.step(.next) }
     }
 }
 

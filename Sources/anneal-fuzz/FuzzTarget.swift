@@ -73,11 +73,7 @@ enum FuzzTarget: String, CaseIterable {
             for _ in 0..<3 {
                 do {
                     try built.optimizer.step()
-                    if let plateau = scheduler as? ReduceLROnPlateau {
-                        try plateau.step(metric: 1.0)
-                    } else if let scheduler = scheduler as? LRScheduler {
-                        try scheduler.step()
-                    }
+                    try scheduler.step(scheduler.stepSignature == .metrics ? .metric(1.0, epoch: nil) : .next)
                 } catch {
                     break
                 }

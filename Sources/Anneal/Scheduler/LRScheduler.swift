@@ -94,6 +94,25 @@ public class LRScheduler: Scheduler {
         try performStep(epoch: epoch)
     }
 
+    /// `step()` for ``StepInput/next``, `step(epoch)` for ``StepInput/epoch(_:)``;
+    /// a metric is Python's `TypeError` for the keyword `metrics`.
+    @inlinable
+    public func step(_ input: StepInput) throws(PythonError) {
+        switch input {
+        case .next: try performStep(epoch: nil)
+        case .epoch(let epoch): try performStep(epoch: epoch)
+        case .metric: throw .typeError("\(typeName).step() got an unexpected keyword argument 'metrics'")
+        }
+    }
+
+    /// `step(self, epoch=None)`; the composites take no epoch.
+    public var stepSignature: StepSignature { isComposite ? .noArguments : .optionalEpoch }
+
+    /// Whether this is `SequentialLR` or `ChainedScheduler`, whose `step` takes no argument.
+    var isComposite: Bool { false }
+
+    public var lastEpochAttribute: Epoch? { hasLastEpoch ? lastEpoch : nil }
+
     /// `LRScheduler.step(epoch)`; overridden where PyTorch overrides `step`.
     @usableFromInline
     func performStep(epoch: Epoch?) throws(PythonError) {

@@ -15,4 +15,13 @@ public protocol Scheduler: AnyObject {
     /// (or by PyTorch). Unlike PyTorch, a state with missing keys, unknown
     /// keys or values of the wrong type is rejected, before anything changes.
     func loadStateDict(_ state: JSONValue) throws(PythonError)
+    /// `step(...)`: one step with `input`; an input the scheduler's Python
+    /// `step` does not take raises Python's `TypeError`.
+    func step(_ input: StepInput) throws(PythonError)
+    /// The parameters of the Python `step`, for binding positional arguments
+    /// (``StepInput/init(positional:signature:type:)``).
+    var stepSignature: StepSignature { get }
+    /// PyTorch's `last_epoch` attribute, or `nil` where the object has none
+    /// (`ChainedScheduler`).
+    var lastEpochAttribute: Epoch? { get }
 }

@@ -27,6 +27,8 @@ public final class ChainedScheduler: LRScheduler {
         refreshLastLR()
     }
 
+    override var isComposite: Bool { true }
+
     override func undoEpochForSequential() throws(PythonError) {
         for child in schedulers { try child.undoEpochForSequential() }
     }
@@ -56,5 +58,17 @@ public final class ChainedScheduler: LRScheduler {
         try loadCompositeAttributes(reader)
         try loadChildren(try reader.array("_schedulers"), into: schedulers, owner: typeName)
         self.lastLR = lastLR
+    }
+}
+
+extension ChainedScheduler: RegisteredScheduler {
+    public static var pythonName: String { "ChainedScheduler" }
+    public static var takesChildSchedulers: Bool { true }
+    public static var takesLastEpoch: Bool { false }
+
+    /// `ChainedScheduler(schedulers, optimizer=None)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> ChainedScheduler {
+        try args.allow(["schedulers"])
+        return try ChainedScheduler(schedulers: context.schedulers, optimizer: context.optimizer)
     }
 }

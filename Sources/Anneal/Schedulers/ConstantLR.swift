@@ -60,3 +60,15 @@ public final class ConstantLR: LRScheduler {
         self.totalIters = totalIters
     }
 }
+
+extension ConstantLR: RegisteredScheduler {
+    public static var pythonName: String { "ConstantLR" }
+
+    /// `ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> ConstantLR {
+        try args.allow(["factor", "total_iters", "last_epoch"])
+        return try ConstantLR(
+            optimizer: context.optimizer, factor: try args.float("factor", 1.0 / 3),
+            totalIters: try args.count("total_iters", 5), lastEpoch: try args.epoch())
+    }
+}

@@ -98,3 +98,15 @@ public final class CosineAnnealingLR: LRScheduler {
         self.etaMin = etaMin
     }
 }
+
+extension CosineAnnealingLR: RegisteredScheduler {
+    public static var pythonName: String { "CosineAnnealingLR" }
+
+    /// `CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> CosineAnnealingLR {
+        try args.allow(["T_max", "eta_min", "last_epoch"])
+        return try CosineAnnealingLR(
+            optimizer: context.optimizer, tMax: try args.count("T_max"), etaMin: try args.float("eta_min", 0.0),
+            lastEpoch: try args.epoch())
+    }
+}

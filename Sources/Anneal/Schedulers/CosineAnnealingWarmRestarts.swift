@@ -128,3 +128,31 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         self.tCur = tCur
     }
 }
+
+extension CosineAnnealingWarmRestarts: RegisteredScheduler {
+    public static var pythonName: String { "CosineAnnealingWarmRestarts" }
+
+    /// `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext)
+        throws -> CosineAnnealingWarmRestarts
+    {
+        try args.allow(["T_0", "T_mult", "eta_min", "last_epoch"])
+        // PyTorch checks these by `isinstance`, before anything else.
+        let t0 = try args.raw("T_0")
+        guard case .int(let t0Value) = t0, t0Value > 0 else {
+            throw PythonError.valueError("Expected positive integer T_0, but got \(t0.pythonDescription)")
+        }
+        let tMult = args.rawOptional("T_mult") ?? .int(1)
+        guard case .int(let tMultValue) = tMult, tMultValue >= 1 else {
+            throw PythonError.valueError("Expected integer T_mult >= 1, but got \(tMult.pythonDescription)")
+        }
+        let etaMin = args.rawOptional("eta_min") ?? .double(0)
+        guard let etaMinValue = etaMin.doubleValue else {
+            throw PythonError.valueError(
+                "Expected float or int eta_min, but got \(etaMin.pythonDescription) of type <class '\(etaMin.pythonTypeName)'>")
+        }
+        return try CosineAnnealingWarmRestarts(
+            optimizer: context.optimizer, t0: t0Value, tMult: tMultValue, etaMin: etaMinValue,
+            lastEpoch: try args.epoch())
+    }
+}

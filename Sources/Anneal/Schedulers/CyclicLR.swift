@@ -219,3 +219,25 @@ public final class CyclicLR: LRScheduler {
         initScaleFunction()
     }
 }
+
+extension CyclicLR: RegisteredScheduler {
+    public static var pythonName: String { "CyclicLR" }
+
+    /// `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
+    /// gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8,
+    /// max_momentum=0.9, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> CyclicLR {
+        try args.allow([
+            "base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode",
+            "cycle_momentum", "base_momentum", "max_momentum", "last_epoch",
+        ])
+        return try CyclicLR(
+            optimizer: context.optimizer, baseLR: try args.groupValues("base_lr"),
+            maxLR: try args.groupValues("max_lr"), stepSizeUp: try args.float("step_size_up", 2000),
+            stepSizeDown: try args.optionalFloat("step_size_down"), mode: try args.string("mode", "triangular"),
+            gamma: try args.float("gamma", 1.0), scaleFunction: try args.optionalFunction("scale_fn"),
+            scaleMode: try args.string("scale_mode", "cycle"), cycleMomentum: try args.bool("cycle_momentum", true),
+            baseMomentum: try args.groupValues("base_momentum", 0.8),
+            maxMomentum: try args.groupValues("max_momentum", 0.9), lastEpoch: try args.epoch())
+    }
+}

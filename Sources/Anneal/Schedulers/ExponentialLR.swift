@@ -40,3 +40,13 @@ public final class ExponentialLR: LRScheduler {
         gamma = try state.double("gamma")
     }
 }
+
+extension ExponentialLR: RegisteredScheduler {
+    public static var pythonName: String { "ExponentialLR" }
+
+    /// `ExponentialLR(optimizer, gamma, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> ExponentialLR {
+        try args.allow(["gamma", "last_epoch"])
+        return try ExponentialLR(optimizer: context.optimizer, gamma: try args.float("gamma"), lastEpoch: try args.epoch())
+    }
+}

@@ -117,3 +117,20 @@ struct FunctionValues {
         }
     }
 }
+
+extension LambdaLR: RegisteredScheduler {
+    public static var pythonName: String { "LambdaLR" }
+
+    /// `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> LambdaLR {
+        let (lambdas, lastEpoch) = try readLambdaArguments(&args, groupCount: context.optimizer.paramGroups.count)
+        return try LambdaLR(optimizer: context.optimizer, lrLambdas: lambdas, lastEpoch: lastEpoch)
+    }
+}
+
+/// `lr_lambda` and `last_epoch`, the arguments of `LambdaLR` and `MultiplicativeLR`.
+func readLambdaArguments(_ args: inout KeywordArguments, groupCount: Int) throws -> ([ScheduleFunction], Epoch) {
+    try args.allow(["lr_lambda", "last_epoch"])
+    let lambdas = try args.functions("lr_lambda", groupCount: groupCount)
+    return (lambdas, try args.epoch())
+}

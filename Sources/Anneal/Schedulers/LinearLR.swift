@@ -73,3 +73,16 @@ public final class LinearLR: LRScheduler {
         totalIters = total
     }
 }
+
+extension LinearLR: RegisteredScheduler {
+    public static var pythonName: String { "LinearLR" }
+
+    /// `LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> LinearLR {
+        try args.allow(["start_factor", "end_factor", "total_iters", "last_epoch"])
+        return try LinearLR(
+            optimizer: context.optimizer, startFactor: try args.float("start_factor", 1.0 / 3),
+            endFactor: try args.float("end_factor", 1.0), totalIters: try args.count("total_iters", 5),
+            lastEpoch: try args.epoch())
+    }
+}

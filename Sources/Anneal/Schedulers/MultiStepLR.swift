@@ -104,3 +104,15 @@ public final class MultiStepLR: LRScheduler {
         return nil
     }
 }
+
+extension MultiStepLR: RegisteredScheduler {
+    public static var pythonName: String { "MultiStepLR" }
+
+    /// `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> MultiStepLR {
+        try args.allow(["milestones", "gamma", "last_epoch"])
+        return try MultiStepLR(
+            optimizer: context.optimizer, milestones: try args.counts("milestones"),
+            gamma: try args.float("gamma", 0.1), lastEpoch: try args.epoch())
+    }
+}

@@ -57,3 +57,13 @@ public final class MultiplicativeLR: LRScheduler {
         try checkLambdaState(state, count: lrLambdas.count)
     }
 }
+
+extension MultiplicativeLR: RegisteredScheduler {
+    public static var pythonName: String { "MultiplicativeLR" }
+
+    /// `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> MultiplicativeLR {
+        let (lambdas, lastEpoch) = try readLambdaArguments(&args, groupCount: context.optimizer.paramGroups.count)
+        return try MultiplicativeLR(optimizer: context.optimizer, lrLambdas: lambdas, lastEpoch: lastEpoch)
+    }
+}

@@ -266,3 +266,53 @@ public final class OneCycleLR: LRScheduler {
         self.annealStrategy = strategy
     }
 }
+
+extension OneCycleLR: RegisteredScheduler {
+    public static var pythonName: String { "OneCycleLR" }
+
+    /// `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
+    /// anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
+    /// final_div_factor=10000.0, three_phase=False, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> OneCycleLR {
+        try args.allow([
+            "max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy", "cycle_momentum",
+            "base_momentum", "max_momentum", "div_factor", "final_div_factor", "three_phase", "last_epoch",
+        ])
+        _ = try args.raw("max_lr")
+        // PyTorch checks these counts with `isinstance(..., int)`, in this order.
+        func present(_ name: String) -> JSONValue? {
+            guard let value = args.rawOptional(name), !value.isNull else { return nil }
+            return value
+        }
+        func positiveInteger(_ value: JSONValue, _ name: String) throws -> Int {
+            guard case .int(let count) = value, count > 0 else {
+                throw PythonError.valueError("Expected positive integer \(name), but got \(value.pythonDescription)")
+            }
+            return count
+        }
+        var totalSteps: Int?
+        var epochs: Int?
+        var stepsPerEpoch: Int?
+        if let raw = present("total_steps") {
+            totalSteps = try positiveInteger(raw, "total_steps")
+        } else if let rawEpochs = present("epochs"), let rawSteps = present("steps_per_epoch") {
+            epochs = try positiveInteger(rawEpochs, "epochs")
+            stepsPerEpoch = try positiveInteger(rawSteps, "steps_per_epoch")
+        } else {
+            throw PythonError.valueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+        }
+        let pctStart = args.rawOptional("pct_start") ?? .double(0.3)
+        guard case .double(let pctValue) = pctStart else {
+            throw PythonError.valueError("Expected float between 0 and 1 pct_start, but got \(pctStart.pythonDescription)")
+        }
+        return try OneCycleLR(
+            optimizer: context.optimizer, maxLR: try args.groupValues("max_lr"), totalSteps: totalSteps,
+            epochs: epochs, stepsPerEpoch: stepsPerEpoch, pctStart: pctValue,
+            annealStrategy: try args.string("anneal_strategy", "cos"),
+            cycleMomentum: try args.bool("cycle_momentum", true),
+            baseMomentum: try args.groupValues("base_momentum", 0.85),
+            maxMomentum: try args.groupValues("max_momentum", 0.95), divFactor: try args.float("div_factor", 25.0),
+            finalDivFactor: try args.float("final_div_factor", 10000.0),
+            threePhase: try args.bool("three_phase", false), lastEpoch: try args.epoch())
+    }
+}

@@ -63,3 +63,15 @@ public final class PolynomialLR: LRScheduler {
         self.power = power
     }
 }
+
+extension PolynomialLR: RegisteredScheduler {
+    public static var pythonName: String { "PolynomialLR" }
+
+    /// `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> PolynomialLR {
+        try args.allow(["total_iters", "power", "last_epoch"])
+        return try PolynomialLR(
+            optimizer: context.optimizer, totalIters: try args.count("total_iters", 5),
+            power: try args.float("power", 1.0), lastEpoch: try args.epoch())
+    }
+}

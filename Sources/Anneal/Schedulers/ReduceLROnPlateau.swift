@@ -115,6 +115,20 @@ public final class ReduceLROnPlateau: Scheduler {
         }
     }
 
+    /// `step(metrics, epoch=None)` for ``StepInput/metric(_:epoch:)``;
+    /// without a metric, Python's `TypeError`.
+    @inlinable
+    public func step(_ input: StepInput) throws(PythonError) {
+        guard case .metric(let metric, let epoch) = input else {
+            throw .typeError("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'")
+        }
+        try step(metric: metric, epoch: epoch)
+    }
+
+    public var stepSignature: StepSignature { .metrics }
+
+    public var lastEpochAttribute: Epoch? { lastEpoch }
+
     /// `step(metrics, epoch=None)`: one observation of the metric.
     public func step(metric: Double, epoch given: Epoch? = nil) throws(PythonError) {
         let current = metric
@@ -222,5 +236,21 @@ public final class ReduceLROnPlateau: Scheduler {
         self.best = best
         self.cooldownCounter = cooldownCounter
         self.numBadEpochs = numBadEpochs
+    }
+}
+
+extension ReduceLROnPlateau: RegisteredScheduler {
+    public static var pythonName: String { "ReduceLROnPlateau" }
+    public static var takesLastEpoch: Bool { false }
+
+    /// `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
+    /// threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> ReduceLROnPlateau {
+        try args.allow(["mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps"])
+        return try ReduceLROnPlateau(
+            optimizer: context.optimizer, mode: try args.string("mode", "min"), factor: try args.float("factor", 0.1),
+            patience: try args.integer("patience", 10), threshold: try args.float("threshold", 1e-4),
+            thresholdMode: try args.string("threshold_mode", "rel"), cooldown: try args.integer("cooldown", 0),
+            minLR: try args.groupValues("min_lr", 0), eps: try args.float("eps", 1e-8))
     }
 }

@@ -86,3 +86,29 @@ public final class SWALR: LRScheduler {
         annealEpochs = epochs
     }
 }
+
+extension SWALR: RegisteredScheduler {
+    public static var pythonName: String { "SWALR" }
+
+    /// `SWALR(optimizer, swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> SWALR {
+        try args.allow(["swa_lr", "anneal_epochs", "anneal_strategy", "last_epoch"])
+        let optimizer = context.optimizer
+        let swaLR = try args.groupValues("swa_lr")
+        let strategy = try args.string("anneal_strategy", "cos")
+        let annealEpochs = args.rawOptional("anneal_epochs") ?? .int(10)
+        guard case .int(let annealValue) = annealEpochs else {
+            // PyTorch writes `swa_lr` and checks the strategy first.
+            let swaLRs = try swaLR.resolve("swa_lr", groupCount: optimizer.paramGroups.count)
+            for index in optimizer.paramGroups.indices { optimizer.paramGroups[index].swaLR = swaLRs[index] }
+            guard strategy == "cos" || strategy == "linear" else {
+                throw PythonError.valueError("anneal_strategy must be one of 'cos' or 'linear', instead got \(strategy)")
+            }
+            throw PythonError.valueError(
+                "anneal_epochs must be equal or greater than 0, got \(annealEpochs.pythonDescription)")
+        }
+        return try SWALR(
+            optimizer: optimizer, swaLR: swaLR, annealEpochs: annealValue, annealStrategy: strategy,
+            lastEpoch: try args.epoch())
+    }
+}

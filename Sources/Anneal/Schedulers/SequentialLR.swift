@@ -56,6 +56,8 @@ public final class SequentialLR: LRScheduler {
     }
 
     /// `recursive_undo`: composites pass it on to their children.
+    override var isComposite: Bool { true }
+
     override func undoEpochForSequential() throws(PythonError) {
         for child in schedulers { try child.undoEpochForSequential() }
     }
@@ -173,5 +175,18 @@ func loadChildren(_ states: [JSONValue], into children: [LRScheduler], owner: St
     }
     for (child, state) in zip(children, states) {
         try child.loadStateDict(state)
+    }
+}
+
+extension SequentialLR: RegisteredScheduler {
+    public static var pythonName: String { "SequentialLR" }
+    public static var takesChildSchedulers: Bool { true }
+
+    /// `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> SequentialLR {
+        try args.allow(["schedulers", "milestones", "last_epoch"])
+        return try SequentialLR(
+            optimizer: context.optimizer, schedulers: context.schedulers, milestones: try args.counts("milestones"),
+            lastEpoch: try args.epoch())
     }
 }

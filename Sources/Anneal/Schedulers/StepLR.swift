@@ -52,3 +52,15 @@ public final class StepLR: LRScheduler {
         self.gamma = gamma
     }
 }
+
+extension StepLR: RegisteredScheduler {
+    public static var pythonName: String { "StepLR" }
+
+    /// `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`.
+    public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> StepLR {
+        try args.allow(["step_size", "gamma", "last_epoch"])
+        return try StepLR(
+            optimizer: context.optimizer, stepSize: try args.count("step_size"), gamma: try args.float("gamma", 0.1),
+            lastEpoch: try args.epoch())
+    }
+}

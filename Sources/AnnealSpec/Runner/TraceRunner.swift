@@ -245,9 +245,9 @@ final class Session {
             emit(false)
         case .rebuild:
             for index in schedulers.indices {
-                guard let current = schedulers[index] as? LRScheduler, current.hasLastEpoch else { continue }
-                schedulers[index] = try SchedulerFactory.build(
-                    spec.schedulers[index], on: optimizer, lastEpoch: current.lastEpoch)
+                // The spec reader refuses `rebuild` for types without `last_epoch`.
+                guard let lastEpoch = schedulers[index].lastEpochAttribute else { continue }
+                schedulers[index] = try SchedulerFactory.build(spec.schedulers[index], on: optimizer, lastEpoch: lastEpoch)
             }
             emit(false)
         }
@@ -263,29 +263,7 @@ final class Session {
     }
 
     private func step(_ scheduler: any Scheduler, arguments: [JSONValue]) throws {
-        if let plateau = scheduler as? ReduceLROnPlateau {
-            switch arguments.count {
-            case 0:
-                throw PythonError.typeError("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'")
-            case 1:
-                try plateau.step(metric: arguments[0].doubleValue ?? .nan)
-            default:
-                try plateau.step(metric: arguments[0].doubleValue ?? .nan, epoch: Epoch(json: arguments[1]))
-            }
-            return
-        }
-        guard let scheduler = scheduler as? LRScheduler else { return }
-        if scheduler is SequentialLR || scheduler is ChainedScheduler, !arguments.isEmpty {
-            throw PythonError.typeError(
-                "\(scheduler.typeName).step() takes 1 positional argument but \(arguments.count + 1) were given")
-        }
-        switch arguments.count {
-        case 0: try scheduler.step()
-        case 1: try scheduler.step(epoch: Epoch(json: arguments[0]) ?? 0)
-        default:
-            throw PythonError.typeError(
-                "\(scheduler.typeName).step() takes from 1 to 2 positional arguments but \(arguments.count + 1) were given")
-        }
+        try scheduler.step(StepInput(positional: arguments, signature: scheduler.stepSignature, type: scheduler.typeName))
     }
 
     /// The record for the current state. Built key by key into arrays of
@@ -329,8 +307,6 @@ final class Session {
     }
 
     private static func lastEpoch(_ scheduler: any Scheduler) -> JSONValue? {
-        if let plateau = scheduler as? ReduceLROnPlateau { return plateau.lastEpoch.json }
-        if let scheduler = scheduler as? LRScheduler, scheduler.hasLastEpoch { return scheduler.lastEpoch.json }
-        return nil
+        scheduler.lastEpochAttribute?.json
     }
 }

@@ -48,7 +48,7 @@ public struct TraceSpec: Sendable {
                 throw SpecError(location: "script[\(index)].scheduler", message: "no scheduler with index \(k)")
             }
             if op.kind == .rebuild {
-                for scheduler in schedulers where scheduler.type == "ChainedScheduler" || scheduler.type == "ReduceLROnPlateau" {
+                for scheduler in schedulers where SchedulerRegistry.shared.entry(named: scheduler.type)?.takesLastEpoch == false {
                     throw SpecError(
                         location: "script[\(index)].op",
                         message: "\"rebuild\" is not defined for \(scheduler.type), which takes no last_epoch")
@@ -118,11 +118,8 @@ public struct OptimizerSpec: Sendable {
 
 /// A scheduler: `{"type", "args"}`, children under `args.schedulers`.
 public struct SchedulerSpec: Sendable {
-    public static let knownTypes: Set<String> = [
-        "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
-        "SequentialLR", "PolynomialLR", "CosineAnnealingLR", "ChainedScheduler", "ReduceLROnPlateau", "CyclicLR",
-        "CosineAnnealingWarmRestarts", "OneCycleLR", "SWALR",
-    ]
+    /// The types a spec may name: ``SchedulerRegistry/shared``'s.
+    public static var knownTypes: Set<String> { SchedulerRegistry.shared.names }
 
     public var type: String
     public var args: JSONObject
@@ -134,13 +131,13 @@ public struct SchedulerSpec: Sendable {
         try reader.allowKeys(["type", "args"])
         let typeReader = try reader.required("type")
         type = try typeReader.string()
-        guard Self.knownTypes.contains(type) else {
+        guard let entry = SchedulerRegistry.shared.entry(named: type) else {
             throw typeReader.error("unknown scheduler \"\(type)\"")
         }
         path = reader.path
         let argsReader = try reader.optional("args")
         args = try argsReader?.object() ?? [:]
-        if type == "SequentialLR" || type == "ChainedScheduler" {
+        if entry.takesChildSchedulers {
             guard let argsReader, let childrenReader = try argsReader.optional("schedulers") else {
                 throw reader.error("\(type) needs \"args.schedulers\", a list of scheduler specs")
             }
