@@ -27,17 +27,20 @@ func fail(_ message: String) -> Never {
     exit(65)
 }
 
-/// A loop of `count` steps of one scheduler.
+/// A loop of `count` steps of one scheduler, as a user calls it on the
+/// concrete type: without existential dispatch
+/// inside the loop (runners go through `Scheduler.step(_:)`).
 func makeStepper(_ scheduler: any Scheduler) -> (Int) throws -> Void {
-    if scheduler.stepSignature == .metrics {
+    if let plateau = scheduler as? ReduceLROnPlateau {
         // Improving, then flat: reductions happen, and the floor is reached.
         let metrics: [Double] = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]
         return { count in
-            for index in 0..<count { try scheduler.step(.metric(metrics[index & 7], epoch: nil)) }
+            for index in 0..<count { try plateau.step(metric: metrics[index & 7]) }
         }
     }
+    let scheduler = scheduler as! LRScheduler
     return { count in
-        for _ in 0..<count { try scheduler.step(.next) }
+        for _ in 0..<count { try scheduler.step() }
     }
 }
 
