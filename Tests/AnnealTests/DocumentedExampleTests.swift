@@ -19,6 +19,15 @@ struct DocumentedExampleTests {
             let o = try sgd(0.05)
             return (o, try StepLR(optimizer: o, stepSize: 30, gamma: 0.1))
         },
+        // PyTorch prints 0.005000000000000001 and 0.0005000000000000001 for the doc's 0.005 and 0.0005.
+        Example(
+            name: "MultiStepLR", steps: 85,
+            pytorch: Array(repeating: 0.05, count: 30) + Array(repeating: 0.005000000000000001, count: 50)
+                + Array(repeating: 0.0005000000000000001, count: 6)
+        ) {
+            let o = try sgd(0.05)
+            return (o, try MultiStepLR(optimizer: o, milestones: [30, 80], gamma: 0.1))
+        },
         Example(name: "ConstantLR", steps: 6, pytorch: [0.025, 0.025, 0.025, 0.025, 0.05, 0.05, 0.05]) {
             let o = try sgd(0.05)
             return (o, try ConstantLR(optimizer: o, factor: 0.5, totalIters: 4))
