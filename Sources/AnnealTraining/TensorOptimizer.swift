@@ -11,6 +11,7 @@ import AnnealTensor
 /// let optimizer = try makeTensorOptimizer(spec.optimizer, parameters: model.parameters())
 /// ```
 public func makeTensorOptimizer(_ spec: OptimizerSpec, parameters: [Parameter]) throws -> Optimizer {
-    let overrides = spec.groups.first ?? [:]
-    return try makeOptimizer(spec.kind, groups: [ParameterGroup(parameters: parameters, options: overrides)], options: spec.options)
+    var spec = spec
+    if spec.groups.isEmpty { spec.groups = [[:]] }  // no `param_groups` entry: no overrides
+    return try spec.makeOptimizer(parameters: [parameters])
 }

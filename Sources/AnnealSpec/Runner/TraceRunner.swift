@@ -165,20 +165,11 @@ final class Session {
             gradientTarget = 0
             gradientScale = 0
         }
-        optimizer = try Self.makeOptimizer(spec.optimizer, parameters: parameters)
+        optimizer = try spec.optimizer.makeOptimizer(parameters: parameters)
         schedulers = []
         for scheduler in spec.schedulers {
             schedulers.append(try SchedulerFactory.build(scheduler, on: optimizer))
         }
-    }
-
-    static func makeOptimizer(_ spec: OptimizerSpec, parameters: [[Parameter]]?) throws -> Optimizer {
-        guard let parameters else {
-            return try Optimizer(
-                spec.kind, options: spec.options, groups: spec.groups, parameterCounts: spec.parameters.map(\.count))
-        }
-        let groups = zip(parameters, spec.groups).map { ParameterGroup(parameters: $0, options: $1) }
-        return try AnnealOptim.makeOptimizer(spec.kind, groups: groups, options: spec.options)
     }
 
     /// `optimizer.step()`, after setting every parameter's gradient to
@@ -231,7 +222,7 @@ final class Session {
         case .reload:
             let savedOptimizer = optimizer.stateDict()
             let savedSchedulers = schedulers.map { $0.stateDict() }
-            let fresh = try Self.makeOptimizer(spec.optimizer, parameters: parameters)
+            let fresh = try spec.optimizer.makeOptimizer(parameters: parameters)
             var freshSchedulers: [any Scheduler] = []
             for scheduler in spec.schedulers {
                 freshSchedulers.append(try SchedulerFactory.build(scheduler, on: fresh))
