@@ -46,7 +46,7 @@ public class Adam: TensorOptimizer<AdamState> {
         parameters: [Parameter], lr: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
         weightDecay: Double? = nil, amsgrad: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        let arguments = KeywordArguments(
+        let arguments = ConvenienceArguments(
             Self.pyTorchKind, numbers: ["lr": lr, "eps": eps, "weight_decay": weightDecay],
             flags: ["amsgrad": amsgrad, "maximize": maximize], pairs: ["betas": betas])
         try self.init(Self.pyTorchKind, groups: [ParameterGroup(parameters: parameters)], options: arguments.options)

@@ -30,7 +30,7 @@ public final class RMSprop: TensorOptimizer<RMSpropState> {
         parameters: [Parameter], lr: Double? = nil, alpha: Double? = nil, eps: Double? = nil,
         weightDecay: Double? = nil, momentum: Double? = nil, centered: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        let arguments = KeywordArguments(
+        let arguments = ConvenienceArguments(
             .rmsprop, numbers: ["lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weightDecay, "momentum": momentum],
             flags: ["centered": centered, "maximize": maximize])
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)

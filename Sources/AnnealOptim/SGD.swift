@@ -33,7 +33,7 @@ public final class SGD: TensorOptimizer<SGDState> {
         parameters: [Parameter], lr: Double? = nil, momentum: Double? = nil, dampening: Double? = nil,
         weightDecay: Double? = nil, nesterov: Bool? = nil, maximize: Bool? = nil
     ) throws {
-        let arguments = KeywordArguments(
+        let arguments = ConvenienceArguments(
             .sgd, numbers: ["lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weightDecay],
             flags: ["nesterov": nesterov, "maximize": maximize])
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)

@@ -8,10 +8,10 @@ import Anneal
 /// defaults themselves live in `defaultOptions` only.
 ///
 /// ```swift
-/// let arguments = KeywordArguments(.sgd, numbers: ["lr": lr, "momentum": momentum], flags: ["nesterov": nesterov])
+/// let arguments = ConvenienceArguments(.sgd, numbers: ["lr": lr, "momentum": momentum], flags: ["nesterov": nesterov])
 /// try SGD(groups, options: arguments.options)
 /// ```
-struct KeywordArguments {
+struct ConvenienceArguments {
     private let defaults: JSONObject
     /// What to pass as `options`.
     private(set) var options: JSONObject = [:]
