@@ -235,52 +235,66 @@ public class LRScheduler: Scheduler {
 
     // MARK: State
 
-    /// The subclass's own state keys, in PyTorch's `__dict__` order; they
-    /// come before the base keys except where PyTorch sets them later.
-    func ownState() -> [(String, JSONValue)] { [] }
+    /// The subclass's own state keys, stated once: PyTorch's names in its
+    /// `__dict__` order, each bound to the stored property that holds it.
+    /// They come before the base keys (`base_lrs` ... `_last_lr`) except
+    /// those marked ``StateKey/afterBaseKeys()``, which PyTorch sets after
+    /// `super().__init__()`. The base class has none.
+    ///
+    /// ```swift
+    /// override var ownState: StateTable {
+    ///     StateTable(self, [.epoch("step_size", \.stepSize), .double("gamma", \.gamma)])
+    /// }
+    /// ```
+    var ownState: StateTable { StateTable() }
 
-    /// Keys a subclass sets after `super().__init__` in PyTorch, which
-    /// therefore follow the base keys in its `__dict__`.
-    func trailingState() -> [(String, JSONValue)] { [] }
-
-    public func stateDict() -> JSONValue {
-        var object = JSONObject(ownState())
-        object["base_lrs"] = .array(baseLRs.map(JSONValue.double))
-        object["last_epoch"] = lastEpoch.json
-        if hasInitialStepAttributes {
-            object["_step_count"] = .int(stepCount)
-            object["_is_initial"] = .bool(isInitial)
-        }
-        if hasGetLRFlag { object["_get_lr_called_within_step"] = false }
-        object["_last_lr"] = .array(lastLR.map(JSONValue.double))
-        for (key, value) in trailingState() { object[key] = value }
-        return .object(object)
+    /// `LRScheduler`'s keys, between the subclass's leading and trailing keys.
+    var baseState: StateTable {
+        StateTable(self, [.doubles("base_lrs", \.baseLRs), .epoch("last_epoch", \.lastEpoch)])
+            + StateTable(self, LRScheduler.initialStepKeys)
+            + StateTable(self, [.doubles("_last_lr", \.lastLR)])
     }
 
-    /// Keys a subclass reads from a state dict (beyond the base keys).
-    var ownStateKeys: [String] { [] }
+    /// The private keys PyTorch's `__dict__` gains from `_initial_step()`
+    /// (`_step_count`, `_is_initial`) and from `_update_lr`
+    /// (`_get_lr_called_within_step`): present once those have run, and
+    /// optional in a loaded state.
+    static var initialStepKeys: [StateKey<LRScheduler>] {
+        [
+            .custom(
+                "_step_count", encode: { .int($0.stepCount) },
+                decode: { (reader, _) throws(PythonError) in try reader.int("_step_count") },
+                restore: { $0.stepCount = $1; $0.hasInitialStepAttributes = true }
+            ).optional(writtenWhen: \.hasInitialStepAttributes),
+            .custom(
+                "_is_initial", encode: { .bool($0.isInitial) },
+                decode: { (reader, _) throws(PythonError) in try reader.bool("_is_initial") },
+                restore: { $0.isInitial = $1; $0.hasInitialStepAttributes = true }
+            ).optional(writtenWhen: \.hasInitialStepAttributes),
+            .custom(
+                "_get_lr_called_within_step", encode: { _ in false },
+                decode: { (reader, _) throws(PythonError) in try reader.bool("_get_lr_called_within_step") },
+                restore: { scheduler, _ in scheduler.hasGetLRFlag = true }
+            ).optional(writtenWhen: \.hasGetLRFlag),
+        ]
+    }
 
-    /// Restores the subclass's own keys from a validated state.
-    func loadOwnState(_ state: StateReader) throws(PythonError) {}
+    /// Every key of the state dict, in PyTorch's order; the composites,
+    /// which have no `base_lrs`, replace it.
+    var stateTable: StateTable {
+        let own = ownState
+        return own.leading + baseState + own.trailing
+    }
+
+    public func stateDict() -> JSONValue { .object(stateTable.encode()) }
 
     public func loadStateDict(_ state: JSONValue) throws(PythonError) {
-        let reader = try StateReader(state, scheduler: typeName)
-        try reader.expectOnly(
-            ownStateKeys + ["base_lrs", "last_epoch", "_last_lr"],
-            optional: ["_step_count", "_is_initial", "_get_lr_called_within_step"])
-        // Validate everything before changing anything.
-        let baseLRs = try reader.doubles("base_lrs")
-        let lastEpoch = try reader.epoch("last_epoch")
-        let lastLR = try reader.doubles("_last_lr")
-        let stepCount = try reader.optionalInt("_step_count")
-        let isInitial = try reader.optionalBool("_is_initial")
-        let getLRFlag = try reader.optionalBool("_get_lr_called_within_step")
-        try loadOwnState(reader)
-        self.baseLRs = baseLRs
-        self.lastEpoch = lastEpoch
-        self.lastLR = lastLR
-        if let stepCount { self.stepCount = stepCount; hasInitialStepAttributes = true }
-        if let isInitial { self.isInitial = isInitial; hasInitialStepAttributes = true }
-        if getLRFlag != nil { hasGetLRFlag = true }
+        try stateTable.load(from: try StateReader(state, scheduler: typeName))
+        didLoadState()
     }
+
+    /// Called after a state has been loaded, to refresh what derives from
+    /// the restored keys (a cached scale function, sorted milestones). The
+    /// default does nothing.
+    func didLoadState() {}
 }

@@ -41,23 +41,15 @@ public final class ChainedScheduler: LRScheduler {
         refreshLastLR()
     }
 
-    public override func stateDict() -> JSONValue {
-        var object: JSONObject = ["_last_lr": .array(lastLR.map(JSONValue.double))]
-        addCompositeAttributes(to: &object)
-        if hasGetLRFlag { object["last_epoch"] = lastEpoch.json }
-        object["_schedulers"] = .array(schedulers.map { $0.stateDict() })
-        return .object(object)
-    }
-
-    public override func loadStateDict(_ state: JSONValue) throws(PythonError) {
-        let reader = try StateReader(state, scheduler: typeName)
-        try reader.expectOnly(
-            ["_last_lr", "_schedulers"],
-            optional: ["_step_count", "_is_initial", "_get_lr_called_within_step", "last_epoch"])
-        let lastLR = try reader.doubles("_last_lr")
-        try loadCompositeAttributes(reader)
-        try loadChildren(try reader.array("_schedulers"), into: schedulers, owner: typeName)
-        self.lastLR = lastLR
+    /// No `base_lrs` or `last_epoch` of its own (the latter appears once
+    /// `SequentialLR` has restarted it, and is not read back); the
+    /// children's states last.
+    override var stateTable: StateTable {
+        StateTable(self, [.doubles("_last_lr", \.lastLR)]) + StateTable(self, LRScheduler.initialStepKeys)
+            + StateTable(self, [
+                .checked("last_epoch", encode: { $0.lastEpoch.json }, check: { _, _ in }).optional(writtenWhen: \.hasGetLRFlag),
+                .children("_schedulers", \.schedulers),
+            ])
     }
 }
 

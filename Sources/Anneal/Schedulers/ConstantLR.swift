@@ -51,13 +51,8 @@ public final class ConstantLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("factor", .double(factor)), ("total_iters", totalIters.json)] }
-    override var ownStateKeys: [String] { ["factor", "total_iters"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let factor = try state.double("factor")
-        let totalIters = try state.epoch("total_iters")
-        self.factor = factor
-        self.totalIters = totalIters
+    override var ownState: StateTable {
+        StateTable(self, [.double("factor", \.factor), .epoch("total_iters", \.totalIters)])
     }
 }
 

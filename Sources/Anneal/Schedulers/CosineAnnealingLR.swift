@@ -89,14 +89,7 @@ public final class CosineAnnealingLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("T_max", tMax.json), ("eta_min", .double(etaMin))] }
-    override var ownStateKeys: [String] { ["T_max", "eta_min"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let tMax = try state.epoch("T_max")
-        let etaMin = try state.double("eta_min")
-        self.tMax = tMax
-        self.etaMin = etaMin
-    }
+    override var ownState: StateTable { StateTable(self, [.epoch("T_max", \.tMax), .double("eta_min", \.etaMin)]) }
 }
 
 extension CosineAnnealingLR: RegisteredScheduler {

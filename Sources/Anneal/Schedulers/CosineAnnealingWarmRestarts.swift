@@ -111,21 +111,11 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         return result
     }
 
-    override func ownState() -> [(String, JSONValue)] {
-        [("T_0", .int(t0)), ("T_i", .int(tI)), ("T_mult", .int(tMult)), ("eta_min", .double(etaMin)), ("T_cur", tCur.json)]
-    }
-    override var ownStateKeys: [String] { ["T_0", "T_i", "T_mult", "eta_min", "T_cur"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let t0 = try state.int("T_0")
-        let tI = try state.int("T_i")
-        let tMult = try state.int("T_mult")
-        let etaMin = try state.double("eta_min")
-        let tCur = try state.epoch("T_cur")
-        self.t0 = t0
-        self.tI = tI
-        self.tMult = tMult
-        self.etaMin = etaMin
-        self.tCur = tCur
+    override var ownState: StateTable {
+        StateTable(self, [
+            .int("T_0", \.t0), .int("T_i", \.tI), .int("T_mult", \.tMult), .double("eta_min", \.etaMin),
+            .epoch("T_cur", \.tCur),
+        ])
     }
 }
 

@@ -164,58 +164,26 @@ public final class CyclicLR: LRScheduler {
         }
     }
 
-    override func ownState() -> [(String, JSONValue)] {
-        var state: [(String, JSONValue)] = [
-            ("max_lrs", .array(maxLRs.map(JSONValue.double))), ("total_size", .double(totalSize)),
-            ("step_ratio", .double(stepRatio)), ("mode", .string(mode)), ("gamma", .double(gamma)),
-            ("scale_mode", .string(scaleMode)), ("cycle_momentum", .bool(cycleMomentum)),
-        ]
-        if cycleMomentum {
-            state += [
-                ("use_beta1", .bool(usesBeta1)), ("base_momentums", .array(baseMomentums.map(JSONValue.double))),
-                ("max_momentums", .array(maxMomentums.map(JSONValue.double))),
-            ]
-        }
-        return state
+    /// The momentum keys exist only with `cycle_momentum`, which a loaded
+    /// state must share; `_scale_fn_custom` (a plain function, saved as
+    /// `None`) is set after `super().__init__()`.
+    override var ownState: StateTable {
+        StateTable(self, [
+            .perGroup("max_lrs", \.maxLRs), .double("total_size", \.totalSize), .double("step_ratio", \.stepRatio),
+            .string("mode", \.mode), .double("gamma", \.gamma), .string("scale_mode", \.scaleMode),
+            .matching("cycle_momentum", \.cycleMomentum),
+            .checked("_scale_fn_custom", encode: { _ in .null }) { (reader, _) throws(PythonError) in
+                guard try reader.value("_scale_fn_custom").isNull else {
+                    throw .valueError("CyclicLR state_dict key '_scale_fn_custom' must be null (plain functions are not saved)")
+                }
+            }.afterBaseKeys(),
+            .bool("use_beta1", \.usesBeta1).when(\.cycleMomentum),
+            .perGroup("base_momentums", \.baseMomentums).when(\.cycleMomentum),
+            .perGroup("max_momentums", \.maxMomentums).when(\.cycleMomentum),
+        ])
     }
 
-    override func trailingState() -> [(String, JSONValue)] { [("_scale_fn_custom", .null)] }
-
-    override var ownStateKeys: [String] {
-        var keys = ["max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum", "_scale_fn_custom"]
-        if cycleMomentum { keys += ["use_beta1", "base_momentums", "max_momentums"] }
-        return keys
-    }
-
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let groupCount = optimizer.paramGroups.count
-        let maxLRs = try state.doubles("max_lrs", count: groupCount)
-        let totalSize = try state.double("total_size")
-        let stepRatio = try state.double("step_ratio")
-        let mode = try state.string("mode")
-        let gamma = try state.double("gamma")
-        let scaleMode = try state.string("scale_mode")
-        let cycleMomentum = try state.bool("cycle_momentum")
-        guard cycleMomentum == self.cycleMomentum else {
-            throw .valueError("CyclicLR state_dict has cycle_momentum=\(cycleMomentum), this scheduler \(self.cycleMomentum)")
-        }
-        guard (try state.value("_scale_fn_custom")).isNull else {
-            throw .valueError("CyclicLR state_dict key '_scale_fn_custom' must be null (plain functions are not saved)")
-        }
-        if cycleMomentum {
-            let usesBeta1 = try state.bool("use_beta1")
-            let base = try state.doubles("base_momentums", count: groupCount)
-            let max = try state.doubles("max_momentums", count: groupCount)
-            self.usesBeta1 = usesBeta1
-            self.baseMomentums = base
-            self.maxMomentums = max
-        }
-        self.maxLRs = maxLRs
-        self.totalSize = totalSize
-        self.stepRatio = stepRatio
-        self.mode = mode
-        self.gamma = gamma
-        self.scaleMode = scaleMode
+    override func didLoadState() {
         initScaleFunction()
     }
 }

@@ -34,11 +34,7 @@ public final class ExponentialLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("gamma", .double(gamma))] }
-    override var ownStateKeys: [String] { ["gamma"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        gamma = try state.double("gamma")
-    }
+    override var ownState: StateTable { StateTable(self, [.double("gamma", \.gamma)]) }
 }
 
 extension ExponentialLR: RegisteredScheduler {

@@ -49,13 +49,7 @@ public final class LambdaLR: LRScheduler {
     /// The expressions' sources (or `nil` for Swift closures), per group.
     public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
 
-    override func trailingState() -> [(String, JSONValue)] {
-        [("lr_lambdas", .array(Array(repeating: .null, count: lrLambdas.count)))]
-    }
-    override var ownStateKeys: [String] { ["lr_lambdas"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        try checkLambdaState(state, count: lrLambdas.count)
-    }
+    override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
 }
 
 /// `lr_lambda` may be one function or a list with one per group.
@@ -66,13 +60,21 @@ func resolveLambdas(_ lambdas: [ScheduleFunction], groupCount: Int) throws(Pytho
     return lambdas
 }
 
-/// Plain functions are saved as `null` by PyTorch; a callable object's
-/// `__dict__` would be saved instead, which has no meaning here.
-func checkLambdaState(_ state: StateReader, count: Int) throws(PythonError) {
-    let saved = try state.array("lr_lambdas")
-    guard saved.count == count, saved.allSatisfy(\.isNull) else {
-        throw .valueError(
-            "\(state.scheduler) state_dict key 'lr_lambdas' must hold \(count) nulls (plain functions are not saved)")
+extension StateKey {
+    /// The functions of `LambdaLR` and `MultiplicativeLR`, after the base
+    /// keys: PyTorch saves a plain function as `None`, and a callable
+    /// object's `__dict__` instead, which has no meaning here; so a state
+    /// must hold one `null` per function, and the functions stay.
+    static func lambdas(_ name: String, _ functions: KeyPath<Owner, [ScheduleFunction]>) -> StateKey {
+        StateKey.checked(name, encode: { .array(Array(repeating: .null, count: $0[keyPath: functions].count)) }) {
+            (reader, owner) throws(PythonError) in
+            let count = owner[keyPath: functions].count
+            let saved = try reader.array(name)
+            guard saved.count == count, saved.allSatisfy(\.isNull) else {
+                throw .valueError(
+                    "\(reader.scheduler) state_dict key '\(name)' must hold \(count) nulls (plain functions are not saved)")
+            }
+        }.afterBaseKeys()
     }
 }
 

@@ -60,17 +60,11 @@ public final class LinearLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] {
-        [("start_factor", .double(startFactor)), ("end_factor", .double(endFactor)), ("total_iters", totalIters.json)]
-    }
-    override var ownStateKeys: [String] { ["start_factor", "end_factor", "total_iters"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let start = try state.double("start_factor")
-        let end = try state.double("end_factor")
-        let total = try state.epoch("total_iters")
-        startFactor = start
-        endFactor = end
-        totalIters = total
+    override var ownState: StateTable {
+        StateTable(self, [
+            .double("start_factor", \.startFactor), .double("end_factor", \.endFactor),
+            .epoch("total_iters", \.totalIters),
+        ])
     }
 }
 

@@ -75,26 +75,35 @@ public final class MultiStepLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] {
-        let counter = JSONObject(milestones.map { ($0.epoch.json.pythonDescription, JSONValue.int($0.count)) })
-        return [("milestones", .object(counter)), ("gamma", .double(gamma))]
+    /// `milestones` is a `Counter`, saved as an object from each milestone's
+    /// Python `repr` to its count.
+    override var ownState: StateTable {
+        StateTable(self, [
+            .custom(
+                "milestones",
+                encode: { .object(JSONObject($0.milestones.map { ($0.epoch.json.pythonDescription, JSONValue.int($0.count)) })) },
+                decode: { (reader, _) throws(PythonError) in try Self.readCounter(reader.value("milestones")) },
+                restore: { $0.milestones = $1 }),
+            .double("gamma", \.gamma),
+        ])
     }
-    override var ownStateKeys: [String] { ["milestones", "gamma"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        guard case .object(let counter) = try state.value("milestones") else {
+
+    override func didLoadState() {
+        sortedMilestones = Self.sortedElements(milestones)
+    }
+
+    private static func readCounter(_ saved: JSONValue) throws(PythonError) -> [(epoch: Epoch, count: Int)] {
+        guard case .object(let counter) = saved else {
             throw .typeError("MultiStepLR state_dict key 'milestones' must be an object of counts")
         }
         var milestones: [(epoch: Epoch, count: Int)] = []
         for (key, value) in counter {
-            guard let epoch = Self.parseEpochKey(key), let count = value.intValue, count >= 0 else {
+            guard let epoch = parseEpochKey(key), let count = value.intValue, count >= 0 else {
                 throw .valueError("MultiStepLR state_dict milestone '\(key)': \(value.pythonDescription) is not an epoch with a count")
             }
             milestones.append((epoch, count))
         }
-        let gamma = try state.double("gamma")
-        self.milestones = milestones
-        self.sortedMilestones = Self.sortedElements(milestones)
-        self.gamma = gamma
+        return milestones
     }
 
     /// A `Counter` key as JSON wrote it: `"30"` (int) or `"30.5"` (float).

@@ -49,13 +49,7 @@ public final class MultiplicativeLR: LRScheduler {
 
     public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
 
-    override func trailingState() -> [(String, JSONValue)] {
-        [("lr_lambdas", .array(Array(repeating: .null, count: lrLambdas.count)))]
-    }
-    override var ownStateKeys: [String] { ["lr_lambdas"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        try checkLambdaState(state, count: lrLambdas.count)
-    }
+    override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
 }
 
 extension MultiplicativeLR: RegisteredScheduler {

@@ -207,31 +207,38 @@ public final class OneCycleLR: LRScheduler {
         }
     }
 
-    override func ownState() -> [(String, JSONValue)] {
-        let phaseObjects: [JSONValue] = phases.map { phase in
-            .object([
-                "end_step": phase.endStepIsFloat ? .double(phase.endStep) : .int(phase.endStepInteger),
-                "start_lr": .string(phase.startLR.rawValue), "end_lr": .string(phase.endLR.rawValue),
-                "start_momentum": .string(phase.startMomentum.rawValue),
-                "end_momentum": .string(phase.endMomentum.rawValue),
-            ])
-        }
-        var state: [(String, JSONValue)] = [
-            ("total_steps", .int(totalSteps)), ("_schedule_phases", .array(phaseObjects)),
-            ("_anneal_func_type", .string(annealStrategy)), ("cycle_momentum", .bool(cycleMomentum)),
-        ]
-        if cycleMomentum { state.append(("use_beta1", .bool(usesBeta1))) }
-        return state
+    /// `_schedule_phases` is a list of dicts (their `end_step` a float or an
+    /// int, as computed); `use_beta1` exists only with `cycle_momentum`,
+    /// which a loaded state must share.
+    override var ownState: StateTable {
+        StateTable(self, [
+            .int("total_steps", \.totalSteps),
+            .custom(
+                "_schedule_phases", encode: { .array($0.phases.map(Self.phaseJSON)) },
+                decode: { (reader, _) throws(PythonError) in try Self.readPhases(reader.array("_schedule_phases")) },
+                restore: { $0.phases = $1 }),
+            .string("_anneal_func_type", \.annealStrategy) { (strategy) throws(PythonError) in
+                guard strategy == "cos" || strategy == "linear" else {
+                    throw .valueError("Unknown _anneal_func_type: \(strategy)")
+                }
+            },
+            .matching("cycle_momentum", \.cycleMomentum),
+            .bool("use_beta1", \.usesBeta1).when(\.cycleMomentum),
+        ])
     }
 
-    override var ownStateKeys: [String] {
-        ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"] + (cycleMomentum ? ["use_beta1"] : [])
+    private static func phaseJSON(_ phase: Phase) -> JSONValue {
+        .object([
+            "end_step": phase.endStepIsFloat ? .double(phase.endStep) : .int(phase.endStepInteger),
+            "start_lr": .string(phase.startLR.rawValue), "end_lr": .string(phase.endLR.rawValue),
+            "start_momentum": .string(phase.startMomentum.rawValue),
+            "end_momentum": .string(phase.endMomentum.rawValue),
+        ])
     }
 
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let totalSteps = try state.int("total_steps")
+    private static func readPhases(_ items: [JSONValue]) throws(PythonError) -> [Phase] {
         var phases: [Phase] = []
-        for item in try state.array("_schedule_phases") {
+        for item in items {
             func key(_ name: String) throws(PythonError) -> GroupKey {
                 guard let raw = item[name]?.stringValue, let key = GroupKey(rawValue: raw) else {
                     throw .valueError("OneCycleLR state_dict phase has no valid '\(name)'")
@@ -252,18 +259,7 @@ public final class OneCycleLR: LRScheduler {
             }
         }
         if phases.isEmpty { throw .valueError("OneCycleLR state_dict key '_schedule_phases' is empty") }
-        let strategy = try state.string("_anneal_func_type")
-        guard strategy == "cos" || strategy == "linear" else {
-            throw .valueError("Unknown _anneal_func_type: \(strategy)")
-        }
-        let cycleMomentum = try state.bool("cycle_momentum")
-        guard cycleMomentum == self.cycleMomentum else {
-            throw .valueError("OneCycleLR state_dict has cycle_momentum=\(cycleMomentum), this scheduler \(self.cycleMomentum)")
-        }
-        if cycleMomentum { usesBeta1 = try state.bool("use_beta1") }
-        self.totalSteps = totalSteps
-        self.phases = phases
-        self.annealStrategy = strategy
+        return phases
     }
 }
 

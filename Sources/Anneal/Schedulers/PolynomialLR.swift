@@ -54,13 +54,8 @@ public final class PolynomialLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("total_iters", totalIters.json), ("power", .double(power))] }
-    override var ownStateKeys: [String] { ["total_iters", "power"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let total = try state.epoch("total_iters")
-        let power = try state.double("power")
-        totalIters = total
-        self.power = power
+    override var ownState: StateTable {
+        StateTable(self, [.epoch("total_iters", \.totalIters), .double("power", \.power)])
     }
 }
 

@@ -82,16 +82,29 @@ public final class ReduceLROnPlateau: Scheduler {
 
     /// `_init_is_better`.
     private func initIsBetter(mode: String, threshold: Double, thresholdMode: String) throws(PythonError) {
-        guard mode == "min" || mode == "max" else { throw .valueError("mode \(mode) is unknown!") }
-        guard thresholdMode == "rel" || thresholdMode == "abs" else {
-            throw .valueError("threshold mode \(thresholdMode) is unknown!")
-        }
-        modeWorse = mode == "min" ? .infinity : -.infinity
-        minimizes = mode == "min"
-        relative = thresholdMode == "rel"
+        try Self.checkMode(mode)
+        try Self.checkThresholdMode(thresholdMode)
         self.mode = mode
         self.threshold = threshold
         self.thresholdMode = thresholdMode
+        deriveComparison()
+    }
+
+    private static func checkMode(_ mode: String) throws(PythonError) {
+        guard mode == "min" || mode == "max" else { throw .valueError("mode \(mode) is unknown!") }
+    }
+
+    private static func checkThresholdMode(_ thresholdMode: String) throws(PythonError) {
+        guard thresholdMode == "rel" || thresholdMode == "abs" else {
+            throw .valueError("threshold mode \(thresholdMode) is unknown!")
+        }
+    }
+
+    /// `mode_worse` and the comparison `step` makes, from a valid `mode` and `threshold_mode`.
+    private func deriveComparison() {
+        modeWorse = mode == "min" ? .infinity : -.infinity
+        minimizes = mode == "min"
+        relative = thresholdMode == "rel"
     }
 
     /// `_reset`.
@@ -185,16 +198,34 @@ public final class ReduceLROnPlateau: Scheduler {
         }
     }
 
-    public func stateDict() -> JSONValue {
-        .object([
-            "factor": .double(factor), "default_min_lr": defaultMinLR.map(minLRJSON) ?? .null,
-            "min_lrs": .array(minLRs.map(minLRJSON)), "patience": .int(patience), "cooldown": .int(cooldown),
-            "eps": .double(eps), "last_epoch": lastEpoch.json, "_last_lr": .array(lastLR.map(JSONValue.double)),
-            "mode_worse": .double(modeWorse), "mode": .string(mode), "threshold": .double(threshold),
-            "threshold_mode": .string(thresholdMode), "best": .double(best), "cooldown_counter": .int(cooldownCounter),
-            "num_bad_epochs": .int(numBadEpochs),
+    /// The keys in PyTorch's `__dict__` order. `min_lrs` stays an `int`
+    /// list while `min_lr` was an int; `mode_worse` follows from `mode`, so
+    /// it is checked but not read back.
+    var stateTable: StateTable {
+        StateTable(self, [
+            .double("factor", \.factor),
+            .custom(
+                "default_min_lr", encode: { scheduler in scheduler.defaultMinLR.map(scheduler.minLRJSON) ?? .null },
+                decode: { (reader, _) throws(PythonError) in try reader.optionalDouble("default_min_lr") },
+                restore: { $0.defaultMinLR = $1 }),
+            .custom(
+                "min_lrs", encode: { scheduler in .array(scheduler.minLRs.map(scheduler.minLRJSON)) },
+                decode: { (reader, _) throws(PythonError) in
+                    (try reader.doubles("min_lrs"), try reader.array("min_lrs").allSatisfy { $0.intValue != nil })
+                },
+                restore: { $0.minLRs = $1.0; $0.minLRIsInteger = $1.1 }),
+            .int("patience", \.patience), .int("cooldown", \.cooldown), .double("eps", \.eps),
+            .epoch("last_epoch", \.lastEpoch), .doubles("_last_lr", \.lastLR),
+            .checked("mode_worse", encode: { .double($0.modeWorse) }) { (reader, _) throws(PythonError) in
+                _ = try reader.double("mode_worse")
+            },
+            .string("mode", \.mode, check: Self.checkMode), .double("threshold", \.threshold),
+            .string("threshold_mode", \.thresholdMode, check: Self.checkThresholdMode),
+            .double("best", \.best), .int("cooldown_counter", \.cooldownCounter), .int("num_bad_epochs", \.numBadEpochs),
         ])
     }
+
+    public func stateDict() -> JSONValue { .object(stateTable.encode()) }
 
     /// A minimum rate as PyTorch holds it: an `int` while it is the given int.
     private func minLRJSON(_ value: Double) -> JSONValue {
@@ -202,40 +233,8 @@ public final class ReduceLROnPlateau: Scheduler {
     }
 
     public func loadStateDict(_ state: JSONValue) throws(PythonError) {
-        let reader = try StateReader(state, scheduler: typeName)
-        try reader.expectOnly([
-            "factor", "default_min_lr", "min_lrs", "patience", "cooldown", "eps", "last_epoch", "_last_lr",
-            "mode_worse", "mode", "threshold", "threshold_mode", "best", "cooldown_counter", "num_bad_epochs",
-        ])
-        let factor = try reader.double("factor")
-        let defaultMinLR = try reader.optionalDouble("default_min_lr")
-        let minLRs = try reader.doubles("min_lrs")
-        let minLRIsInteger = try reader.array("min_lrs").allSatisfy { $0.intValue != nil }
-        let patience = try reader.int("patience")
-        let cooldown = try reader.int("cooldown")
-        let eps = try reader.double("eps")
-        let lastEpoch = try reader.epoch("last_epoch")
-        let lastLR = try reader.doubles("_last_lr")
-        let mode = try reader.string("mode")
-        let threshold = try reader.double("threshold")
-        let thresholdMode = try reader.string("threshold_mode")
-        let best = try reader.double("best")
-        let cooldownCounter = try reader.int("cooldown_counter")
-        let numBadEpochs = try reader.int("num_bad_epochs")
-        _ = try reader.double("mode_worse")
-        try initIsBetter(mode: mode, threshold: threshold, thresholdMode: thresholdMode)
-        self.factor = factor
-        self.defaultMinLR = defaultMinLR
-        self.minLRs = minLRs
-        self.minLRIsInteger = minLRIsInteger
-        self.patience = patience
-        self.cooldown = cooldown
-        self.eps = eps
-        self.lastEpoch = lastEpoch
-        self.lastLR = lastLR
-        self.best = best
-        self.cooldownCounter = cooldownCounter
-        self.numBadEpochs = numBadEpochs
+        try stateTable.load(from: try StateReader(state, scheduler: typeName))
+        deriveComparison()
     }
 }
 

@@ -72,18 +72,15 @@ public final class SWALR: LRScheduler {
         }
     }
 
-    override func ownState() -> [(String, JSONValue)] {
-        [("_anneal_strategy", .string(annealStrategy)), ("anneal_epochs", .int(annealEpochs))]
-    }
-    override var ownStateKeys: [String] { ["_anneal_strategy", "anneal_epochs"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let strategy = try state.string("_anneal_strategy")
-        guard strategy == "cos" || strategy == "linear" else {
-            throw .valueError("SWALR state_dict has an unknown _anneal_strategy '\(strategy)'")
-        }
-        let epochs = try state.int("anneal_epochs")
-        annealStrategy = strategy
-        annealEpochs = epochs
+    override var ownState: StateTable {
+        StateTable(self, [
+            .string("_anneal_strategy", \.annealStrategy) { (strategy) throws(PythonError) in
+                guard strategy == "cos" || strategy == "linear" else {
+                    throw .valueError("SWALR state_dict has an unknown _anneal_strategy '\(strategy)'")
+                }
+            },
+            .int("anneal_epochs", \.annealEpochs),
+        ])
     }
 }
 

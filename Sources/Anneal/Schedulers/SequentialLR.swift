@@ -84,21 +84,19 @@ public final class SequentialLR: LRScheduler {
         }
     }
 
-    public override func stateDict() -> JSONValue {
-        var object: JSONObject = [
-            "_milestones": .array(milestones.map(\.json)), "last_epoch": lastEpoch.json,
-            "_last_lr": .array(lastLR.map(JSONValue.double)),
-        ]
-        addCompositeAttributes(to: &object)
-        object["_schedulers"] = .array(schedulers.map { $0.stateDict() })
-        return .object(object)
+    /// `_milestones`, the epoch and rates, the private step keys, then the
+    /// children's states.
+    override var stateTable: StateTable {
+        StateTable(self, [
+            .custom(
+                "_milestones", encode: { .array($0.milestones.map(\.json)) },
+                decode: { (reader, owner) throws(PythonError) in try owner.readMilestones(reader) },
+                restore: { $0.milestones = $1 }),
+            .epoch("last_epoch", \.lastEpoch), .doubles("_last_lr", \.lastLR),
+        ]) + StateTable(self, LRScheduler.initialStepKeys) + StateTable(self, [.children("_schedulers", \.schedulers)])
     }
 
-    public override func loadStateDict(_ state: JSONValue) throws(PythonError) {
-        let reader = try StateReader(state, scheduler: typeName)
-        try reader.expectOnly(
-            ["_milestones", "last_epoch", "_last_lr", "_schedulers"],
-            optional: ["_step_count", "_is_initial", "_get_lr_called_within_step"])
+    private func readMilestones(_ reader: StateReader) throws(PythonError) -> [Epoch] {
         var milestones: [Epoch] = []
         for item in try reader.array("_milestones") {
             guard let milestone = Epoch(json: item) else {
@@ -110,36 +108,10 @@ public final class SequentialLR: LRScheduler {
             throw .valueError(
                 "SequentialLR state_dict has \(milestones.count) milestones for \(schedulers.count) schedulers")
         }
-        let lastEpoch = try reader.epoch("last_epoch")
-        let lastLR = try reader.doubles("_last_lr")
-        try loadCompositeAttributes(reader)
-        try loadChildren(try reader.array("_schedulers"), into: schedulers, owner: typeName)
-        self.milestones = milestones
-        self.lastEpoch = lastEpoch
-        self.lastLR = lastLR
+        return milestones
     }
 }
 
-extension LRScheduler {
-    /// The private keys a composite's `__dict__` gains when it is itself a
-    /// child of `SequentialLR` (`_initial_step`, `_update_lr`).
-    func addCompositeAttributes(to object: inout JSONObject) {
-        if hasInitialStepAttributes {
-            object["_step_count"] = .int(stepCount)
-            object["_is_initial"] = .bool(isInitial)
-        }
-        if hasGetLRFlag { object["_get_lr_called_within_step"] = false }
-    }
-
-    func loadCompositeAttributes(_ reader: StateReader) throws(PythonError) {
-        let stepCount = try reader.optionalInt("_step_count")
-        let isInitial = try reader.optionalBool("_is_initial")
-        let flag = try reader.optionalBool("_get_lr_called_within_step")
-        if let stepCount { self.stepCount = stepCount; hasInitialStepAttributes = true }
-        if let isInitial { self.isInitial = isInitial; hasInitialStepAttributes = true }
-        if flag != nil { hasGetLRFlag = true }
-    }
-}
 
 /// The checks `SequentialLR` and `ChainedScheduler` make of their children.
 func validateChildren(_ schedulers: [any Scheduler], optimizer: Optimizer, owner: String) throws(PythonError)
@@ -168,13 +140,30 @@ func validateChildren(_ schedulers: [any Scheduler], optimizer: Optimizer, owner
     return children
 }
 
-/// Loads each child's state, after checking there is one state per child.
-func loadChildren(_ states: [JSONValue], into children: [LRScheduler], owner: String) throws(PythonError) {
-    guard states.count == children.count else {
-        throw .valueError("\(owner) state_dict has \(states.count) child states for \(children.count) schedulers")
-    }
-    for (child, state) in zip(children, states) {
-        try child.loadStateDict(state)
+extension StateKey where Owner: LRScheduler {
+    /// A composite's children's states, one per child, loaded through each
+    /// child's own table. It must be the table's last key: its check loads
+    /// the children (putting back the ones already loaded if a later one
+    /// fails), so nothing may fail after it.
+    static func children(_ name: String, _ children: KeyPath<Owner, [LRScheduler]>) -> StateKey {
+        checked(name, encode: { .array($0[keyPath: children].map { $0.stateDict() }) }) {
+            (reader, owner) throws(PythonError) in
+            let children = owner[keyPath: children]
+            let states = try reader.array(name)
+            guard states.count == children.count else {
+                throw .valueError(
+                    "\(reader.scheduler) state_dict has \(states.count) child states for \(children.count) schedulers")
+            }
+            let saved = children.map { $0.stateDict() }
+            for (index, (child, state)) in zip(children, states).enumerated() {
+                do throws(PythonError) {
+                    try child.loadStateDict(state)
+                } catch {
+                    for (loaded, previous) in zip(children[..<index], saved) { try? loaded.loadStateDict(previous) }
+                    throw error
+                }
+            }
+        }
     }
 }
 

@@ -43,14 +43,7 @@ public final class StepLR: LRScheduler {
         return true
     }
 
-    override func ownState() -> [(String, JSONValue)] { [("step_size", stepSize.json), ("gamma", .double(gamma))] }
-    override var ownStateKeys: [String] { ["step_size", "gamma"] }
-    override func loadOwnState(_ state: StateReader) throws(PythonError) {
-        let stepSize = try state.epoch("step_size")
-        let gamma = try state.double("gamma")
-        self.stepSize = stepSize
-        self.gamma = gamma
-    }
+    override var ownState: StateTable { StateTable(self, [.epoch("step_size", \.stepSize), .double("gamma", \.gamma)]) }
 }
 
 extension StepLR: RegisteredScheduler {

@@ -2,11 +2,11 @@
 /// scheduler, the key and the problem, so a wrong or damaged state is
 /// rejected with a clear message instead of half-loading (PyTorch's
 /// `__dict__.update` accepts anything).
-struct StateReader {
-    let object: JSONObject
-    let scheduler: String
+public struct StateReader {
+    public let object: JSONObject
+    public let scheduler: String
 
-    init(_ state: JSONValue, scheduler: String) throws(PythonError) {
+    public init(_ state: JSONValue, scheduler: String) throws(PythonError) {
         guard case .object(let object) = state else {
             throw .typeError("\(scheduler) state_dict must be an object, got \(state.kindName)")
         }
@@ -16,7 +16,7 @@ struct StateReader {
 
     /// Requires every key of `required`, allows `optional`, rejects the rest
     /// (a state with another scheduler's keys is another scheduler's state).
-    func expectOnly(_ required: [String], optional: [String] = []) throws(PythonError) {
+    public func expectOnly(_ required: [String], optional: [String] = []) throws(PythonError) {
         for key in required where object[key] == nil {
             throw .keyError("\(scheduler) state_dict is missing the key '\(key)'")
         }
@@ -26,7 +26,7 @@ struct StateReader {
         }
     }
 
-    func value(_ key: String) throws(PythonError) -> JSONValue {
+    public func value(_ key: String) throws(PythonError) -> JSONValue {
         guard let value = object[key] else {
             throw .keyError("\(scheduler) state_dict is missing the key '\(key)'")
         }
@@ -37,19 +37,19 @@ struct StateReader {
         .typeError("\(scheduler) state_dict key '\(key)' must be \(expected), got \(value.kindName)")
     }
 
-    func double(_ key: String) throws(PythonError) -> Double {
+    public func double(_ key: String) throws(PythonError) -> Double {
         let value = try value(key)
         if case .bool(let b) = value { return b ? 1 : 0 }
         guard let number = value.doubleValue else { throw wrongType(key, "a number", value) }
         return number
     }
 
-    func optionalDouble(_ key: String) throws(PythonError) -> Double? {
+    public func optionalDouble(_ key: String) throws(PythonError) -> Double? {
         guard let value = object[key], !value.isNull else { return nil }
         return try double(key)
     }
 
-    func int(_ key: String) throws(PythonError) -> Int {
+    public func int(_ key: String) throws(PythonError) -> Int {
         let value = try value(key)
         if case .bool(let b) = value { return b ? 1 : 0 }
         if let i = value.intValue { return i }
@@ -57,35 +57,35 @@ struct StateReader {
         throw wrongType(key, "an integer", value)
     }
 
-    func optionalInt(_ key: String) throws(PythonError) -> Int? {
+    public func optionalInt(_ key: String) throws(PythonError) -> Int? {
         guard object[key] != nil else { return nil }
         return try int(key)
     }
 
-    func epoch(_ key: String) throws(PythonError) -> Epoch {
+    public func epoch(_ key: String) throws(PythonError) -> Epoch {
         let value = try value(key)
         guard let epoch = Epoch(json: value) else { throw wrongType(key, "a number", value) }
         return epoch
     }
 
-    func bool(_ key: String) throws(PythonError) -> Bool {
+    public func bool(_ key: String) throws(PythonError) -> Bool {
         let value = try value(key)
         guard let b = value.boolValue else { throw wrongType(key, "a boolean", value) }
         return b
     }
 
-    func optionalBool(_ key: String) throws(PythonError) -> Bool? {
+    public func optionalBool(_ key: String) throws(PythonError) -> Bool? {
         guard object[key] != nil else { return nil }
         return try bool(key)
     }
 
-    func string(_ key: String) throws(PythonError) -> String {
+    public func string(_ key: String) throws(PythonError) -> String {
         let value = try value(key)
         guard let s = value.stringValue else { throw wrongType(key, "a string", value) }
         return s
     }
 
-    func doubles(_ key: String) throws(PythonError) -> [Double] {
+    public func doubles(_ key: String) throws(PythonError) -> [Double] {
         let value = try value(key)
         guard case .array(let items) = value else { throw wrongType(key, "a list of numbers", value) }
         var result: [Double] = []
@@ -97,14 +97,14 @@ struct StateReader {
         return result
     }
 
-    func array(_ key: String) throws(PythonError) -> [JSONValue] {
+    public func array(_ key: String) throws(PythonError) -> [JSONValue] {
         let value = try value(key)
         guard case .array(let items) = value else { throw wrongType(key, "a list", value) }
         return items
     }
 
     /// Requires `count` entries, one per param group.
-    func doubles(_ key: String, count: Int) throws(PythonError) -> [Double] {
+    public func doubles(_ key: String, count: Int) throws(PythonError) -> [Double] {
         let values = try doubles(key)
         guard values.count == count else {
             throw .valueError("\(scheduler) state_dict key '\(key)' has \(values.count) values for \(count) param groups")
