@@ -85,6 +85,8 @@ let package = Package(
         .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"], exclude: ["make_reference.py"]),
         .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
         .testTarget(name: "AnnealConformanceTests", dependencies: ["AnnealConformance", "AnnealSpec"]),
+        // Uses only the public API of the Anneal and AnnealSpec products, as a user would.
+        .testTarget(name: "AnnealExtensionTests", dependencies: ["Anneal", "AnnealSpec"]),
         .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot", "AnnealSpec"]),
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),

@@ -10,7 +10,7 @@
 ///
 /// Subclasses override ``computeLR(into:)`` (PyTorch's `get_lr`) and, where
 /// PyTorch has one, ``computeClosedFormLR(into:)``.
-public class LRScheduler: Scheduler {
+open class LRScheduler: Scheduler {
     public let optimizer: Optimizer
 
     // Stored state is `@exclusivity(unchecked)` here and in the subclasses:
@@ -39,14 +39,25 @@ public class LRScheduler: Scheduler {
     /// Whether ``prepareLR(closedForm:)`` has work to do (user functions to call).
     @exclusivity(unchecked) @usableFromInline var prepares = false
 
-    public var typeName: String { String(describing: type(of: self)) }
-
-    /// Whether PyTorch's object has a `last_epoch` (not `ChainedScheduler`).
-    public var hasLastEpoch: Bool { true }
+    /// The class name, as PyTorch's `type(self).__name__`; a subclass
+    /// registered under a dotted name may return that instead.
+    open var typeName: String { String(describing: type(of: self)) }
 
     /// `LRScheduler.__init__` without the initial step, which each subclass
     /// takes once its own fields are set (``initialStep()``).
-    init(optimizer: Optimizer, lastEpoch: Epoch, warnings: WarningSink) throws(PythonError) {
+    ///
+    /// A subclass sets its own stored properties, calls this, then takes
+    /// the initial step, as PyTorch's subclasses end their `__init__` with
+    /// `super().__init__(optimizer, last_epoch)`:
+    ///
+    /// ```swift
+    /// public init(optimizer: Optimizer, warmup: Epoch, lastEpoch: Epoch = -1) throws(PythonError) {
+    ///     self.warmup = warmup
+    ///     try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+    ///     try initialStep()
+    /// }
+    /// ```
+    public init(optimizer: Optimizer, lastEpoch: Epoch, warnings: WarningSink = WarningSink()) throws(PythonError) {
         self.optimizer = optimizer
         self.warnings = warnings
         if lastEpoch.value == -1 {
@@ -73,7 +84,7 @@ public class LRScheduler: Scheduler {
     }
 
     /// `_initial_step()`: the step every constructor ends with.
-    func initialStep() throws(PythonError) {
+    public final func initialStep() throws(PythonError) {
         stepCount = 0
         hasInitialStepAttributes = true
         isInitial = true
@@ -111,7 +122,7 @@ public class LRScheduler: Scheduler {
     /// Whether this is `SequentialLR` or `ChainedScheduler`, whose `step` takes no argument.
     var isComposite: Bool { false }
 
-    public var lastEpochAttribute: Epoch? { hasLastEpoch ? lastEpoch : nil }
+    public var lastEpochAttribute: Epoch? { lastEpoch }
 
     /// `LRScheduler.step(epoch)`; overridden where PyTorch overrides `step`.
     @usableFromInline
@@ -201,17 +212,27 @@ public class LRScheduler: Scheduler {
 
     /// PyTorch's `get_lr()`: the chainable rates, one per group, written into
     /// `lrs`. `groups` are the optimizer's param groups, which a scheduler
-    /// cycling momentum also writes. The base class has none.
-    @usableFromInline
-    func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    /// cycling momentum also writes; ``lastEpoch`` is already advanced.
+    /// Every subclass overrides it; the base class raises
+    /// `NotImplementedError`, as PyTorch's does.
+    ///
+    /// ```swift
+    /// public override func computeLR(
+    ///     _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
+    /// ) throws(PythonError) {
+    ///     for index in lrs.indices { lrs[index] = groups[index].lr * 0.5 }   // halve every step
+    /// }
+    /// ```
+    open func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         throw PythonError("NotImplementedError", "")
     }
 
-    /// PyTorch's `_get_closed_form_lr()`; returns false where there is none.
-    @usableFromInline
-    func computeClosedFormLR(
+    /// PyTorch's `_get_closed_form_lr()`, which `step(epoch:)` uses: the
+    /// rates at ``lastEpoch`` from ``baseLRs``; returns false where there is
+    /// none (the default), and the chainable ``computeLR(_:into:)`` runs.
+    open func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         false
@@ -225,7 +246,7 @@ public class LRScheduler: Scheduler {
     /// Fails with PyTorch's `zip(strict=True)` error when the group count
     /// changed since the scheduler was built (a group was added).
     @inlinable
-    func checkGroupCount(_ count: Int, _ groupCount: Int) throws(PythonError) {
+    public final func checkGroupCount(_ count: Int, _ groupCount: Int) throws(PythonError) {
         if count != groupCount {
             throw .valueError(
                 count < groupCount
@@ -246,7 +267,7 @@ public class LRScheduler: Scheduler {
     ///     StateTable(self, [.epoch("step_size", \.stepSize), .double("gamma", \.gamma)])
     /// }
     /// ```
-    var ownState: StateTable { StateTable() }
+    open var ownState: StateTable { StateTable() }
 
     /// `LRScheduler`'s keys, between the subclass's leading and trailing keys.
     var baseState: StateTable {
@@ -296,5 +317,5 @@ public class LRScheduler: Scheduler {
     /// Called after a state has been loaded, to refresh what derives from
     /// the restored keys (a cached scale function, sorted milestones). The
     /// default does nothing.
-    func didLoadState() {}
+    open func didLoadState() {}
 }

@@ -1,7 +1,7 @@
 /// Steps several schedulers together on every step, so their effects
 /// multiply: PyTorch's `ChainedScheduler(schedulers, optimizer=None)`.
 ///
-/// It has no epoch of its own (``hasLastEpoch`` is false and ``lastEpoch``
+/// It has no epoch of its own (``lastEpochAttribute`` is `nil` and ``lastEpoch``
 /// is unused); `step()` steps each child in order.
 ///
 /// With `ConstantLR(factor: 0.1, totalIters: 2)` and
@@ -12,7 +12,7 @@ public final class ChainedScheduler: LRScheduler {
     /// `schedulers`, for stepping them without reference counting.
     private let children: UnretainedSchedulers
 
-    public override var hasLastEpoch: Bool { false }
+    public override var lastEpochAttribute: Epoch? { nil }
 
     public init(schedulers: [any Scheduler], optimizer: Optimizer? = nil, warnings: WarningSink = WarningSink())
         throws(PythonError)

@@ -27,7 +27,7 @@ public final class ConstantLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         let epoch = lastEpoch.value
@@ -41,7 +41,7 @@ public final class ConstantLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -51,7 +51,7 @@ public final class ConstantLR: LRScheduler {
         return true
     }
 
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [.double("factor", \.factor), .epoch("total_iters", \.totalIters)])
     }
 }

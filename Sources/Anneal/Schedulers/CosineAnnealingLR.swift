@@ -31,7 +31,7 @@ public final class CosineAnnealingLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         let epoch = lastEpoch.value
@@ -78,7 +78,7 @@ public final class CosineAnnealingLR: LRScheduler {
         return try isMultiple(Epoch(offset), of: Epoch(try checkedProduct(2, tMax.integer)))
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -89,7 +89,7 @@ public final class CosineAnnealingLR: LRScheduler {
         return true
     }
 
-    override var ownState: StateTable { StateTable(self, [.epoch("T_max", \.tMax), .double("eta_min", \.etaMin)]) }
+    public override var ownState: StateTable { StateTable(self, [.epoch("T_max", \.tMax), .double("eta_min", \.etaMin)]) }
 }
 
 extension CosineAnnealingLR: RegisteredScheduler {

@@ -74,7 +74,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         try computeAndApplyLR()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -111,7 +111,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         return result
     }
 
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [
             .int("T_0", \.t0), .int("T_i", \.tI), .int("T_mult", \.tMult), .double("eta_min", \.etaMin),
             .epoch("T_cur", \.tCur),

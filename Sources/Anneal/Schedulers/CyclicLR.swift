@@ -137,7 +137,7 @@ public final class CyclicLR: LRScheduler {
         }
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -167,7 +167,7 @@ public final class CyclicLR: LRScheduler {
     /// The momentum keys exist only with `cycle_momentum`, which a loaded
     /// state must share; `_scale_fn_custom` (a plain function, saved as
     /// `None`) is set after `super().__init__()`.
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [
             .perGroup("max_lrs", \.maxLRs), .double("total_size", \.totalSize), .double("step_ratio", \.stepRatio),
             .string("mode", \.mode), .double("gamma", \.gamma), .string("scale_mode", \.scaleMode),
@@ -183,7 +183,7 @@ public final class CyclicLR: LRScheduler {
         ])
     }
 
-    override func didLoadState() {
+    public override func didLoadState() {
         initScaleFunction()
     }
 }

@@ -15,7 +15,7 @@ public final class ExponentialLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         let factor = isInitial ? 1 : gamma
@@ -25,7 +25,7 @@ public final class ExponentialLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -34,7 +34,7 @@ public final class ExponentialLR: LRScheduler {
         return true
     }
 
-    override var ownState: StateTable { StateTable(self, [.double("gamma", \.gamma)]) }
+    public override var ownState: StateTable { StateTable(self, [.double("gamma", \.gamma)]) }
 }
 
 extension ExponentialLR: RegisteredScheduler {

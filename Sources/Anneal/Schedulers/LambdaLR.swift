@@ -31,7 +31,7 @@ public final class LambdaLR: LRScheduler {
             lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -49,7 +49,7 @@ public final class LambdaLR: LRScheduler {
     /// The expressions' sources (or `nil` for Swift closures), per group.
     public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
 
-    override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
+    public override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
 }
 
 /// `lr_lambda` may be one function or a list with one per group.

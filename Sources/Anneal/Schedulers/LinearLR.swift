@@ -32,7 +32,7 @@ public final class LinearLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         let epoch = lastEpoch.value
@@ -50,7 +50,7 @@ public final class LinearLR: LRScheduler {
         for index in lrs.indices { lrs[index] = groups[index].lr * multiplier }
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -60,7 +60,7 @@ public final class LinearLR: LRScheduler {
         return true
     }
 
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [
             .double("start_factor", \.startFactor), .double("end_factor", \.endFactor),
             .epoch("total_iters", \.totalIters),

@@ -49,7 +49,7 @@ public final class MultiStepLR: LRScheduler {
         counter.flatMap { Array(repeating: $0.epoch, count: $0.count) }.sorted()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         let epoch = lastEpoch
@@ -66,7 +66,7 @@ public final class MultiStepLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -77,7 +77,7 @@ public final class MultiStepLR: LRScheduler {
 
     /// `milestones` is a `Counter`, saved as an object from each milestone's
     /// Python `repr` to its count.
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [
             .custom(
                 "milestones",
@@ -88,7 +88,7 @@ public final class MultiStepLR: LRScheduler {
         ])
     }
 
-    override func didLoadState() {
+    public override func didLoadState() {
         sortedMilestones = Self.sortedElements(milestones)
     }
 

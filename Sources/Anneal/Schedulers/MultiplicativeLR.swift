@@ -28,7 +28,7 @@ public final class MultiplicativeLR: LRScheduler {
             lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         if isInitial {
@@ -49,7 +49,7 @@ public final class MultiplicativeLR: LRScheduler {
 
     public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
 
-    override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
+    public override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
 }
 
 extension MultiplicativeLR: RegisteredScheduler {

@@ -163,7 +163,7 @@ public final class OneCycleLR: LRScheduler {
         return (end - start) * pct + start
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         let stepNumber = lastEpoch.value
@@ -210,7 +210,7 @@ public final class OneCycleLR: LRScheduler {
     /// `_schedule_phases` is a list of dicts (their `end_step` a float or an
     /// int, as computed); `use_beta1` exists only with `cycle_momentum`,
     /// which a loaded state must share.
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [
             .int("total_steps", \.totalSteps),
             .custom(

@@ -21,7 +21,7 @@ public final class PolynomialLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         if isInitial || lastEpoch > totalIters {
@@ -42,7 +42,7 @@ public final class PolynomialLR: LRScheduler {
         for index in lrs.indices { lrs[index] = groups[index].lr * decay }
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -54,7 +54,7 @@ public final class PolynomialLR: LRScheduler {
         return true
     }
 
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [.epoch("total_iters", \.totalIters), .double("power", \.power)])
     }
 }

@@ -43,7 +43,7 @@ public final class SWALR: LRScheduler {
         annealsByCosine ? (1 - (try PyFloat.cos(Double.pi * t))) / 2 : t
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         // Python ints: `step = _step_count - 1`, divided by `max(1, anneal_epochs)`;
@@ -72,7 +72,7 @@ public final class SWALR: LRScheduler {
         }
     }
 
-    override var ownState: StateTable {
+    public override var ownState: StateTable {
         StateTable(self, [
             .string("_anneal_strategy", \.annealStrategy) { (strategy) throws(PythonError) in
                 guard strategy == "cos" || strategy == "linear" else {

@@ -27,8 +27,6 @@ public final class SequentialLR: LRScheduler {
         (milestones.map(\.value), milestones.allSatisfy(\.isExactAsDouble))
     }
 
-    public override var hasLastEpoch: Bool { true }
-
     public init(
         optimizer: Optimizer, schedulers: [any Scheduler], milestones: [Epoch], lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()

@@ -23,7 +23,7 @@ public final class StepLR: LRScheduler {
         try initialStep()
     }
 
-    override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
+    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
         // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
@@ -34,7 +34,7 @@ public final class StepLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLR(
+    public override func computeClosedFormLR(
         _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
     ) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
@@ -43,7 +43,7 @@ public final class StepLR: LRScheduler {
         return true
     }
 
-    override var ownState: StateTable { StateTable(self, [.epoch("step_size", \.stepSize), .double("gamma", \.gamma)]) }
+    public override var ownState: StateTable { StateTable(self, [.epoch("step_size", \.stepSize), .double("gamma", \.gamma)]) }
 }
 
 extension StepLR: RegisteredScheduler {
