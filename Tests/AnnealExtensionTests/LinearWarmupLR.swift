@@ -14,7 +14,6 @@ final class LinearWarmupLR: LRScheduler {
         guard warmup > 0 else { throw .valueError("warmup must be positive, got \(warmup)") }
         self.warmup = warmup
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep()
     }
 
     override func computeLR(

@@ -43,18 +43,19 @@ open class LRScheduler: Scheduler {
     /// registered under a dotted name may return that instead.
     open var typeName: String { String(describing: type(of: self)) }
 
-    /// `LRScheduler.__init__` without the initial step, which each subclass
-    /// takes once its own fields are set (``initialStep()``).
+    /// `LRScheduler.__init__(optimizer, last_epoch)`, initial step included.
     ///
-    /// A subclass sets its own stored properties, calls this, then takes
-    /// the initial step, as PyTorch's subclasses end their `__init__` with
-    /// `super().__init__(optimizer, last_epoch)`:
+    /// A subclass sets its own stored properties, then calls this, as
+    /// PyTorch's subclasses end their `__init__` with
+    /// `super().__init__(optimizer, last_epoch)`: it writes `initial_lr`
+    /// into the groups (or requires it when resuming with `last_epoch >= 0`),
+    /// takes `base_lrs` from them, then takes the initial step, which calls
+    /// the subclass's ``computeLR(_:into:)``.
     ///
     /// ```swift
-    /// public init(optimizer: Optimizer, warmup: Epoch, lastEpoch: Epoch = -1) throws(PythonError) {
+    /// public init(optimizer: Optimizer, warmup: Int, lastEpoch: Epoch = -1) throws(PythonError) {
     ///     self.warmup = warmup
     ///     try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-    ///     try initialStep()
     /// }
     /// ```
     public init(optimizer: Optimizer, lastEpoch: Epoch, warnings: WarningSink = WarningSink()) throws(PythonError) {
@@ -73,7 +74,14 @@ open class LRScheduler: Scheduler {
         }
         self.baseLRs = optimizer.paramGroups.map { $0.initialLR ?? $0.lr }
         self.lastEpoch = lastEpoch
+        prepares = callsFunctionsBeforeLR
+        try initialStep()
     }
+
+    /// Whether ``prepareLR(closedForm:)`` calls user functions before each
+    /// step's rates are computed (`LambdaLR`'s `lr_lambda`, `CyclicLR`'s
+    /// `scale_fn`); read once, at construction, so other steps skip it.
+    var callsFunctionsBeforeLR: Bool { false }
 
     /// Initialises a composite (`ChainedScheduler`), which has no epoch or base rates.
     init(compositeOn optimizer: Optimizer, warnings: WarningSink) {
@@ -84,7 +92,7 @@ open class LRScheduler: Scheduler {
     }
 
     /// `_initial_step()`: the step every constructor ends with.
-    public final func initialStep() throws(PythonError) {
+    final func initialStep() throws(PythonError) {
         stepCount = 0
         hasInitialStepAttributes = true
         isInitial = true

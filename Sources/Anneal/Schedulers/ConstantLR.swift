@@ -24,7 +24,6 @@ public final class ConstantLR: LRScheduler {
         self.factor = factor
         self.totalIters = totalIters
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)

@@ -28,7 +28,6 @@ public final class CosineAnnealingLR: LRScheduler {
         self.tMax = tMax
         self.etaMin = etaMin
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)

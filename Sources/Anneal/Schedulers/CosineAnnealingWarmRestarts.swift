@@ -28,7 +28,6 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         self.etaMin = etaMin
         self.tCur = lastEpoch
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     /// PyTorch overrides `step` here: no step counting, no warnings, and its

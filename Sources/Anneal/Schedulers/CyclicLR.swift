@@ -62,8 +62,9 @@ public final class CyclicLR: LRScheduler {
         self.mode = mode
         self.gamma = gamma
         self.scaleFunction = scaleFunction
-        self.scaleMode = scaleMode
         self.cycleMomentum = cycleMomentum
+        (self.scaleMode, builtInScale, scalesByCycle) = Self.initScaleFunction(
+            mode: mode, scaleMode: scaleMode, custom: scaleFunction != nil)
         if cycleMomentum {
             let usesBeta1 = optimizer.kind.usesBetas
             let baseMomentums = try baseMomentum.resolve("base_momentum", groupCount: groupCount)
@@ -76,25 +77,29 @@ public final class CyclicLR: LRScheduler {
             }
         }
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        initScaleFunction()
-        prepares = true
-        try initialStep()
+        // PyTorch sets `base_lrs` after `super().__init__()`.
         self.baseLRs = baseLRs
     }
 
-    /// `_init_scale_fn`: the built-in modes fix `scale_mode`.
-    private func initScaleFunction() {
-        if scaleFunction == nil {
+    /// `scale_fn` is called before each step's rates are computed.
+    override var callsFunctionsBeforeLR: Bool { true }
+
+    /// `_init_scale_fn`: the built-in modes fix `scale_mode`; returns it,
+    /// with the built-in scale to use and whether it is per cycle.
+    private static func initScaleFunction(mode: String, scaleMode: String, custom: Bool)
+        -> (scaleMode: String, builtIn: BuiltInScale, byCycle: Bool)
+    {
+        var scaleMode = scaleMode
+        if !custom {
             switch mode {
             case "triangular", "triangular2": scaleMode = "cycle"
             case "exp_range": scaleMode = "iterations"
             default: break
             }
         }
-        builtInScale = mode == "triangular" ? .triangular : mode == "triangular2" ? .triangular2 : .expRange
-        scalesByCycle = scaleMode == "cycle"
+        let builtIn: BuiltInScale = mode == "triangular" ? .triangular : mode == "triangular2" ? .triangular2 : .expRange
+        return (scaleMode, builtIn, scaleMode == "cycle")
     }
-
 
     /// `scale_fn(x)` for the built-in modes, or the custom function.
     @inline(__always)
@@ -184,7 +189,8 @@ public final class CyclicLR: LRScheduler {
     }
 
     public override func didLoadState() {
-        initScaleFunction()
+        (scaleMode, builtInScale, scalesByCycle) = Self.initScaleFunction(
+            mode: mode, scaleMode: scaleMode, custom: scaleFunction != nil)
     }
 }
 

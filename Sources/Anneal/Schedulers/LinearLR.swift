@@ -29,7 +29,6 @@ public final class LinearLR: LRScheduler {
         self.endFactor = endFactor
         self.totalIters = totalIters
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)

@@ -29,7 +29,6 @@ public final class MultiStepLR: LRScheduler {
         self.sortedMilestones = Self.sortedElements(self.milestones)
         self.gamma = gamma
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     /// `collections.Counter(milestones)`: first-seen order, with counts.

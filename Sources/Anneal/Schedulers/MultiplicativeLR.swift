@@ -5,29 +5,7 @@
 /// initial step).
 ///
 /// With `lr = 0.1` and `lr_lambda = "0.95"`: 0.1, 0.095, 0.09025, ...
-public final class MultiplicativeLR: LRScheduler {
-    public let lrLambdas: [ScheduleFunction]
-    @exclusivity(unchecked) private var functionValues = FunctionValues()
-
-    public init(
-        optimizer: Optimizer, lrLambdas: [ScheduleFunction], lastEpoch: Epoch = -1,
-        warnings: WarningSink = WarningSink()
-    ) throws(PythonError) {
-        self.lrLambdas = try resolveLambdas(lrLambdas, groupCount: optimizer.paramGroups.count)
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        prepares = true
-        try initialStep()
-    }
-
-    public convenience init(
-        optimizer: Optimizer, lrLambda: ScheduleFunction, lastEpoch: Epoch = -1,
-        warnings: WarningSink = WarningSink()
-    ) throws(PythonError) {
-        try self.init(
-            optimizer: optimizer, lrLambdas: [ScheduleFunction](repeating: lrLambda, count: optimizer.paramGroups.count),
-            lastEpoch: lastEpoch, warnings: warnings)
-    }
-
+public final class MultiplicativeLR: EpochFunctionScheduler {
     public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
         throws(PythonError)
     {
@@ -47,9 +25,6 @@ public final class MultiplicativeLR: LRScheduler {
         if !isInitial { try functionValues.evaluate(lrLambdas, at: lastEpoch) }
     }
 
-    public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
-
-    public override var ownState: StateTable { StateTable(self, [.lambdas("lr_lambdas", \.lrLambdas)]) }
 }
 
 extension MultiplicativeLR: RegisteredScheduler {
@@ -57,7 +32,7 @@ extension MultiplicativeLR: RegisteredScheduler {
 
     /// `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> MultiplicativeLR {
-        let (lambdas, lastEpoch) = try readLambdaArguments(&args, groupCount: context.optimizer.paramGroups.count)
+        let (lambdas, lastEpoch) = try readArguments(&args, groupCount: context.optimizer.paramGroups.count)
         return try MultiplicativeLR(optimizer: context.optimizer, lrLambdas: lambdas, lastEpoch: lastEpoch)
     }
 }

@@ -137,7 +137,6 @@ public final class OneCycleLR: LRScheduler {
             }
         }
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     @inline(__always)

@@ -18,7 +18,6 @@ public final class PolynomialLR: LRScheduler {
         self.totalIters = totalIters
         self.power = power
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)

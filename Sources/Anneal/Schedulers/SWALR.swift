@@ -35,7 +35,6 @@ public final class SWALR: LRScheduler {
         if annealEpochs < 0 { throw .valueError("anneal_epochs must be equal or greater than 0, got \(annealEpochs)") }
         self.annealEpochs = annealEpochs
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     @inline(__always)

@@ -20,7 +20,6 @@ public final class StepLR: LRScheduler {
         self.stepSize = stepSize
         self.gamma = gamma
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
-        try initialStep()
     }
 
     public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
