@@ -16,9 +16,7 @@ final class LinearWarmupLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
     }
 
-    override func computeLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) {
+    override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         try checkGroupCount(baseLRs.count, lrs.count)
         let progress = Swift.min(1, (lastEpoch.value + 1) / Double(warmup))
         for index in lrs.indices { lrs[index] = baseLRs[index] * progress }

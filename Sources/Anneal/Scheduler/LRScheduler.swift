@@ -39,6 +39,12 @@ open class LRScheduler: Scheduler {
     /// Whether ``prepareLR(closedForm:)`` has work to do (user functions to call).
     @exclusivity(unchecked) @usableFromInline var prepares = false
 
+    /// The optimizer's param groups as ``computeLR(_:into:)`` reads (and,
+    /// for momentum cycling, writes) them: held once for the whole step.
+    public typealias ParamGroups = UnsafeMutableBufferPointer<ParamGroup>
+    /// Where ``computeLR(_:into:)`` writes the new rate of each group.
+    public typealias Rates = UnsafeMutableBufferPointer<Double>
+
     /// The class name, as PyTorch's `type(self).__name__`; a subclass
     /// registered under a dotted name may return that instead.
     open var typeName: String { String(describing: type(of: self)) }
@@ -225,24 +231,18 @@ open class LRScheduler: Scheduler {
     /// `NotImplementedError`, as PyTorch's does.
     ///
     /// ```swift
-    /// public override func computeLR(
-    ///     _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    /// ) throws(PythonError) {
+    /// public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
     ///     for index in lrs.indices { lrs[index] = groups[index].lr * 0.5 }   // halve every step
     /// }
     /// ```
-    open func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    open func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         throw PythonError("NotImplementedError", "")
     }
 
     /// PyTorch's `_get_closed_form_lr()`, which `step(epoch:)` uses: the
     /// rates at ``lastEpoch`` from ``baseLRs``; returns false where there is
     /// none (the default), and the chainable ``computeLR(_:into:)`` runs.
-    open func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    open func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         false
     }
 

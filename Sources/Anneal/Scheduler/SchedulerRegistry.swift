@@ -32,7 +32,8 @@ public struct SchedulerContext {
 /// ```
 public protocol RegisteredScheduler: Scheduler {
     /// The name specs use: PyTorch's class name, or a dotted name for other
-    /// libraries' schedulers (`"transformers.cosine"`).
+    /// libraries' schedulers (`"transformers.cosine"`). Default: the Swift
+    /// type's name, which for Anneal's schedulers is PyTorch's.
     static var pythonName: String { get }
     /// Whether the constructor takes `schedulers`, a list of scheduler specs
     /// built first (`SequentialLR`, `ChainedScheduler`). Default false.
@@ -45,6 +46,7 @@ public protocol RegisteredScheduler: Scheduler {
 }
 
 extension RegisteredScheduler {
+    public static var pythonName: String { String(describing: Self.self) }
     public static var takesChildSchedulers: Bool { false }
     public static var takesLastEpoch: Bool { true }
 }

@@ -54,7 +54,6 @@ public final class ChainedScheduler: LRScheduler {
 }
 
 extension ChainedScheduler: RegisteredScheduler {
-    public static var pythonName: String { "ChainedScheduler" }
     public static var takesChildSchedulers: Bool { true }
     public static var takesLastEpoch: Bool { false }
 

@@ -26,9 +26,7 @@ public final class ConstantLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let epoch = lastEpoch.value
         if epoch == 0 {
             for index in lrs.indices { lrs[index] = groups[index].lr * factor }
@@ -40,9 +38,7 @@ public final class ConstantLR: LRScheduler {
         }
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         let reached: Double = lastEpoch >= totalIters ? 1 : 0
         let multiplier = factor + reached * (1 - factor)
@@ -56,8 +52,6 @@ public final class ConstantLR: LRScheduler {
 }
 
 extension ConstantLR: RegisteredScheduler {
-    public static var pythonName: String { "ConstantLR" }
-
     /// `ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> ConstantLR {
         try args.allow(["factor", "total_iters", "last_epoch"])

@@ -30,9 +30,7 @@ public final class CosineAnnealingLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let epoch = lastEpoch.value
         let tMax = self.tMax.value
         if isInitial {
@@ -77,9 +75,7 @@ public final class CosineAnnealingLR: LRScheduler {
         return try isMultiple(Epoch(offset), of: Epoch(try checkedProduct(2, tMax.integer)))
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * lastEpoch.value, tMax.value)))
         for index in lrs.indices {
@@ -92,8 +88,6 @@ public final class CosineAnnealingLR: LRScheduler {
 }
 
 extension CosineAnnealingLR: RegisteredScheduler {
-    public static var pythonName: String { "CosineAnnealingLR" }
-
     /// `CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> CosineAnnealingLR {
         try args.allow(["T_max", "eta_min", "last_epoch"])

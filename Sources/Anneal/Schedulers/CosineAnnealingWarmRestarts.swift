@@ -73,9 +73,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         try computeAndApplyLR()
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         try checkGroupCount(baseLRs.count, lrs.count)
         let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(Double.pi * tCur.value, Double(tI))))
         for index in lrs.indices {
@@ -119,8 +117,6 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
 }
 
 extension CosineAnnealingWarmRestarts: RegisteredScheduler {
-    public static var pythonName: String { "CosineAnnealingWarmRestarts" }
-
     /// `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext)
         throws -> CosineAnnealingWarmRestarts

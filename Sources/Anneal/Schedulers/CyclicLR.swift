@@ -142,9 +142,7 @@ public final class CyclicLR: LRScheduler {
         }
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         try checkGroupCount(baseLRs.count, lrs.count)
         try checkGroupCount(maxLRs.count, lrs.count)
         let scaleFactor = self.scaleFactor
@@ -195,8 +193,6 @@ public final class CyclicLR: LRScheduler {
 }
 
 extension CyclicLR: RegisteredScheduler {
-    public static var pythonName: String { "CyclicLR" }
-
     /// `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
     /// gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8,
     /// max_momentum=0.9, last_epoch=-1)`.

@@ -14,9 +14,7 @@ public final class ExponentialLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let factor = isInitial ? 1 : gamma
         for index in lrs.indices {
             let lr = groups[index].lr
@@ -24,9 +22,7 @@ public final class ExponentialLR: LRScheduler {
         }
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         let factor = try PyFloat.pow(gamma, lastEpoch.value)
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
@@ -37,8 +33,6 @@ public final class ExponentialLR: LRScheduler {
 }
 
 extension ExponentialLR: RegisteredScheduler {
-    public static var pythonName: String { "ExponentialLR" }
-
     /// `ExponentialLR(optimizer, gamma, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> ExponentialLR {
         try args.allow(["gamma", "last_epoch"])

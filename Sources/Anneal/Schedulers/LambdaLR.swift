@@ -6,9 +6,7 @@
 ///
 /// With `lr = 0.1` and `lr_lambda = "0.5 ** epoch"`: 0.1, 0.05, 0.025, ...
 public final class LambdaLR: EpochFunctionScheduler {
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         try checkGroupCount(baseLRs.count, lrs.count)
         try checkGroupCount(functionValues.count, lrs.count)
         for index in lrs.indices {
@@ -23,8 +21,6 @@ public final class LambdaLR: EpochFunctionScheduler {
 }
 
 extension LambdaLR: RegisteredScheduler {
-    public static var pythonName: String { "LambdaLR" }
-
     /// `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> LambdaLR {
         let (lambdas, lastEpoch) = try readArguments(&args, groupCount: context.optimizer.paramGroups.count)

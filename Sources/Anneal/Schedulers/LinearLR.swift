@@ -31,9 +31,7 @@ public final class LinearLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let epoch = lastEpoch.value
         if epoch == 0 {
             for index in lrs.indices { lrs[index] = groups[index].lr * startFactor }
@@ -49,9 +47,7 @@ public final class LinearLR: LRScheduler {
         for index in lrs.indices { lrs[index] = groups[index].lr * multiplier }
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         let progress = (lastEpoch < totalIters ? lastEpoch : totalIters).value
         let multiplier = startFactor + (try PyFloat.divide((endFactor - startFactor) * progress, totalIters.value))
@@ -68,8 +64,6 @@ public final class LinearLR: LRScheduler {
 }
 
 extension LinearLR: RegisteredScheduler {
-    public static var pythonName: String { "LinearLR" }
-
     /// `LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> LinearLR {
         try args.allow(["start_factor", "end_factor", "total_iters", "last_epoch"])

@@ -48,9 +48,7 @@ public final class MultiStepLR: LRScheduler {
         counter.flatMap { Array(repeating: $0.epoch, count: $0.count) }.sorted()
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let epoch = lastEpoch
         var count = 0
         // `last_epoch in milestones`: Python's exact int/float equality, which
@@ -65,9 +63,7 @@ public final class MultiStepLR: LRScheduler {
         }
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         let factor = try PyFloat.pow(gamma, Double(bisectRight(sortedMilestones, lastEpoch)))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
@@ -114,8 +110,6 @@ public final class MultiStepLR: LRScheduler {
 }
 
 extension MultiStepLR: RegisteredScheduler {
-    public static var pythonName: String { "MultiStepLR" }
-
     /// `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> MultiStepLR {
         try args.allow(["milestones", "gamma", "last_epoch"])

@@ -6,9 +6,7 @@
 ///
 /// With `lr = 0.1` and `lr_lambda = "0.95"`: 0.1, 0.095, 0.09025, ...
 public final class MultiplicativeLR: EpochFunctionScheduler {
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         if isInitial {
             for index in lrs.indices { lrs[index] = groups[index].lr }
             return
@@ -28,8 +26,6 @@ public final class MultiplicativeLR: EpochFunctionScheduler {
 }
 
 extension MultiplicativeLR: RegisteredScheduler {
-    public static var pythonName: String { "MultiplicativeLR" }
-
     /// `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> MultiplicativeLR {
         let (lambdas, lastEpoch) = try readArguments(&args, groupCount: context.optimizer.paramGroups.count)

@@ -162,9 +162,7 @@ public final class OneCycleLR: LRScheduler {
         return (end - start) * pct + start
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let stepNumber = lastEpoch.value
         if Epoch(totalSteps) < lastEpoch {
             throw .valueError(
@@ -263,8 +261,6 @@ public final class OneCycleLR: LRScheduler {
 }
 
 extension OneCycleLR: RegisteredScheduler {
-    public static var pythonName: String { "OneCycleLR" }
-
     /// `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
     /// anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
     /// final_div_factor=10000.0, three_phase=False, last_epoch=-1)`.

@@ -20,9 +20,7 @@ public final class PolynomialLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         if isInitial || lastEpoch > totalIters {
             for index in lrs.indices { lrs[index] = groups[index].lr }
             return
@@ -41,9 +39,7 @@ public final class PolynomialLR: LRScheduler {
         for index in lrs.indices { lrs[index] = groups[index].lr * decay }
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         // `min(total_iters, last_epoch)`: the first of equals, as Python's `min`.
         let progress = lastEpoch < totalIters ? lastEpoch : totalIters
@@ -59,8 +55,6 @@ public final class PolynomialLR: LRScheduler {
 }
 
 extension PolynomialLR: RegisteredScheduler {
-    public static var pythonName: String { "PolynomialLR" }
-
     /// `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> PolynomialLR {
         try args.allow(["total_iters", "power", "last_epoch"])

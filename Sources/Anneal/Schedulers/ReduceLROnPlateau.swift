@@ -239,7 +239,6 @@ public final class ReduceLROnPlateau: Scheduler {
 }
 
 extension ReduceLROnPlateau: RegisteredScheduler {
-    public static var pythonName: String { "ReduceLROnPlateau" }
     public static var takesLastEpoch: Bool { false }
 
     /// `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,

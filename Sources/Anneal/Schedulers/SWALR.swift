@@ -42,9 +42,7 @@ public final class SWALR: LRScheduler {
         annealsByCosine ? (1 - (try PyFloat.cos(Double.pi * t))) / 2 : t
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         // Python ints: `step = _step_count - 1`, divided by `max(1, anneal_epochs)`;
         // within 2^53 (every real run) doubles hold them and divide them exactly.
         let (previousT, t): (Double, Double)
@@ -84,8 +82,6 @@ public final class SWALR: LRScheduler {
 }
 
 extension SWALR: RegisteredScheduler {
-    public static var pythonName: String { "SWALR" }
-
     /// `SWALR(optimizer, swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> SWALR {
         try args.allow(["swa_lr", "anneal_epochs", "anneal_strategy", "last_epoch"])

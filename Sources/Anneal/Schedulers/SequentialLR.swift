@@ -166,7 +166,6 @@ extension StateKey where Owner: LRScheduler {
 }
 
 extension SequentialLR: RegisteredScheduler {
-    public static var pythonName: String { "SequentialLR" }
     public static var takesChildSchedulers: Bool { true }
 
     /// `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`.

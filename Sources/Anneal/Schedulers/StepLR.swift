@@ -22,9 +22,7 @@ public final class StepLR: LRScheduler {
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)
     }
 
-    public override func computeLR(_ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>)
-        throws(PythonError)
-    {
+    public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         // `last_epoch == 0 or last_epoch % step_size != 0`, short-circuit included.
         let decays = lastEpoch.value == 0 ? false : try isMultiple(lastEpoch, of: stepSize)
         for index in lrs.indices {
@@ -33,9 +31,7 @@ public final class StepLR: LRScheduler {
         }
     }
 
-    public override func computeClosedFormLR(
-        _ groups: UnsafeMutableBufferPointer<ParamGroup>, into lrs: UnsafeMutableBufferPointer<Double>
-    ) throws(PythonError) -> Bool {
+    public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
         let factor = try PyFloat.pow(gamma, floorQuotient(lastEpoch, stepSize))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
@@ -46,8 +42,6 @@ public final class StepLR: LRScheduler {
 }
 
 extension StepLR: RegisteredScheduler {
-    public static var pythonName: String { "StepLR" }
-
     /// `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`.
     public static func make(_ args: inout KeywordArguments, context: SchedulerContext) throws -> StepLR {
         try args.allow(["step_size", "gamma", "last_epoch"])
