@@ -20,6 +20,23 @@ struct StateDictTests {
         #expect(scheduler.stateDict()["milestones"] == .object(["5": 2, "2": 1]))
     }
 
+    /// A loaded `Counter` may hold any count: the closed form counts the
+    /// decays without expanding them, and a total past `Int.max` is refused.
+    @Test func multiStepMilestoneCountsAreNotExpanded() throws {
+        let scheduler = try MultiStepLR(optimizer: try sgd(0.1), milestones: [2, 4], gamma: 0.5)
+        guard case .object(var state) = scheduler.stateDict() else { Issue.record("not an object"); return }
+        state["milestones"] = .object(["4": .int(Int.max - 3), "2": 3])
+        try scheduler.loadStateDict(.object(state))
+        try scheduler.step(epoch: 3)
+        #expect(scheduler.lastLR == [0.1 * 0.125])
+        try scheduler.step(epoch: 4)
+        #expect(scheduler.lastLR == [0])
+        state["milestones"] = .object(["4": .int(Int.max), "2": 1])
+        expectPythonError("ValueError", "MultiStepLR state_dict milestones count more than \(Int.max) decays in all") {
+            try scheduler.loadStateDict(.object(state))
+        }
+    }
+
     @Test func lambdasAreSavedAsNull() throws {
         let scheduler = try LambdaLR(optimizer: try sgd(0.1, 0.2), lrLambda: try ScheduleFunction(expression: "epoch"))
         #expect(scheduler.stateDict()["lr_lambdas"] == [nil, nil])

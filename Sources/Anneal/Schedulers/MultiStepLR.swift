@@ -17,8 +17,11 @@ public final class MultiStepLR: LRScheduler {
     @exclusivity(unchecked) private var milestoneValues: [Double] = []
     /// `gamma`.
     @exclusivity(unchecked) public internal(set) var gamma: Double
-    /// `sorted(milestones.elements())`, for the closed form.
-    @exclusivity(unchecked) private var sortedMilestones: [Epoch]
+    /// `sorted(milestones.elements())` for the closed form, without
+    /// expanding the counts (a loaded state may hold any count): the
+    /// distinct milestones in ascending order, each with how many
+    /// milestones lie at or below it.
+    @exclusivity(unchecked) private var sortedMilestones: [(epoch: Epoch, atOrBelow: Int)]
 
     public init(
         optimizer: Optimizer, milestones: [Epoch], gamma: Double = 0.1, lastEpoch: Epoch = -1,
@@ -44,8 +47,26 @@ public final class MultiStepLR: LRScheduler {
         return result
     }
 
-    static func sortedElements(_ counter: [(epoch: Epoch, count: Int)]) -> [Epoch] {
-        counter.flatMap { Array(repeating: $0.epoch, count: $0.count) }.sorted()
+    /// The milestones sorted, with running counts. The counts' total fits
+    /// an `Int`: a constructor's counts sum to its list's length, and a
+    /// loaded state's total is checked.
+    static func sortedElements(_ counter: [(epoch: Epoch, count: Int)]) -> [(epoch: Epoch, atOrBelow: Int)] {
+        var total = 0
+        return counter.sorted { $0.epoch < $1.epoch }.map { milestone in
+            total += milestone.count
+            return (milestone.epoch, total)
+        }
+    }
+
+    /// `bisect_right(sorted(milestones.elements()), epoch)`.
+    private func milestonesAtOrBelow(_ epoch: Epoch) -> Int {
+        var low = 0
+        var high = sortedMilestones.count
+        while low < high {
+            let middle = (low + high) / 2
+            if epoch < sortedMilestones[middle].epoch { high = middle } else { low = middle + 1 }
+        }
+        return low == 0 ? 0 : sortedMilestones[low - 1].atOrBelow
     }
 
     public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
@@ -65,7 +86,7 @@ public final class MultiStepLR: LRScheduler {
 
     public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         try checkGroupCount(baseLRs.count, lrs.count)
-        let factor = try PyFloat.pow(gamma, Double(bisectRight(sortedMilestones, lastEpoch)))
+        let factor = try PyFloat.pow(gamma, Double(milestonesAtOrBelow(lastEpoch)))
         for index in lrs.indices { lrs[index] = baseLRs[index] * factor }
         return true
     }
@@ -92,10 +113,16 @@ public final class MultiStepLR: LRScheduler {
             throw .typeError("MultiStepLR state_dict key 'milestones' must be an object of counts")
         }
         var milestones: [(epoch: Epoch, count: Int)] = []
+        var total = 0
         for (key, value) in counter {
             guard let epoch = parseEpochKey(key), let count = value.intValue, count >= 0 else {
                 throw .valueError("MultiStepLR state_dict milestone '\(key)': \(value.pythonDescription) is not an epoch with a count")
             }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else {
+                throw .valueError("MultiStepLR state_dict milestones count more than \(Int.max) decays in all")
+            }
+            total = sum
             milestones.append((epoch, count))
         }
         return milestones
