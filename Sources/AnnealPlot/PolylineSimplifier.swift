@@ -1,15 +1,11 @@
-/// A point on the screen, in pixels (y grows downward).
-public struct ScreenPoint: Sendable, Equatable {
+/// A point on the screen, in pixels (y grows downward): how ``SVGChart``
+/// hands its curves to ``PolylineSimplifier``. Internal, so the synthesized
+/// `init(x:y:)` serves.
+struct ScreenPoint: Sendable, Equatable {
     /// The horizontal coordinate.
-    public var x: Double
+    var x: Double
     /// The vertical coordinate.
-    public var y: Double
-
-    /// Creates a point.
-    public init(x: Double, y: Double) {
-        self.x = x
-        self.y = y
-    }
+    var y: Double
 }
 
 /// Ramer–Douglas–Peucker simplification of a polyline in screen space.
@@ -34,7 +30,7 @@ public enum PolylineSimplifier {
 
     /// The points of `points` to keep, in order (see the type's description).
     /// Iterative, so long curves cannot overflow the stack.
-    public static func simplify(_ points: [ScreenPoint], tolerance: Double = defaultTolerance) -> [ScreenPoint] {
+    static func simplify(_ points: [ScreenPoint], tolerance: Double = defaultTolerance) -> [ScreenPoint] {
         guard points.count > 2 else { return points }
         var keep = [Bool](repeating: false, count: points.count)
         keep[0] = true

@@ -1,7 +1,9 @@
-/// What one epoch of training reports.
+/// What one epoch of training reports: ``Trainer`` makes one per epoch it
+/// trains (with the synthesized, internal memberwise initialiser, since
+/// only training produces records).
 ///
 /// ```swift
-/// let record = EpochRecord(epoch: 1, lr: 0.001, loss: 12.5)
+/// let record = try trainer.trainEpoch()   // EpochRecord(epoch: 1, lr: 0.001, loss: 12.5)
 /// ```
 public struct EpochRecord: Sendable, Equatable {
     /// The epoch number, from 1 (as the documents print `epoch + 1`).
@@ -13,11 +15,4 @@ public struct EpochRecord: Sendable, Equatable {
     /// The mean of the epoch's batch losses (each batch's mean-reduced loss,
     /// computed before that batch's optimizer step).
     public var loss: Double
-
-    /// A record of `epoch`, `lr` and `loss`.
-    public init(epoch: Int, lr: Double, loss: Double) {
-        self.epoch = epoch
-        self.lr = lr
-        self.loss = loss
-    }
 }

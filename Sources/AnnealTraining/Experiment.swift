@@ -78,8 +78,8 @@ public enum Experiment: String, Sendable, CaseIterable {
     /// The document's log line for an epoch.
     ///
     /// ```swift
-    /// Experiment.seed3.logLine(EpochRecord(epoch: 1, lr: 0.0993908270190958, loss: 8.1559))
-    /// // "epoch 01 | lr=0.099391 | loss=8.1559"
+    /// let record = try trainer.trainEpoch()   // epoch 1, lr 0.0993908270190958, loss 8.1559
+    /// Experiment.seed3.logLine(record)        // "epoch 01 | lr=0.099391 | loss=8.1559"
     /// ```
     public func logLine(_ record: EpochRecord) -> String {
         switch self {

@@ -1,4 +1,4 @@
-import AnnealPlot
+@testable import AnnealPlot
 import Testing
 
 // The pieces under the renderers: number formatting, axes and ticks, curve

@@ -232,9 +232,9 @@ struct Walker {
     mutating func compare<E: ComparisonNode, G: ComparisonNode>(
         _ expected: E, _ got: G, float32: Bool, into result: inout ComparisonResult
     ) {
-        switch (expected.nodeKind, got.nodeKind) {
+        switch (expected.kind, got.kind) {
         case (.int, .int):
-            let e = expected.intNumber, g = got.intNumber
+            let e = expected.int, g = got.int
             result.comparedValueCount += 1
             // |e - g| without overflow: the true difference is below 2^64,
             // so wrapping subtraction of the bit patterns gives it exactly.
@@ -242,40 +242,40 @@ struct Walker {
             let difference = Double(UInt64(bitPattern: Int64(high)) &- UInt64(bitPattern: Int64(low)))
             result.maxAbsoluteDifference = max(result.maxAbsoluteDifference, difference)
             if e != g {
-                record(.value, expected: expected.value, got: got.value, abs: difference,
+                record(.value, expected: expected.jsonValue, got: got.jsonValue, abs: difference,
                        message: "integers differ (integers compare exactly)", into: &result)
             }
         case (.int, .double):
-            compareNumbers(Double(expected.intNumber), got.doubleNumber, expected, got, float32: float32, into: &result)
+            compareNumbers(Double(expected.int), got.double, expected, got, float32: float32, into: &result)
         case (.double, .int):
-            compareNumbers(expected.doubleNumber, Double(got.intNumber), expected, got, float32: float32, into: &result)
+            compareNumbers(expected.double, Double(got.int), expected, got, float32: float32, into: &result)
         case (.double, .double):
-            compareNumbers(expected.doubleNumber, got.doubleNumber, expected, got, float32: float32, into: &result)
+            compareNumbers(expected.double, got.double, expected, got, float32: float32, into: &result)
         case (.bool, .bool):
-            if expected.boolean != got.boolean {
-                record(.value, expected: expected.value, got: got.value, message: "booleans differ", into: &result)
+            if expected.bool != got.bool {
+                record(.value, expected: expected.jsonValue, got: got.jsonValue, message: "booleans differ", into: &result)
             }
         case (.string, .string):
-            if expected.text != got.text {
-                record(.value, expected: expected.value, got: got.value, message: "strings differ", into: &result)
+            if expected.string != got.string {
+                record(.value, expected: expected.jsonValue, got: got.jsonValue, message: "strings differ", into: &result)
             }
         case (.null, .null):
             break
         case (.array, .array):
-            let e = expected.elementCount, g = got.elementCount
+            let e = expected.arrayCount, g = got.arrayCount
             if e != g {
-                record(.length, expected: expected.value, got: got.value,
+                record(.length, expected: expected.jsonValue, got: got.jsonValue,
                        message: "array length differs: expected \(e), got \(g)", into: &result)
             }
             for i in 0..<min(e, g) {
                 components.append(.index(i))
-                compare(expected.elementAt(i), got.elementAt(i), float32: float32, into: &result)
+                compare(expected.element(i), got.element(i), float32: float32, into: &result)
                 components.removeLast()
             }
         case (.object, .object):
             compareObjects(expected, got, float32: float32, into: &result)
         default:
-            record(.type, expected: expected.value, got: got.value,
+            record(.type, expected: expected.jsonValue, got: got.jsonValue,
                    message: "type differs: expected \(expected.nodeKindName), got \(got.nodeKindName)", into: &result)
         }
     }
@@ -284,23 +284,23 @@ struct Walker {
         _ expected: E, _ got: G, float32: Bool, into result: inout ComparisonResult
     ) {
         let atRecordTop = isRecord && components.isEmpty
-        expected.forEachMemberInOrder { key, e in
+        expected.forEachMember { key, e in
             components.append(.key(key))
-            if let g = got.memberNamed(key) {
+            if let g = got.member(key) {
                 if atRecordTop && key == "error" {
-                    compareErrors(e.value, g.value, into: &result)
+                    compareErrors(e.jsonValue, g.jsonValue, into: &result)
                 } else {
                     compare(e, g, float32: float32 || (atRecordTop && key == "params"), into: &result)
                 }
             } else {
-                record(.missingKey, expected: e.value, got: nil, message: "missing key \"\(key)\"", into: &result)
+                record(.missingKey, expected: e.jsonValue, got: nil, message: "missing key \"\(key)\"", into: &result)
             }
             components.removeLast()
         }
-        got.forEachMemberInOrder { key, g in
-            guard expected.memberNamed(key) == nil else { return }
+        got.forEachMember { key, g in
+            guard expected.member(key) == nil else { return }
             components.append(.key(key))
-            record(.unexpectedKey, expected: nil, got: g.value, message: "unexpected key \"\(key)\"", into: &result)
+            record(.unexpectedKey, expected: nil, got: g.jsonValue, message: "unexpected key \"\(key)\"", into: &result)
             components.removeLast()
         }
     }
@@ -379,7 +379,7 @@ struct Walker {
                 message = "values differ by \(pythonFloatRepr(difference)) (\(distance) \(unit))"
             }
         }
-        record(.number, expected: expected.value, got: got.value, ulp: distance, abs: difference,
+        record(.number, expected: expected.jsonValue, got: got.jsonValue, ulp: distance, abs: difference,
                isFloat32: isFloat32, message: message, into: &result)
     }
 }

@@ -98,6 +98,24 @@ struct SpecReader {
         return i
     }
 
+    /// A string naming one case of `Name` by its raw value (an optimizer's
+    /// `type`, a step's `op`); any other string is an error listing the
+    /// cases, in declaration order.
+    ///
+    /// ```swift
+    /// let kind = try reader.required("type").caseName(of: "optimizer", as: OptimizerKind.self)
+    /// // "SDG": unknown optimizer "SDG" (expected one of SGD, Adam, AdamW, RMSprop)
+    /// ```
+    func caseName<Name: RawRepresentable & CaseIterable>(of what: String, as _: Name.Type) throws(SpecError) -> Name
+    where Name.RawValue == String {
+        let name = try string()
+        guard let value = Name(rawValue: name) else {
+            throw error(
+                "unknown \(what) \"\(name)\" (expected one of \(Name.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
+    }
+
     /// Only the listed keys may appear: a misspelt key is an error, not ignored.
     func allowKeys(_ keys: Set<String>) throws(SpecError) {
         for key in try object().keys where !keys.contains(key) {

@@ -86,13 +86,7 @@ public struct OptimizerSpec: Sendable {
 
     init(_ reader: SpecReader) throws(SpecError) {
         try reader.allowKeys(["type", "options", "param_groups"])
-        let typeReader = try reader.required("type")
-        let type = try typeReader.string()
-        guard let kind = OptimizerKind(rawValue: type) else {
-            throw typeReader.error(
-                "unknown optimizer \"\(type)\" (expected one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        self.kind = kind
+        kind = try reader.required("type").caseName(of: "optimizer", as: OptimizerKind.self)
         options = try reader.optional("options")?.object() ?? [:]
         var groups: [JSONObject] = []
         var parameters: [[[Float]]] = []
@@ -182,13 +176,7 @@ public struct Op: Sendable {
     public var value: Double
 
     init(_ reader: SpecReader) throws(SpecError) {
-        let opReader = try reader.required("op")
-        let name = try opReader.string()
-        guard let kind = Kind(rawValue: name) else {
-            throw opReader.error(
-                "unknown op \"\(name)\" (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        self.kind = kind
+        kind = try reader.required("op").caseName(of: "op", as: Kind.self)
         repeatCount = 1
         group = 0
         value = 0
