@@ -151,44 +151,26 @@ public final class AdamW: Adam {
 /// Adam's `state[p]`.
 public final class AdamState: TensorOptimizerState {
     /// `state["step"]`: a float32 tensor in PyTorch, incremented in float32.
-    var step: Float
-    var expAvg: [Float]
-    var expAvgSq: [Float]
+    var step: Float = 0
+    var expAvg: [Float] = []
+    var expAvgSq: [Float] = []
     var maxExpAvgSq: [Float]?
 
-    init(step: Float, expAvg: [Float], expAvgSq: [Float], maxExpAvgSq: [Float]?) {
-        self.step = step
-        self.expAvg = expAvg
-        self.expAvgSq = expAvgSq
-        self.maxExpAvgSq = maxExpAvgSq
-    }
+    public init() {}
 
     /// The lazy initialization: zeros, `max_exp_avg_sq` only with `amsgrad`.
     convenience init(count: Int, amsgrad: Bool) {
+        self.init()
         // Separate buffers (not copies of one): the first step writes each.
-        self.init(
-            step: 0, expAvg: ScalarStorage.filled(0, count: count), expAvgSq: ScalarStorage.filled(0, count: count),
-            maxExpAvgSq: amsgrad ? ScalarStorage.filled(0, count: count) : nil)
+        expAvg = ScalarStorage.filled(0, count: count)
+        expAvgSq = ScalarStorage.filled(0, count: count)
+        if amsgrad { maxExpAvgSq = ScalarStorage.filled(0, count: count) }
     }
 
-    public static let keys = ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
-
-    public var entry: OptimizerStateEntry.Values {
-        var tensors = ["step": [step], "exp_avg": expAvg, "exp_avg_sq": expAvgSq]
-        if let maxExpAvgSq { tensors["max_exp_avg_sq"] = maxExpAvgSq }
-        return .init(tensors: tensors)
-    }
-
-    public static func load(
-        _ saved: OptimizerStateEntry.Values, shape: [Int], where location: String
-    ) throws(PythonError) -> AdamState? {
-        try saved.checkKeys(
-            allowed: keys, required: saved.isEmpty ? [] : ["step", "exp_avg", "exp_avg_sq"], where: location)
-        if saved.isEmpty { return nil }
-        return AdamState(
-            step: try saved.step(where: location),
-            expAvg: try saved.requiredTensor("exp_avg", shape: shape, where: location),
-            expAvgSq: try saved.requiredTensor("exp_avg_sq", shape: shape, where: location),
-            maxExpAvgSq: try saved.tensor("max_exp_avg_sq", shape: shape, where: location))
+    public static var fields: [TensorStateField<AdamState>] {
+        [
+            .step(\.step), .tensor("exp_avg", \.expAvg), .tensor("exp_avg_sq", \.expAvgSq),
+            .optionalTensor("max_exp_avg_sq", \.maxExpAvgSq),
+        ]
     }
 }

@@ -116,46 +116,27 @@ public final class RMSprop: TensorOptimizer<RMSpropState> {
 /// RMSprop's `state[p]`.
 public final class RMSpropState: TensorOptimizerState {
     /// `state["step"]`, a float32 tensor in PyTorch.
-    var step: Float
-    var squareAvg: [Float]
+    var step: Float = 0
+    var squareAvg: [Float] = []
     var momentumBuffer: [Float]?
     var gradAvg: [Float]?
 
-    init(step: Float, squareAvg: [Float], momentumBuffer: [Float]?, gradAvg: [Float]?) {
-        self.step = step
-        self.squareAvg = squareAvg
-        self.momentumBuffer = momentumBuffer
-        self.gradAvg = gradAvg
-    }
+    public init() {}
 
     /// The lazy initialization: zeros; the momentum buffer when the group's
     /// momentum is positive, the gradient average when it is centered.
     convenience init(count: Int, momentum: Bool, centered: Bool) {
+        self.init()
         // Separate buffers (not copies of one): the first step writes each.
-        self.init(
-            step: 0, squareAvg: ScalarStorage.filled(0, count: count),
-            momentumBuffer: momentum ? ScalarStorage.filled(0, count: count) : nil,
-            gradAvg: centered ? ScalarStorage.filled(0, count: count) : nil)
+        squareAvg = ScalarStorage.filled(0, count: count)
+        if momentum { momentumBuffer = ScalarStorage.filled(0, count: count) }
+        if centered { gradAvg = ScalarStorage.filled(0, count: count) }
     }
 
-    public static let keys = ["step", "square_avg", "momentum_buffer", "grad_avg"]
-
-    public var entry: OptimizerStateEntry.Values {
-        var tensors = ["step": [step], "square_avg": squareAvg]
-        if let momentumBuffer { tensors["momentum_buffer"] = momentumBuffer }
-        if let gradAvg { tensors["grad_avg"] = gradAvg }
-        return .init(tensors: tensors)
-    }
-
-    public static func load(
-        _ saved: OptimizerStateEntry.Values, shape: [Int], where location: String
-    ) throws(PythonError) -> RMSpropState? {
-        try saved.checkKeys(allowed: keys, required: saved.isEmpty ? [] : ["step", "square_avg"], where: location)
-        if saved.isEmpty { return nil }
-        return RMSpropState(
-            step: try saved.step(where: location),
-            squareAvg: try saved.requiredTensor("square_avg", shape: shape, where: location),
-            momentumBuffer: try saved.tensor("momentum_buffer", shape: shape, where: location),
-            gradAvg: try saved.tensor("grad_avg", shape: shape, where: location))
+    public static var fields: [TensorStateField<RMSpropState>] {
+        [
+            .step(\.step), .tensor("square_avg", \.squareAvg), .optionalTensor("momentum_buffer", \.momentumBuffer),
+            .optionalTensor("grad_avg", \.gradAvg),
+        ]
     }
 }

@@ -107,20 +107,10 @@ public final class SGD: TensorOptimizer<SGDState> {
 public final class SGDState: TensorOptimizerState {
     var momentumBuffer: [Float]?
 
-    init(momentumBuffer: [Float]? = nil) { self.momentumBuffer = momentumBuffer }
+    public init() {}
 
-    public static let keys = ["momentum_buffer"]
-
-    public var entry: OptimizerStateEntry.Values {
-        guard let momentumBuffer else { return .init(json: ["momentum_buffer": .null]) }
-        return .init(tensors: ["momentum_buffer": momentumBuffer])
-    }
-
-    public static func load(
-        _ saved: OptimizerStateEntry.Values, shape: [Int], where location: String
-    ) throws(PythonError) -> SGDState? {
-        try saved.checkKeys(allowed: keys, required: [], where: location)
-        if saved.isEmpty { return nil }
-        return SGDState(momentumBuffer: try saved.tensor("momentum_buffer", shape: shape, where: location))
+    /// `momentum_buffer`: `None` until the first step with momentum.
+    public static var fields: [TensorStateField<SGDState>] {
+        [.optionalTensor("momentum_buffer", \.momentumBuffer, savedAsNone: true)]
     }
 }

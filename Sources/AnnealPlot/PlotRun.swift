@@ -43,23 +43,6 @@ public struct PlotCurve: Sendable, Equatable {
     /// its drawing needs (see `CurveReducer`); this count is over them all.
     public var nonPositiveLearningRateCount: Int
 
-    /// Creates a curve; without `steps`, record `k` is step `k`.
-    public init(
-        label: String, specName: String, group: Int = 0, role: Role = .schedule,
-        learningRates: [Double], momenta: [Double] = [], steps: [Int]? = nil,
-        nonPositiveLearningRateCount: Int? = nil
-    ) {
-        self.label = label
-        self.specName = specName
-        self.group = group
-        self.role = role
-        self.learningRates = learningRates
-        self.momenta = momenta
-        self.steps = steps ?? Array(0..<max(learningRates.count, momenta.count))
-        self.nonPositiveLearningRateCount =
-            nonPositiveLearningRateCount ?? learningRates.count { $0.isFinite && $0 <= 0 }
-    }
-
     /// The step of the last record (0 for an empty curve).
     public var lastStep: Int { steps.last ?? 0 }
 
@@ -95,21 +78,6 @@ public struct PlotDivergence: Sendable, Equatable {
     public var got: Double?
     /// The comparator's explanation, e.g. `values differ by 3 ULP`.
     public var message: String
-
-    /// Creates a divergence mark.
-    public init(
-        recordIndex: Int, step: Int? = nil, path: String, panel: PlotPanel? = nil, group: Int? = nil,
-        expected: Double? = nil, got: Double? = nil, message: String
-    ) {
-        self.recordIndex = recordIndex
-        self.step = step ?? recordIndex
-        self.path = path
-        self.panel = panel
-        self.group = group
-        self.expected = expected
-        self.got = got
-        self.message = message
-    }
 }
 
 /// The curves of one input file: one per param group, plus the golden's

@@ -20,18 +20,6 @@ public struct GoldenOutcome: Sendable {
     public var comparison: ComparisonResult?
     public var failure: String?
 
-    public init(
-        path: String, name: String, schedulerType: String, sourceKind: String,
-        comparison: ComparisonResult? = nil, failure: String? = nil
-    ) {
-        self.path = path
-        self.name = name
-        self.schedulerType = schedulerType
-        self.sourceKind = sourceKind
-        self.comparison = comparison
-        self.failure = failure
-    }
-
     public var passed: Bool { comparison?.matches ?? false }
     public var recordCount: Int { comparison?.recordCount.expected ?? 0 }
 }
