@@ -49,7 +49,7 @@ extension Expression.Program {
             case .sqrt:
                 let x = accumulator.double
                 guard x >= 0 else { accumulator = try generic(.sqrt, accumulator, accumulator); continue }
-                accumulator = Word(float: LibM.squareRoot(x))
+                accumulator = Word(float: x.squareRoot())
             case .exp:
                 let result = LibM.exponential(accumulator.double)
                 guard result.isFinite else { accumulator = try generic(.exp, accumulator, accumulator); continue }
@@ -78,10 +78,10 @@ extension Expression.Program {
                     ? Word(float: Swift.abs(accumulator.double)) : Word(int: Swift.abs(accumulator.integer))
             case .floor:
                 guard accumulator.kind == .float else { accumulator = Word(int: accumulator.integer); continue }
-                accumulator = try toInteger(LibM.roundedDown(accumulator.double), .floor, accumulator)
+                accumulator = try toInteger(accumulator.double.rounded(.down), .floor, accumulator)
             case .ceil:
                 guard accumulator.kind == .float else { accumulator = Word(int: accumulator.integer); continue }
-                accumulator = try toInteger(LibM.roundedUp(accumulator.double), .ceil, accumulator)
+                accumulator = try toInteger(accumulator.double.rounded(.up), .ceil, accumulator)
             case .int:
                 guard accumulator.kind == .float else { accumulator = Word(int: accumulator.integer); continue }
                 accumulator = try toInteger(accumulator.double.rounded(.towardZero), .int, accumulator)

@@ -4,13 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// The C library's math functions: the one file of AnnealPython that
-/// imports the platform's C module.
+/// The C library's transcendental functions: the one file of AnnealPython
+/// that imports the platform's C module.
 ///
 /// CPython's `float` operators and `math` functions call libm, and
-/// bit-exactness with Python depends on calling the same functions (Swift's
-/// `Double` methods need not round as libm's `pow`, `exp`, `log`, `cos`,
-/// `sin` and `tanh` do). Each member is one direct call of the C function
+/// bit-exactness with Python depends on calling the same functions: libm's
+/// `pow`, `exp`, `log`, `cos`, `sin` and `tanh` are not correctly rounded,
+/// and Swift's need not round as they do. The exact operations CPython also
+/// takes from libm (`sqrt`, `floor`, `ceil`, `fmod`, `copysign`) have one
+/// right answer, which Swift's `squareRoot()`, `rounded(.down)`,
+/// `rounded(.up)`, `truncatingRemainder(dividingBy:)` and
+/// `Double(signOf:magnitudeOf:)` give bit for bit, so they are not here. Each member is one direct call of the C function
 /// named in its comment, inlined away. The members are named for what they
 /// compute rather than after the C functions, so that no member hides the C
 /// function it calls.
@@ -43,25 +47,4 @@ enum LibM {
     /// C `tanh(x)`.
     @inlinable @inline(__always)
     static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
-
-    /// C `sqrt(x)`.
-    @inlinable @inline(__always)
-    static func squareRoot(_ x: Double) -> Double { sqrt(x) }
-
-    /// C `floor(x)`.
-    @inlinable @inline(__always)
-    static func roundedDown(_ x: Double) -> Double { floor(x) }
-
-    /// C `ceil(x)`.
-    @inlinable @inline(__always)
-    static func roundedUp(_ x: Double) -> Double { ceil(x) }
-
-    /// C `fmod(x, y)`: the exact remainder of `x / y`, with the sign of `x`.
-    @inlinable @inline(__always)
-    static func truncatingRemainder(_ x: Double, _ y: Double) -> Double { fmod(x, y) }
-
-    /// C `copysign(magnitude, sign)`: `magnitude`'s absolute value with
-    /// `sign`'s sign bit.
-    @inlinable @inline(__always)
-    static func magnitude(_ magnitude: Double, signOf sign: Double) -> Double { copysign(magnitude, sign) }
 }

@@ -17,11 +17,11 @@ public enum PyFloat {
     @inlinable
     public static func mod(_ a: Double, _ b: Double) throws(PythonError) -> Double {
         if b == 0 { throw .zeroDivisionError("float modulo") }
-        var mod = LibM.truncatingRemainder(a, b)
+        var mod = a.truncatingRemainder(dividingBy: b)
         if mod != 0 {
             if (b < 0) != (mod < 0) { mod += b }
         } else {
-            mod = LibM.magnitude(0.0, signOf: b)
+            mod = Double(signOf: b, magnitudeOf: 0.0)
         }
         return mod
     }
@@ -30,17 +30,17 @@ public enum PyFloat {
     @inlinable
     public static func floorDivide(_ a: Double, _ b: Double) throws(PythonError) -> Double {
         if b == 0 { throw .zeroDivisionError("float floor division by zero") }
-        let mod = LibM.truncatingRemainder(a, b)
+        let mod = a.truncatingRemainder(dividingBy: b)
         var div = (a - mod) / b
         if mod != 0, (b < 0) != (mod < 0) {
             div -= 1.0
         }
         if div != 0 {
-            var floorDiv = LibM.roundedDown(div)
+            var floorDiv = div.rounded(.down)
             if div - floorDiv > 0.5 { floorDiv += 1.0 }
             return floorDiv
         }
-        return LibM.magnitude(0.0, signOf: a / b)
+        return Double(signOf: a / b, magnitudeOf: 0.0)
     }
 
     /// `a ** b` for floats (CPython `float_pow`): libm `pow` with Python's
@@ -80,7 +80,7 @@ public enum PyFloat {
         if a.isInfinite {
             let bIsOddInteger = isOddInteger(b)
             if b > 0 { return bIsOddInteger ? a : Swift.abs(a) }
-            return bIsOddInteger ? LibM.magnitude(0.0, signOf: a) : 0.0
+            return bIsOddInteger ? Double(signOf: a, magnitudeOf: 0.0) : 0.0
         }
         if a == 0 {
             if b < 0 { throw .zeroDivisionError("0.0 cannot be raised to a negative power") }
@@ -97,7 +97,7 @@ public enum PyFloat {
 
     @usableFromInline
     static func isOddInteger(_ x: Double) -> Bool {
-        x == x.rounded(.down) && Swift.abs(LibM.truncatingRemainder(x, 2.0)) == 1.0
+        x == x.rounded(.down) && Swift.abs(x.truncatingRemainder(dividingBy: 2.0)) == 1.0
     }
 
     /// `math.cos(x)`; `ValueError` for an infinite argument.
@@ -122,7 +122,7 @@ public enum PyFloat {
     @inlinable
     public static func sqrt(_ x: Double) throws(PythonError) -> Double {
         if x < 0 { throw .valueError("math domain error") }
-        return LibM.squareRoot(x)
+        return x.squareRoot()
     }
 
     /// `math.exp(x)`; `OverflowError` when the result overflows.
@@ -154,14 +154,14 @@ public enum PyFloat {
     @inlinable
     public static func floorToInteger(_ x: Double) throws(PythonError) -> Double {
         try checkConvertibleToInteger(x)
-        return LibM.roundedDown(x)
+        return x.rounded(.down)
     }
 
     /// `math.ceil(x)` as an integer.
     @inlinable
     public static func ceilToInteger(_ x: Double) throws(PythonError) -> Double {
         try checkConvertibleToInteger(x)
-        return LibM.roundedUp(x)
+        return x.rounded(.up)
     }
 
     /// Python refuses to turn infinities and NaN into integers.

@@ -26,12 +26,10 @@ public struct KeywordArguments: Sendable {
     /// expression that does not parse): the trace format's invalid input
     /// at `args.<name>`, not a PyTorch exception.
     public struct InvalidArgument: Error, Sendable {
+        /// The keyword, e.g. `"lr_lambda"`.
         public var name: String
+        /// What is wrong with its value.
         public var message: String
-        public init(name: String, message: String) {
-            self.name = name
-            self.message = message
-        }
     }
 
     /// Replaces (or adds) one argument: `rebuild` passes `last_epoch`.

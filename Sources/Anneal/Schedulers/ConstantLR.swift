@@ -18,9 +18,7 @@ public final class ConstantLR: LRScheduler {
         optimizer: Optimizer, factor: Double = 1.0 / 3, totalIters: Epoch = 5, lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
-        if factor > 1.0 || factor < 0 {
-            throw .valueError("Constant multiplicative factor expected to be between 0 and 1.")
-        }
+        try checkFactor(factor, "Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
         self.totalIters = totalIters
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, warnings: warnings)

@@ -19,12 +19,10 @@ public final class LinearLR: LRScheduler {
         optimizer: Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0, totalIters: Epoch = 5,
         lastEpoch: Epoch = -1, warnings: WarningSink = WarningSink()
     ) throws(PythonError) {
-        if startFactor > 1.0 || startFactor <= 0 {
-            throw .valueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
-        }
-        if endFactor > 1.0 || endFactor < 0 {
-            throw .valueError("Ending multiplicative factor expected to be between 0 and 1.")
-        }
+        try checkFactor(
+            startFactor, zeroAllowed: false,
+            "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
+        try checkFactor(endFactor, "Ending multiplicative factor expected to be between 0 and 1.")
         self.startFactor = startFactor
         self.endFactor = endFactor
         self.totalIters = totalIters

@@ -86,3 +86,11 @@ func checkedProduct(_ a: Int, _ b: Int) throws(PythonError) -> Int {
 func beyond64Bits(_ a: Int, _ operation: String, _ b: Int) -> PythonError {
     .beyondAnneal("\(a) \(operation) \(b) is beyond the range of a 64-bit integer")
 }
+
+/// PyTorch's range check of a multiplicative factor,
+/// `if factor > 1.0 or factor < 0: raise ValueError(message)` (`<= 0` when
+/// zero is not allowed). Written with Python's comparisons, so a NaN passes,
+/// as it does in PyTorch.
+func checkFactor(_ factor: Double, zeroAllowed: Bool = true, _ message: String) throws(PythonError) {
+    if factor > 1.0 || (zeroAllowed ? factor < 0 : factor <= 0) { throw .valueError(message) }
+}
