@@ -40,8 +40,8 @@ public enum Tolerance: Sendable, Hashable {
         }
         func invalid(_ why: String) -> ComparisonInputError {
             ComparisonInputError(
-                .golden,
-                #"tolerance must be {"ulps": N} or {"abs": X}; \#(why) (got \#(json.serialized()))"#)
+                side: .golden,
+                message: #"tolerance must be {"ulps": N} or {"abs": X}; \#(why) (got \#(json.serialized()))"#)
         }
         guard let object = json.objectValue else {
             throw invalid("it is \(comparisonKindPhrase(json))")
@@ -102,29 +102,4 @@ func comparisonKindPhrase(_ value: JSONValue) -> String {
     case .array: return "an array"
     case .object: return "an object"
     }
-}
-
-/// A golden or candidate that cannot be compared: not an object, no `trace`
-/// array, an invalid `tolerance`.
-public struct ComparisonInputError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Which file is at fault.
-    public enum Side: String, Sendable, Hashable {
-        case golden
-        case candidate
-    }
-
-    /// Which file is at fault.
-    public var side: Side
-
-    /// What is wrong, e.g. ``"no `trace` array"``.
-    public var message: String
-
-    /// Creates an error about `side`.
-    public init(_ side: Side, _ message: String) {
-        self.side = side
-        self.message = message
-    }
-
-    /// `golden: MESSAGE` or `candidate: MESSAGE`.
-    public var description: String { "\(side.rawValue): \(message)" }
 }

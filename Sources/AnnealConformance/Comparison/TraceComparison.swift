@@ -153,13 +153,13 @@ public enum TraceComparison {
 
     private static func traceArray(_ file: JSONValue, side: ComparisonInputError.Side) throws(ComparisonInputError) -> [JSONValue] {
         guard case .object(let object) = file else {
-            throw ComparisonInputError(side, "the file is \(comparisonKindPhrase(file)), not a trace object")
+            throw ComparisonInputError(side: side, message: "the file is \(comparisonKindPhrase(file)), not a trace object")
         }
         guard let trace = object["trace"] else {
-            throw ComparisonInputError(side, "no `trace` key (a spec rather than a golden?)")
+            throw ComparisonInputError(side: side, message: "no `trace` key (a spec rather than a golden?)")
         }
         guard let records = trace.arrayValue else {
-            throw ComparisonInputError(side, "`trace` is \(comparisonKindPhrase(trace)), not an array")
+            throw ComparisonInputError(side: side, message: "`trace` is \(comparisonKindPhrase(trace)), not an array")
         }
         return records
     }
