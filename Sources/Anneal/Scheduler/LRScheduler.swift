@@ -8,8 +8,8 @@
 /// where the scheduler has one. `initial_lr` is written into each group by
 /// the first scheduler (and required when resuming with `last_epoch >= 0`).
 ///
-/// Subclasses override ``computeLR(into:)`` (PyTorch's `get_lr`) and, where
-/// PyTorch has one, ``computeClosedFormLR(into:)``.
+/// Subclasses override ``computeLR(_:into:)`` (PyTorch's `get_lr`) and, where
+/// PyTorch has one, ``computeClosedFormLR(_:into:)``.
 open class LRScheduler: Scheduler {
     public let optimizer: Optimizer
 
@@ -64,6 +64,12 @@ open class LRScheduler: Scheduler {
     ///     try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
     /// }
     /// ```
+    ///
+    /// - Parameters:
+    ///   - optimizer: the optimizer whose groups' rates the scheduler sets.
+    ///   - lastEpoch: `last_epoch`; `-1` for a fresh run, else the epoch to
+    ///     resume after (every group must then have `initial_lr`).
+    ///   - warnings: where PyTorch's warnings go.
     public init(optimizer: Optimizer, lastEpoch: Epoch, warnings: WarningSink = WarningSink()) throws(PythonError) {
         self.optimizer = optimizer
         self.warnings = warnings
@@ -226,7 +232,7 @@ open class LRScheduler: Scheduler {
 
     /// PyTorch's `get_lr()`: the chainable rates, one per group, written into
     /// `lrs`. `groups` are the optimizer's param groups, which a scheduler
-    /// cycling momentum also writes; ``lastEpoch`` is already advanced.
+    /// cycling momentum also writes; ``LRScheduler/lastEpoch`` is already advanced.
     /// Every subclass overrides it; the base class raises
     /// `NotImplementedError`, as PyTorch's does.
     ///
@@ -240,7 +246,7 @@ open class LRScheduler: Scheduler {
     }
 
     /// PyTorch's `_get_closed_form_lr()`, which `step(epoch:)` uses: the
-    /// rates at ``lastEpoch`` from ``baseLRs``; returns false where there is
+    /// rates at ``LRScheduler/lastEpoch`` from ``LRScheduler/baseLRs``; returns false where there is
     /// none (the default), and the chainable ``computeLR(_:into:)`` runs.
     open func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
         false

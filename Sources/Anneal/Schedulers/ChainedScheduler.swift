@@ -1,7 +1,7 @@
 /// Steps several schedulers together on every step, so their effects
 /// multiply: PyTorch's `ChainedScheduler(schedulers, optimizer=None)`.
 ///
-/// It has no epoch of its own (``lastEpochAttribute`` is `nil` and ``lastEpoch``
+/// It has no epoch of its own (``LRScheduler/lastEpochAttribute`` is `nil` and ``LRScheduler/lastEpoch``
 /// is unused); `step()` steps each child in order.
 ///
 /// With `ConstantLR(factor: 0.1, totalIters: 2)` and

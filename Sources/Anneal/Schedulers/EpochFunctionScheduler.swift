@@ -10,8 +10,12 @@ public class EpochFunctionScheduler: LRScheduler {
     /// The functions' values at the current epoch, one per group.
     @exclusivity(unchecked) var functionValues = FunctionValues()
 
-    /// - Parameter lrLambdas: one function per group; PyTorch's `ValueError`
-    ///   when the count is not the group count.
+    /// - Parameters:
+    ///   - optimizer: the optimizer whose groups' rates are set.
+    ///   - lrLambdas: one function per group; PyTorch's `ValueError` when
+    ///     the count is not the group count.
+    ///   - lastEpoch: `last_epoch`; `-1` for a fresh run.
+    ///   - warnings: where PyTorch's warnings go.
     public init(
         optimizer: Optimizer, lrLambdas: [ScheduleFunction], lastEpoch: Epoch = -1,
         warnings: WarningSink = WarningSink()
