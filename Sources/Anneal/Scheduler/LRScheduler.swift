@@ -133,6 +133,7 @@ open class LRScheduler: Scheduler {
         case .next: try performStep(epoch: nil)
         case .epoch(let epoch): try performStep(epoch: epoch)
         case .metric: throw .typeError("\(typeName).step() got an unexpected keyword argument 'metrics'")
+        case .update: throw StepInput.noStepUpdate(typeName)
         }
     }
 

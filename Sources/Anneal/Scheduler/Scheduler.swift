@@ -24,4 +24,11 @@ public protocol Scheduler: AnyObject {
     /// PyTorch's `last_epoch` attribute, or `nil` where the object has none
     /// (`ChainedScheduler`).
     var lastEpochAttribute: Epoch? { get }
+    /// Whether the Python object has `get_last_lr()` (timm's schedulers
+    /// have not: their trace records leave out `last_lr`). Default true.
+    var hasGetLastLR: Bool { get }
+}
+
+extension Scheduler {
+    public var hasGetLastLR: Bool { true }
 }

@@ -69,14 +69,30 @@ public final class SchedulerRegistry: Sendable {
         public let takesLastEpoch: Bool
         /// The keyword constructor.
         public let make: @Sendable (inout KeywordArguments, SchedulerContext) throws -> any Scheduler
-        let type: ObjectIdentifier
+
+        /// What identifies the registrant: the type, or the name of a factory.
+        let identity: String
 
         init<S: RegisteredScheduler>(_ type: S.Type) {
             pythonName = S.pythonName
             takesChildSchedulers = S.takesChildSchedulers
             takesLastEpoch = S.takesLastEpoch
             make = { args, context in try S.make(&args, context: context) }
-            self.type = ObjectIdentifier(type)
+            identity = String(reflecting: type)
+        }
+
+        /// A name whose constructor is a factory that may build different
+        /// classes (`transformers.get_scheduler` returns a `LambdaLR`, a
+        /// `ReduceLROnPlateau` or a `GreedyLR` by its `name`).
+        public init(
+            pythonName: String, takesChildSchedulers: Bool = false, takesLastEpoch: Bool,
+            make: @escaping @Sendable (inout KeywordArguments, SchedulerContext) throws -> any Scheduler
+        ) {
+            self.pythonName = pythonName
+            self.takesChildSchedulers = takesChildSchedulers
+            self.takesLastEpoch = takesLastEpoch
+            self.make = make
+            identity = "factory " + pythonName
         }
     }
 
@@ -87,16 +103,19 @@ public final class SchedulerRegistry: Sendable {
         ReduceLROnPlateau.self, CyclicLR.self, CosineAnnealingWarmRestarts.self, OneCycleLR.self, SWALR.self,
     ]
 
+    /// The other libraries' schedulers Anneal has: Hugging Face
+    /// transformers' `get_scheduler` names and timm's classes.
+    public static var familyEntries: [Entry] { Transformers.registryEntries + Timm.registryEntries }
+
     /// The registry specs are read and run with.
-    public static let shared = SchedulerRegistry(builtIns)
+    public static let shared = SchedulerRegistry(builtIns, entries: familyEntries)
 
     private let entries: Mutex<[String: Entry]>
 
-    /// A registry of `types` (for a program that wants its own set).
-    public init(_ types: [any RegisteredScheduler.Type]) {
+    /// A registry of `types` and `entries` (for a program that wants its own set).
+    public init(_ types: [any RegisteredScheduler.Type], entries more: [Entry] = []) {
         var entries: [String: Entry] = [:]
-        for type in types {
-            let entry = Self.entry(type)
+        for entry in types.map({ Self.entry($0) }) + more {
             precondition(entries[entry.pythonName] == nil, "scheduler name \"\(entry.pythonName)\" registered twice")
             entries[entry.pythonName] = entry
         }
@@ -109,11 +128,15 @@ public final class SchedulerRegistry: Sendable {
     /// the same type again does nothing; another type under a taken name is
     /// a programming error.
     public func register<S: RegisteredScheduler>(_ type: S.Type) {
-        let entry = Entry(type)
+        register(Entry(type))
+    }
+
+    /// Adds `entry` (a factory) under its name; the same rules as for a type.
+    public func register(_ entry: Entry) {
         entries.withLock { entries in
             if let existing = entries[entry.pythonName] {
                 precondition(
-                    existing.type == entry.type,
+                    existing.identity == entry.identity,
                     "scheduler name \"\(entry.pythonName)\" is already registered for another type")
                 return
             }

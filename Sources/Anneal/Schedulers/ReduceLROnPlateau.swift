@@ -132,6 +132,7 @@ public final class ReduceLROnPlateau: Scheduler {
     /// without a metric, Python's `TypeError`.
     @inlinable
     public func step(_ input: StepInput) throws(PythonError) {
+        if case .update = input { throw StepInput.noStepUpdate(typeName) }
         guard case .metric(let metric, let epoch) = input else {
             throw .typeError("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'")
         }
