@@ -15,6 +15,12 @@ public enum Timm {
     static var registryEntries: [SchedulerRegistry.Entry] {
         [
             entry("CosineLRScheduler") { args, context in try CosineLRScheduler.make(&args, context: context) },
+            entry("TanhLRScheduler") { args, context in try TanhLRScheduler.make(&args, context: context) },
+            entry("StepLRScheduler") { args, context in try StepLRScheduler.make(&args, context: context) },
+            entry("MultiStepLRScheduler") { args, context in try MultiStepLRScheduler.make(&args, context: context) },
+            entry("PlateauLRScheduler") { args, context in try PlateauLRScheduler.make(&args, context: context) },
+            entry("PolyLRScheduler") { args, context in try PolyLRScheduler.make(&args, context: context) },
+            entry("WSDLRScheduler") { args, context in try WSDLRScheduler.make(&args, context: context) },
         ]
     }
 
