@@ -93,6 +93,8 @@ extension Timm {
             }
         }
 
+        override var stepOwner: String { "PlateauLRScheduler" }
+
         /// `step_update(num_updates, metric=None)`: nothing.
         public override func stepUpdate(numUpdates: PyValue, metric: Double? = nil) throws(PythonError) {}
 

@@ -173,18 +173,22 @@ extension Timm {
         public var lastEpochAttribute: Epoch? { nil }
         public var stepSignature: StepSignature { .epochThenMetric }
 
+        /// The class whose `step` Python names in its `TypeError`: the base
+        /// class's `Scheduler`, or a subclass that overrides `step`.
+        var stepOwner: String { "Scheduler" }
+
         /// `.epoch(E)` is `step(E)`, `.metric(M, epoch: E)` `step(E, metric=M)`,
         /// `.update(N, metric: M)` `step_update(N, metric=M)`; `.next` is
         /// Python's `TypeError` for the missing `epoch`.
         public func step(_ input: StepInput) throws(PythonError) {
             switch input {
             case .next:
-                throw .typeError("\(typeName).step() missing 1 required positional argument: 'epoch'")
+                throw .typeError("\(stepOwner).step() missing 1 required positional argument: 'epoch'")
             case .epoch(let epoch):
                 try step(epoch: try epoch.pythonValue())
             case .metric(let metric, let epoch):
                 guard let epoch else {
-                    throw .typeError("\(typeName).step() missing 1 required positional argument: 'epoch'")
+                    throw .typeError("\(stepOwner).step() missing 1 required positional argument: 'epoch'")
                 }
                 try step(epoch: try epoch.pythonValue(), metric: metric)
             case .update(let updates, let metric):
