@@ -13,7 +13,7 @@ extension Timm {
     /// `t == m - 1`, unlike PyTorch's `MultiStepLR`) and assumes them sorted.
     ///
     /// With `lr = 0.1`, `decay_t: [3, 5]`, `decay_rate: 0.1`: `step(1)` 0.1,
-    /// `step(2)` 0.01, `step(4)` 0.001 (up to rounding).
+    /// `step(2)` 0.010000000000000002, `step(4)` 0.0010000000000000002.
     ///
     /// ```swift
     /// let scheduler = try Timm.MultiStepLRScheduler(optimizer: optimizer, decayT: [3, 5], decayRate: 0.1)

@@ -14,7 +14,7 @@ extension Timm {
     /// and `lr_min` after the last cycle.
     ///
     /// With `lr = 0.1`, `t_initial: 4`, `power: 1.0`: `step(0)` 0.1,
-    /// `step(1)` 0.075, `step(2)` 0.05.
+    /// `step(1)` 0.07500000000000001, `step(2)` 0.05.
     ///
     /// ```swift
     /// let scheduler = try Timm.PolyLRScheduler(optimizer: optimizer, tInitial: 4, power: 1.0)

@@ -14,11 +14,12 @@ extension Timm {
     ///
     /// and `lr_min` after the last cycle.
     ///
-    /// With `lr = 0.1`, `t_initial: 10`: `step(0)` 0.099999833, `step(7)` 0.05.
+    /// With `lr = 0.1`, `t_initial: 10`: `step(0)` 0.09999991684719724,
+    /// `step(7)` 0.050000000000000044 (`tr = 0.7`, `tanh(≈0)`).
     ///
     /// ```swift
     /// let scheduler = try Timm.TanhLRScheduler(optimizer: optimizer, tInitial: 10)
-    /// try scheduler.step(.epoch(7))   // lr 0.05 (tanh(0) = 0)
+    /// try scheduler.step(.epoch(7))   // lr 0.050000000000000044
     /// ```
     public final class TanhLRScheduler: BaseScheduler {
         public internal(set) var lb: PyValue
