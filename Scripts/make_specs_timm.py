@@ -146,6 +146,8 @@ def cycle_family(cls, extra_args: dict):
          optimizer=sgd(0.1, 0.02, 0.5), tag="three groups")
     case(cls, {"t_initial": 10, **e}, [{"op": "step", "epoch": 2.5}, {"op": "step", "epoch": 7.25}],
          tag="float epochs")
+    case(cls, {"t_initial": 10, "noise_range_t": 1, **e}, [{"op": "step", "epoch": 1}, {"op": "step", "epoch": 2.5}],
+         tag="error:float epoch in the noise range")
     case(cls, {"t_initial": 10.0, "lr_min": 0, "warmup_t": 2.0, **e}, epochs(0, 12), tag="float t_initial")
     case(cls, {"t_initial": 50, "warmup_t": 5, "t_in_epochs": False, **e}, epochs(0, 3) + updates(0, 60),
          optimizer=adamw(), gradient=True, tag="adamw")

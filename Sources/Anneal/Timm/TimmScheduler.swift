@@ -146,8 +146,10 @@ extension Timm {
 
         /// `_calculate_noise(t)`: from a generator seeded with `noise_seed + t`.
         final func calculateNoise(_ t: PyValue) throws(PythonError) -> Double {
-            guard case .int(let seed) = try noiseSeed + t else {
-                throw .typeError("manual_seed expected a long, but got float")
+            let seed: Int
+            switch try noiseSeed + t {
+            case .int(let value): seed = value
+            case let other: throw .runtimeError("manual_seed expected a long, but got \(other.typeName)")
             }
             var generator = TorchGenerator(seed: seed)
             if noiseType == "normal" {
