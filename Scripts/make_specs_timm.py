@@ -142,6 +142,9 @@ def cycle_family(cls, extra_args: dict):
          [{"op": "state_dict"}] + epochs(0, 4), optimizer=sgd(0.1), tag="error:no initial_lr")
     case(cls, {"t_initial": 0, **e}, epochs(0, 2), tag="error")
     case(cls, {"t_initial": 10, **e}, [{"op": "step"}], tag="error:step without epoch")
+    case(cls, {"t_initial": 10, **e}, epochs(0, 3, 0.25) + [{"op": "state_dict"},
+         {"op": "step_update", "num_updates": 7, "metric": 2}, {"op": "state_dict"}, {"op": "step", "epoch": 4},
+         {"op": "state_dict"}], tag="metrics")
     case(cls, {"t_initial": 10, "warmup_t": 2, **e}, epochs(0, 4) + [{"op": "state_dict"}],
          optimizer=sgd(0.1, 0.02, 0.5), tag="three groups")
     case(cls, {"t_initial": 10, **e}, [{"op": "step", "epoch": 2.5}, {"op": "step", "epoch": 7.25}],
