@@ -45,9 +45,15 @@ conformance: deps
 	.build/release/anneal conformance Golden
 
 # A virtual environment with PyTorch 2.13.0 (CPU), for the generator and benchmarks.
-$(VENV_PY): Scripts/requirements.txt
+# With transformers 5.23.0 and timm 1.0.31 beside it, held to that torch by
+# the constraints file (timm without its dependencies: see
+# Scripts/requirements-families.txt).
+$(VENV_PY): Scripts/requirements.txt Scripts/requirements-families.txt Scripts/constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV_PY) -m pip install -q -r Scripts/requirements.txt
+	$(VENV_PY) -m pip install -q -c Scripts/constraints.txt -r Scripts/requirements.txt
+	$(VENV_PY) -m pip install -q -c Scripts/constraints.txt -r Scripts/requirements-families.txt
+	$(VENV_PY) -m pip install -q --no-deps timm==1.0.31
+	$(VENV_PY) -c 'import torch; assert torch.__version__ == "2.13.0+cpu", torch.__version__'
 	touch $(VENV_PY)
 
 # Regenerate the goldens from the specs (PyTorch) and the documents.

@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way, toward the leaves (each line: a module → what it imports):
 //
-//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealCheckpoint
+//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealCheckpoint, AnnealSpec, Anneal
 //   AnnealPlot        → AnnealConformance, AnnealSpec    (charts of traces and their divergences)
 //   AnnealTraining    → AnnealSpec, AnnealCheckpoint      (`anneal train`)
 //   AnnealConformance → AnnealSpec                        (comparing traces, replaying goldens)
@@ -61,6 +61,8 @@ let package = Package(
                 "AnnealPlot",
                 "AnnealTraining",
                 "AnnealCheckpoint",
+                "AnnealSpec",
+                "Anneal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,7 +79,8 @@ let package = Package(
         .executableTarget(name: "anneal-checkpoint-crash-child", dependencies: ["AnnealCheckpoint"]),
         // `make fuzz`: libFuzzer over the spec reader and runner, the checkpoint
         // reader and scheduler state dicts; the normal build replays files.
-        .executableTarget(name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPlot"]),
+        .executableTarget(
+            name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPlot", "AnnealSpec", "Anneal"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),

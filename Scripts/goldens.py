@@ -77,6 +77,67 @@ SCHEDULER_CLASSES = {
 NESTED_TYPES = ("SequentialLR", "ChainedScheduler")
 NO_LAST_EPOCH_ARG = ("ChainedScheduler", "ReduceLROnPlateau")
 
+# Other libraries' schedulers (the format's "transformers" and "timm"
+# extensions), imported only when a spec names one.
+TRANSFORMERS_TYPE = "transformers.get_scheduler"
+TRANSFORMERS_ARGS = ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs")
+TRANSFORMERS_VERSION = "5.23.0"
+TIMM_VERSION = "1.0.31"
+TIMM_MODULES = {
+    "CosineLRScheduler": "cosine_lr", "TanhLRScheduler": "tanh_lr", "StepLRScheduler": "step_lr",
+    "MultiStepLRScheduler": "multistep_lr", "PlateauLRScheduler": "plateau_lr", "PolyLRScheduler": "poly_lr",
+    "WSDLRScheduler": "wsd_lr",
+}
+TIMM_TYPES = tuple("timm." + name for name in TIMM_MODULES)
+
+
+def is_family_type(typ: object) -> bool:
+    return typ == TRANSFORMERS_TYPE or typ in TIMM_TYPES
+
+
+def transformers_module():
+    """transformers, at the version the goldens are made with."""
+    try:
+        import transformers
+    except ImportError as exc:
+        raise SpecError(f"the spec needs transformers {TRANSFORMERS_VERSION} ({exc}); run `make goldens`") from exc
+    if transformers.__version__ != TRANSFORMERS_VERSION:
+        raise SpecError(f"transformers {TRANSFORMERS_VERSION} required, found {transformers.__version__}")
+    return transformers
+
+
+_TIMM_CLASSES: dict = {}
+
+
+def timm_class(typ: str):
+    """A timm scheduler class, imported without timm's top-level __init__
+    (which imports torchvision, which the schedulers do not need and which
+    the generator's environment does not have): `timm` and `timm.scheduler`
+    are bare packages over timm's folders, and each scheduler module is
+    imported from its own file."""
+    if typ in _TIMM_CLASSES:
+        return _TIMM_CLASSES[typ]
+    import importlib
+    import importlib.metadata
+    import importlib.util
+    try:
+        version = importlib.metadata.version("timm")
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise SpecError(f"the spec needs timm {TIMM_VERSION}; run `make goldens`") from exc
+    if version != TIMM_VERSION:
+        raise SpecError(f"timm {TIMM_VERSION} required, found {version}")
+    if "timm" not in sys.modules:
+        found = importlib.util.find_spec("timm")
+        root = os.path.dirname(found.origin)
+        for name, path in (("timm", root), ("timm.scheduler", os.path.join(root, "scheduler"))):
+            package = types.ModuleType(name)
+            package.__path__ = [path]
+            sys.modules[name] = package
+    short = typ[len("timm."):]
+    cls = getattr(importlib.import_module("timm.scheduler." + TIMM_MODULES[short]), short)
+    _TIMM_CLASSES[typ] = cls
+    return cls
+
 TOP_KEYS = ("format", "name", "description", "optimizer", "scheduler",
             "gradient", "script", "tolerance")
 GOLDEN_ONLY_KEYS = ("source", "trace", "error")
@@ -84,6 +145,7 @@ GOLDEN_ONLY_KEYS = ("source", "trace", "error")
 # op name -> allowed keys besides "op"
 OP_KEYS = {
     "step": {"repeat", "epoch", "metric", "metrics", "scheduler"},
+    "step_update": {"repeat", "num_updates", "metric", "metrics", "scheduler"},
     "optimizer_step": {"repeat"},
     "scheduler_step": {"repeat", "epoch", "metric", "metrics", "scheduler"},
     "set_lr": {"group", "value"},
@@ -240,12 +302,23 @@ def validate_scheduler(s: object, where: str) -> None:
     if extra:
         raise SpecError(f"{where}: unknown keys {sorted(extra)}")
     typ = s.get("type")
-    if typ not in SCHEDULER_CLASSES:
+    if typ not in SCHEDULER_CLASSES and not is_family_type(typ):
         raise SpecError(f"{where}.type {typ!r} is not a known scheduler type")
     args = s.get("args", {})
     if not isinstance(args, dict):
         raise SpecError(f"{where}.args must be an object")
-    params = signature_params(SCHEDULER_CLASSES[typ])
+    if typ == TRANSFORMERS_TYPE:
+        # Any keys the format allows; transformers itself judges their values.
+        for k, v in args.items():
+            if k not in TRANSFORMERS_ARGS:
+                raise SpecError(f"{where}: {typ} has no argument {k!r}")
+            if k == "scheduler_specific_kwargs":
+                if not (v is None or (isinstance(v, dict) and all(is_plain_value(x) for x in v.values()))):
+                    raise SpecError(f"{where}.args.{k} must be an object of plain values or null")
+            elif not is_plain_value(v):
+                raise SpecError(f"{where}.args.{k} must be a plain value")
+        return
+    params = signature_params(timm_class(typ) if typ in TIMM_TYPES else SCHEDULER_CLASSES[typ])
     params.pop("optimizer", None)
     for k, v in args.items():
         w = f"{where}.args.{k}"
@@ -341,6 +414,8 @@ def validate_spec(spec: object) -> None:
             raise SpecError(f"{w}.repeat must be a non-negative integer")
         if "epoch" in op and not is_number(op["epoch"]):
             raise SpecError(f"{w}.epoch must be a number")
+        if name == "step_update" and not is_number(op.get("num_updates")):
+            raise SpecError(f"{w}.num_updates must be a number")
         if "metric" in op and not is_number(op["metric"]):
             raise SpecError(f"{w}.metric must be a number")
         if "metrics" in op:
@@ -355,7 +430,7 @@ def validate_spec(spec: object) -> None:
             if not (is_int(op["scheduler"]) and 0 <= op["scheduler"] < len(scheds)):
                 raise SpecError(f"{w}.scheduler must index the scheduler array")
         if not scheds:
-            if name in ("scheduler_step", "state_dict", "rebuild"):
+            if name in ("scheduler_step", "state_dict", "rebuild", "step_update"):
                 raise SpecError(f"{w}: op {name!r} needs a scheduler")
             if any(k in op for k in ("epoch", "metric", "metrics")):
                 raise SpecError(f"{w}: epoch/metric arguments need a scheduler")
@@ -365,7 +440,7 @@ def validate_spec(spec: object) -> None:
             if not is_number(op.get("value")):
                 raise SpecError(f"{w}.value must be a number")
         if name == "rebuild":
-            bad = [s["type"] for s in scheds if s["type"] in NO_LAST_EPOCH_ARG]
+            bad = [s["type"] for s in scheds if s["type"] in NO_LAST_EPOCH_ARG or is_family_type(s["type"])]
             if bad:
                 raise SpecError(f"{w}: rebuild is not defined for {bad[0]}")
 
@@ -401,6 +476,11 @@ def build_optimizer(ospec: dict, params_per_group=None):
 def build_scheduler(sspec: dict, opt, last_epoch=None):
     typ = sspec["type"]
     args = sspec.get("args", {})
+    if typ == TRANSFORMERS_TYPE:
+        # get_scheduler(name, optimizer, ...): the keys given, by keyword.
+        return transformers_module().get_scheduler(optimizer=opt, **copy.deepcopy(args))
+    if typ in TIMM_TYPES:
+        return timm_class(typ)(opt, **{k: list(v) if isinstance(v, list) else v for k, v in args.items()})
     kwargs = {}
     children = None
     for k, v in args.items():
@@ -479,8 +559,10 @@ class Run:
     def record(self, with_state_dict: bool = False) -> dict:
         opt = self.opt
         rec = {"lr": [to_json(g["lr"]) for g in opt.param_groups]}
-        if self.scheds:
-            last_lr = [to_json(s.get_last_lr()) for s in self.scheds]
+        # timm's schedulers have neither get_last_lr() nor last_epoch: the
+        # keys are left out when no scheduler has them, null in a list.
+        if any(hasattr(s, "get_last_lr") for s in self.scheds):
+            last_lr = [to_json(s.get_last_lr()) if hasattr(s, "get_last_lr") else None for s in self.scheds]
             epochs = [to_json(s.last_epoch) if hasattr(s, "last_epoch") else None
                       for s in self.scheds]
             if self.multi:
@@ -514,8 +596,18 @@ class Run:
 
     def scheduler_steps(self, op: dict, metric) -> None:
         targets = self.scheds if "scheduler" not in op else [self.scheds[op["scheduler"]]]
-        for s in targets:
+        for i, s in enumerate(self.scheds):
+            if s not in targets:
+                continue
             has_epoch = "epoch" in op
+            if self.sched_specs[i]["type"] in TIMM_TYPES:
+                # timm: step(epoch, metric=None); without an epoch, Python's TypeError.
+                args = [op["epoch"]] if has_epoch else []
+                if metric is not None:
+                    s.step(*args, metric=metric)
+                else:
+                    s.step(*args)
+                continue
             if metric is not None and has_epoch:
                 s.step(metric, op["epoch"])
             elif metric is not None:
@@ -553,6 +645,14 @@ class Run:
             self.optimizer_step()
             if self.scheds:
                 self.scheduler_steps(op, metric)
+        elif name == "step_update":
+            self.optimizer_step()
+            targets = self.scheds if "scheduler" not in op else [self.scheds[op["scheduler"]]]
+            for s in targets:
+                if metric is not None:
+                    s.step_update(op["num_updates"], metric=metric)
+                else:
+                    s.step_update(op["num_updates"])
         elif name == "optimizer_step":
             self.optimizer_step()
         elif name == "scheduler_step":
@@ -595,6 +695,11 @@ def make_golden(spec: dict) -> dict:
     trace, error = Run(spec).trace()
     golden = dict(spec)
     golden["source"] = dict(SOURCE)
+    types_used = [s["type"] for s in scheduler_list(spec)]
+    if TRANSFORMERS_TYPE in types_used:
+        golden["source"]["transformers"] = transformers_module().__version__
+    if any(t in TIMM_TYPES for t in types_used):
+        golden["source"]["timm"] = TIMM_VERSION
     golden["trace"] = trace
     if error is not None:
         golden["error"] = error

@@ -27,7 +27,7 @@ struct RecordStepCursor {
             opIndex += 1
             if opIndex < script.count {
                 remaining = max(0, script[opIndex].recordCount)
-                advances = script[opIndex].kind == .step || script[opIndex].kind == .schedulerStep
+                advances = [.step, .schedulerStep, .stepUpdate].contains(script[opIndex].kind)
             } else {
                 pastScript = true
             }
@@ -49,7 +49,7 @@ struct RecordStepCursor {
         if index == 0 { return 0 }
         for op in script {
             let count = max(0, op.recordCount)
-            let advances = op.kind == .step || op.kind == .schedulerStep
+            let advances = [.step, .schedulerStep, .stepUpdate].contains(op.kind)
             if index - record <= count {
                 return advances ? step &+ (index - record) : step
             }

@@ -21,7 +21,7 @@ struct SpecCaseNameTests {
         (spec(optimizer: "SDG"), "optimizer.type",
          "unknown optimizer \"SDG\" (expected one of SGD, Adam, AdamW, RMSprop)"),
         (spec(op: "jump"), "script[0].op",
-         "unknown op \"jump\" (expected one of step, optimizer_step, scheduler_step, set_lr, state_dict, reload, rebuild)"),
+         "unknown op \"jump\" (expected one of step, optimizer_step, scheduler_step, set_lr, state_dict, reload, rebuild, step_update)"),
     ])
     func unknownNamesListTheCases(_ json: JSONValue, _ location: String, _ message: String) {
         #expect(throws: SpecError(location: location, message: message)) {

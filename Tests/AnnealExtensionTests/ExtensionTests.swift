@@ -11,6 +11,7 @@ struct ExtensionTests {
     init() {
         SchedulerRegistry.shared.register(LinearWarmupLR.self)
         SchedulerRegistry.shared.register(HalvingScheduler.self)
+        SchedulerRegistry.shared.register(PerUpdateScheduler.self)
     }
 
     static func sgd(_ lrs: Double...) throws -> Optimizer {
@@ -117,4 +118,35 @@ struct ExtensionTests {
         #expect(states == [["halvings": 3, "_last_lr": [0.125]]])
         #expect(records.last?["error"]?["type"] == "TypeError")
     }
+
+    /// A scheduler shaped like timm's: `step` binds `epoch` first and
+    /// `metric` by keyword, `step_update` gives it the update count, and its
+    /// records have no `last_lr` or `last_epoch`; PyTorch's schedulers
+    /// have no `step_update` (Python's `AttributeError`).
+    @Test func stepUpdateAndEpochSteps() throws {
+        let text = """
+            {"format": "anneal-trace/1", "name": "example/updates",
+             "optimizer": {"type": "SGD", "options": {"lr": 1.0}, "param_groups": [{}]},
+             "scheduler": {"type": "example.PerUpdateScheduler", "args": {}},
+             "script": [{"op": "step", "epoch": 1}, {"op": "step_update", "num_updates": 3, "repeat": 2},
+                        {"op": "step", "epoch": 4, "metric": 0.5}, {"op": "reload"}, {"op": "state_dict"},
+                        {"op": "step"}]}
+            """
+        let (records, error) = try TraceRunner.run(try TraceSpec(json: try JSONValue.parse(text)))
+        #expect(error == nil)
+        #expect(records.compactMap { $0["lr"]?.arrayValue?.first?.doubleValue } == [1.0, 0.5, 0.25, 0.25, 0.2, 0.2, 0.2])
+        #expect(records.allSatisfy { $0["last_lr"] == nil && $0["last_epoch"] == nil })
+        #expect(records.compactMap { $0["state_dict"] } == [["base_values": [1.0], "t": 4.0, "last_was_update": false]])
+        #expect(records.last?["error"]?["type"] == "TypeError")
+
+        let torchLike = """
+            {"format": "anneal-trace/1", "name": "example/no-step-update",
+             "optimizer": {"type": "SGD", "options": {"lr": 1.0}, "param_groups": [{}]},
+             "scheduler": {"type": "StepLR", "args": {"step_size": 2}},
+             "script": [{"op": "step_update", "num_updates": 1}]}
+            """
+        let (torchRecords, _) = try TraceRunner.run(try TraceSpec(json: try JSONValue.parse(torchLike)))
+        #expect(torchRecords.last?["error"] == ["type": "AttributeError", "message": "'StepLR' object has no attribute 'step_update'"])
+    }
 }
+

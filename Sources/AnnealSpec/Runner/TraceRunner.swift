@@ -206,6 +206,16 @@ final class Session {
                 try stepSchedulers(metric: op.metric(atRepetition: repetition), epoch: op.epoch, only: op.schedulerIndex)
                 emit(false)
             }
+        case .stepUpdate:
+            let updates = Epoch(json: op.numUpdates ?? 0) ?? 0
+            for repetition in 0..<op.recordCount {
+                try optimizerStep()
+                let metric = op.metric(atRepetition: repetition).map { $0.doubleValue ?? .nan }
+                for (index, scheduler) in schedulers.enumerated() where op.schedulerIndex == nil || op.schedulerIndex == index {
+                    try scheduler.step(.update(updates, metric: metric))
+                }
+                emit(false)
+            }
         case .optimizerStep:
             for _ in 0..<op.recordCount {
                 try optimizerStep()
@@ -245,16 +255,13 @@ final class Session {
     }
 
     /// `scheduler.step(*args)` for each scheduler (or only the k-th), where
-    /// args are the metric and the epoch that were given, in that order.
+    /// args are the metric and the epoch that were given, in that order
+    /// (timm's: `step(epoch, metric=metric)`).
     private func stepSchedulers(metric: JSONValue?, epoch: JSONValue?, only: Int?) throws {
-        let arguments = [metric, epoch].compactMap { $0 }
         for (index, scheduler) in schedulers.enumerated() where only == nil || only == index {
-            try step(scheduler, arguments: arguments)
+            try scheduler.step(
+                StepInput(metric: metric, epoch: epoch, signature: scheduler.stepSignature, type: scheduler.typeName))
         }
-    }
-
-    private func step(_ scheduler: any Scheduler, arguments: [JSONValue]) throws {
-        try scheduler.step(StepInput(positional: arguments, signature: scheduler.stepSignature, type: scheduler.typeName))
     }
 
     /// The record for the current state. Built key by key into arrays of
@@ -268,8 +275,11 @@ final class Session {
         let groups = optimizer.paramGroups
         keys.append("lr")
         values.append(.array(groups.map { .double($0.lr) }))
-        if !schedulers.isEmpty {
-            let lastLRs = schedulers.map { JSONValue.array($0.lastLR.map(JSONValue.double)) }
+        // timm's schedulers have no `get_last_lr()` and no `last_epoch`: a
+        // record leaves the keys out when no scheduler has them, and holds
+        // `null` for those without in a list.
+        if schedulers.contains(where: \.hasGetLastLR) {
+            let lastLRs = schedulers.map { $0.hasGetLastLR ? JSONValue.array($0.lastLR.map(JSONValue.double)) : .null }
             keys.append("last_lr")
             values.append(spec.schedulerIsList ? .array(lastLRs) : lastLRs[0])
             if spec.schedulerIsList {

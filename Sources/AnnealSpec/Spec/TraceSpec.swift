@@ -54,7 +54,9 @@ public struct TraceSpec: Sendable {
                         message: "\"rebuild\" is not defined for \(scheduler.type), which takes no last_epoch")
                 }
             }
-            if (op.kind == .stateDict || op.kind == .rebuild || op.kind == .schedulerStep) && schedulers.isEmpty {
+            if (op.kind == .stateDict || op.kind == .rebuild || op.kind == .schedulerStep || op.kind == .stepUpdate)
+                && schedulers.isEmpty
+            {
                 throw SpecError(location: "script[\(index)].op", message: "\"\(op.kind.rawValue)\" needs a scheduler")
             }
         }
@@ -161,12 +163,16 @@ public struct Op: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case step, optimizerStep = "optimizer_step", schedulerStep = "scheduler_step", setLR = "set_lr"
         case stateDict = "state_dict", reload, rebuild
+        /// timm's `step_update(num_updates, metric=None)` after the optimizer step.
+        case stepUpdate = "step_update"
     }
 
     public var kind: Kind
     public var repeatCount: Int
     /// `epoch` and `metric` as given (their JSON type matters: `2` vs `2.0`).
     public var epoch: JSONValue?
+    /// `num_updates` of a `step_update`, as given.
+    public var numUpdates: JSONValue?
     /// `metric`: the one metric every repetition steps with.
     public var metric: JSONValue?
     /// `metrics`: one step per value (no `repeat` then).
@@ -181,8 +187,15 @@ public struct Op: Sendable {
         group = 0
         value = 0
         switch kind {
-        case .step, .schedulerStep:
-            try reader.allowKeys(["op", "repeat", "epoch", "metric", "metrics", "scheduler"])
+        case .step, .schedulerStep, .stepUpdate:
+            if kind == .stepUpdate {
+                try reader.allowKeys(["op", "repeat", "num_updates", "metric", "metrics", "scheduler"])
+                let n = try reader.required("num_updates")
+                _ = try n.number()
+                numUpdates = n.value
+            } else {
+                try reader.allowKeys(["op", "repeat", "epoch", "metric", "metrics", "scheduler"])
+            }
             repeatCount = try Self.repeatCount(reader)
             if let e = try reader.optional("epoch", nullIsAbsent: true) {
                 _ = try e.number()
