@@ -269,8 +269,7 @@ def name_specific_specs() -> None:
     case(n, "set_lr", "a user write to lr, overwritten at the next step.", script=[S(2), SETLR(0, 0.7), S(2)])
     case(n, "scheduler_step_only", "scheduler.step() without optimizer.step(): PyTorch's warning only.",
          script=[{"op": "scheduler_step", "repeat": 3}, S(2)])
-    case(n, "kwargs_not_mapping", "scheduler_specific_kwargs of the wrong type: ignored for constant.",
-         kwargs=None, script=[S(3)])
+    case(n, "kwargs_null", "scheduler_specific_kwargs=None.", kwargs=None, script=[S(3)])
     case(n, "momentum", "SGD with momentum, momentum untouched.", script=[S(6)], preset="SGD+momentum")
     case(n, "adamw_groups2", "AdamW, two groups.", script=[S(4), RELOAD, S(4)], preset="AdamW", groups=2)
     case(n, "zero_lr", "lr=0.0.", script=[S(4), SD], lr=0.0)
@@ -435,11 +434,11 @@ def build() -> None:
     plateau_specs()
     greedy_specs()
     error_specs()
-    # constant's kwargs_not_mapping case passes a list: set it here, where
-    # case() (which takes a dict) cannot.
+    # The kwargs_null cases pass scheduler_specific_kwargs=None explicitly:
+    # set it here, where case() (for which None means absent) cannot.
     for folder, _, spec in C.entries:
-        if spec["name"].endswith("constant/kwargs_not_mapping"):
-            spec["scheduler"]["args"]["scheduler_specific_kwargs"] = [1, 2]
+        if spec["name"].split("/")[-1].startswith("kwargs_null"):
+            spec["scheduler"]["args"]["scheduler_specific_kwargs"] = None
 
 
 def dumps(obj: dict) -> str:

@@ -15,7 +15,8 @@
 /// `verbose` messages are not printed (the library never prints).
 ///
 /// With `lr = 0.1`, `patience: 0`, `min_lr: 0.01` and metrics 1, 1, 1:
-/// 0.1, 0.095, 0.09025 (each metric after the first is no improvement).
+/// 0.1, 0.10526315789473685, 0.1, 0.095 (the first metric improves on
+/// `best = inf`, so the rate grows; the others do not, so it shrinks).
 public final class GreedyLR: Scheduler {
     public let optimizer: Optimizer
     public let warnings: WarningSink

@@ -7,7 +7,7 @@ extension Transformers {
     ///
     /// `{"type": "transformers.get_scheduler", "args": {"name": "linear",
     /// "num_warmup_steps": 2, "num_training_steps": 6}}` with `lr = 0.1`:
-    /// 0.0, 0.05, 0.1, 0.075, 0.05, 0.025, 0.0.
+    /// 0.0, 0.05, 0.1, 0.07500000000000001, 0.05, 0.025, 0.0.
     static var registryEntries: [SchedulerRegistry.Entry] {
         [
             SchedulerRegistry.Entry(pythonName: "transformers.get_scheduler", takesLastEpoch: false) {

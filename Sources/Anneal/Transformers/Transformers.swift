@@ -22,7 +22,7 @@ public enum Transformers {
     /// transformers' `SchedulerType`: the names `get_scheduler` takes.
     ///
     /// With `lr = 0.1`, `num_warmup_steps = 2`, `num_training_steps = 6`,
-    /// steps 0, 1, 2, ... give for `linear`: 0.0, 0.05, 0.1, 0.075, 0.05, 0.025, 0.0;
+    /// steps 0, 1, 2, ... give for `linear`: 0.0, 0.05, 0.1, 0.07500000000000001, 0.05, 0.025, 0.0;
     /// for `constant_with_warmup`: 0.0, 0.05, 0.1, 0.1, ...;
     /// for `constant`: 0.1, 0.1, ....
     public enum Name: String, Sendable, CaseIterable {
@@ -61,7 +61,7 @@ public enum Transformers {
     /// keywords, with Python's `TypeError`s.
     ///
     /// With `lr = 0.1`, `.cosine`, `warmupSteps: 0`, `trainingSteps: 4`:
-    /// 0.1, 0.085355..., 0.05, 0.014644..., 0.0.
+    /// 0.1, 0.08535533905932738, 0.05, 0.014644660940672627, 0.0.
     ///
     /// - Parameters:
     ///   - name: the `SchedulerType`.

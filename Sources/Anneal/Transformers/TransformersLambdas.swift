@@ -33,7 +33,7 @@ extension Transformers {
         /// `_get_constant_schedule_with_warmup_lr_lambda`: `s / max(1.0, w)`
         /// while `s < w`, then `1.0`.
         ///
-        /// With `lr = 0.1`, `w = 4`: 0.0, 0.025, 0.05, 0.075, 0.1, 0.1, ...
+        /// With `lr = 0.1`, `w = 4`: 0.0, 0.025, 0.05, 0.07500000000000001, 0.1, 0.1, ...
         public static func constantWithWarmup(warmupSteps w: Double) -> ScheduleFunction {
             ScheduleFunction(partial: { value in
                 let s = value.doubleValue
@@ -45,7 +45,7 @@ extension Transformers {
         /// `_get_linear_schedule_with_warmup_lr_lambda`: warmup, then
         /// `max(0.0, (t − s) / max(1, t − w))`.
         ///
-        /// With `lr = 0.1`, `w = 2`, `t = 6`: 0.0, 0.05, 0.1, 0.075, 0.05, 0.025, 0.0, 0.0, ...
+        /// With `lr = 0.1`, `w = 2`, `t = 6`: 0.0, 0.05, 0.1, 0.07500000000000001, 0.05, 0.025, 0.0, 0.0, ...
         public static func linear(warmupSteps w: Double, trainingSteps t: Double) -> ScheduleFunction {
             ScheduleFunction(partial: { value in
                 let s = value.doubleValue
@@ -60,8 +60,11 @@ extension Transformers {
         /// `f = 0.5·(1 + cos(π·num_cycles·2·p))`, `max(0, f·(1 − m) + m)`.
         /// `cosine` uses it with `m = 0.0`, `cosine_with_min_lr` with its rate.
         ///
-        /// With `lr = 0.1`, `w = 0`, `t = 4`, `num_cycles = 0.5`:
-        /// 0.1, 0.085355..., 0.05, 0.014644..., 0.0, 0.014644..., ...
+        /// With `lr = 0.1`, `w = 0`, `t = 4`, `num_cycles = 0.5`: 0.1,
+        /// 0.08535533905932738, 0.05, 0.014644660940672627, 0.0, then rising
+        /// again past `t` (0.014644660940672617): nothing clamps `p` to 1.
+        /// With `m = 0.1` instead: 0.1, 0.08681980515339464, 0.05500000000000001,
+        /// 0.023180194846605367, 0.010000000000000002.
         public static func cosine(
             warmupSteps w: Double, trainingSteps t: Double, numCycles: Double = 0.5, minLRRate m: Double = 0.0
         ) -> ScheduleFunction {
@@ -118,7 +121,7 @@ extension Transformers {
         /// `_get_inverse_sqrt_schedule_lr_lambda`: warmup, then
         /// `1.0 / sqrt((s + timescale − w) / timescale)`.
         ///
-        /// With `lr = 0.1`, `w = 0`, `timescale = 1`: 0.1, 0.070710..., 0.057735..., 0.05, ...
+        /// With `lr = 0.1`, `w = 0`, `timescale = 1`: 0.1, 0.07071067811865475, 0.05773502691896259, 0.05, ...
         public static func inverseSqrt(warmupSteps w: Double, timescale: Double) -> ScheduleFunction {
             ScheduleFunction(partial: { (value) throws(PythonError) in
                 let s = value.doubleValue
@@ -135,7 +138,8 @@ extension Transformers {
         /// `p = (s − w + 1) / max(1, t − w)`, `f = 0.5·(1 + cos(π·num_cycles·2·p))`,
         /// `max(0, f·(1 − m) + m)`.
         ///
-        /// With `lr = 0.1`, `w = 2`, `t = 6`, `m = 0.0`: 0.05, 0.1, 0.085355..., 0.05, 0.014644..., 0.0, ...
+        /// With `lr = 0.1`, `w = 2`, `t = 6`, `m = 0.0`: 0.05, 0.1, 0.08535533905932738, 0.05,
+        /// 0.014644660940672627, 0.0, ...
         public static func cosineWarmupWithMinLR(
             warmupSteps w: Double, trainingSteps t: Double, numCycles: Double = 0.5, minLRRate m: Double,
             warmupLRRate: Double? = nil
