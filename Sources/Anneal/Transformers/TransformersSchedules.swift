@@ -64,10 +64,16 @@ extension PythonCall {
 extension JSONObject {
     /// A number argument (`bool` counts as `int`), or its default when not
     /// bound. Anneal checks the type when the schedule is built; Python
-    /// would fail later, at the first step that uses the value.
+    /// would fail later, at the first step that uses the value. An `int`
+    /// beyond 2^53 is ``PythonError/beyondAnneal(_:)``: the lambdas compute
+    /// on doubles, which equal Python's int arithmetic only below it.
     fileprivate func number(_ name: String, _ fallback: Double? = nil) throws(PythonError) -> Double {
         guard let value = self[name] else { return fallback ?? 0 }
         if case .bool(let b) = value { return b ? 1 : 0 }
+        if case .int(let i) = value, i.magnitude > 1 << 53 {
+            // Python's int arithmetic on it is exact; doubles are not.
+            throw .beyondAnneal("\(name) = \(i): Anneal's transformers schedules hold numbers as doubles, exact to 2**53")
+        }
         guard let number = value.doubleValue else {
             throw .typeError("\(name) must be a number for Anneal's transformers schedules, got \(value.pythonTypeName)")
         }
