@@ -204,7 +204,8 @@ def lambda_specs(name: str) -> None:
     c("no_warmup", "num_warmup_steps=0.", 0, 50, script=[S(60)])
     c("warmup_past_training", "num_warmup_steps > num_training_steps.", 20, 10, script=[S(30)])
     c("warmup_equals_training", "num_warmup_steps == num_training_steps.", 10, 10, script=[S(15)])
-    c("long", "10,000+ steps.", 100, 10000, script=[S(10050)])
+    c("long", "10,000+ steps.", 100, 10000,
+      {"num_decay_steps": 3000} if name == "warmup_stable_decay" else None, script=[S(10050)])
     c("reload", "state_dict and reload mid-run, twice.", 10, 100,
       script=[S(25), SD, RELOAD, S(25), SD, RELOAD, S(60), SD])
     c("groups", "three param groups with their own rates, Adam.", 5, 40, script=[S(5), SD, S(40)],
