@@ -59,6 +59,7 @@ $(VENV_PY): Scripts/requirements.txt Scripts/requirements-families.txt Scripts/c
 # Regenerate the goldens from the specs (PyTorch) and the documents.
 goldens: $(VENV_PY)
 	$(VENV_PY) Scripts/make_specs.py
+	$(VENV_PY) Scripts/make_specs_transformers.py
 	$(VENV_PY) Scripts/goldens.py
 	$(VENV_PY) Scripts/document_goldens.py
 

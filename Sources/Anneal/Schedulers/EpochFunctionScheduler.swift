@@ -44,18 +44,19 @@ public class EpochFunctionScheduler: LRScheduler {
     public var lrLambdaSources: [String?] { lrLambdas.map(\.source) }
 
     /// `lr_lambdas`, after the base keys: PyTorch saves a plain function as
-    /// `None`, and a callable object's `__dict__` instead, which has no
-    /// meaning here; so a state must hold one `null` per function, and the
-    /// functions stay.
+    /// `None`, and a callable object's `__dict__` instead (`{}` for a
+    /// `functools.partial`, ``ScheduleFunction/stateDictEntry``); the
+    /// functions themselves are not saved, so a state must hold exactly
+    /// those entries, one per function, and the functions stay.
     public override var ownState: StateTable {
         StateTable(self, [
-            .checked("lr_lambdas", encode: { .array(Array(repeating: .null, count: $0.lrLambdas.count)) }) {
+            .checked("lr_lambdas", encode: { .array($0.lrLambdas.map(\.stateDictEntry)) }) {
                 (reader, scheduler) throws(PythonError) in
-                let count = scheduler.lrLambdas.count
+                let expected = scheduler.lrLambdas.map(\.stateDictEntry)
                 let saved = try reader.array("lr_lambdas")
-                guard saved.count == count, saved.allSatisfy(\.isNull) else {
+                guard saved == expected else {
                     throw .valueError(
-                        "\(reader.scheduler) state_dict key 'lr_lambdas' must hold \(count) nulls (plain functions are not saved)")
+                        "\(reader.scheduler) state_dict key 'lr_lambdas' must hold \(JSONValue.array(expected).serialized()) (functions are not saved)")
                 }
             }.afterBaseKeys()
         ])

@@ -18,6 +18,11 @@ public struct ScheduleFunction: @unchecked Sendable {
     }
 
     @usableFromInline let storage: Storage
+    /// What `state_dict()` saves for the function in `lr_lambdas`: `null`
+    /// for a plain function (PyTorch skips `types.FunctionType`), or a
+    /// callable object's `__dict__`, `{}` for a `functools.partial` (see
+    /// ``init(partial:)``). A loaded state must hold the same value.
+    public let stateDictEntry: JSONValue
     /// Shared by copies of one function, distinct between separately made ones.
     @usableFromInline let identity = Identity()
 
@@ -29,22 +34,34 @@ public struct ScheduleFunction: @unchecked Sendable {
     /// A Swift function of the epoch (or of `x` for `scale_fn`).
     public init(_ function: @escaping (Double) -> Double) {
         storage = .closure { value in function(value.doubleValue) }
+        stateDictEntry = .null
     }
 
     /// A Swift function receiving the Python value (an `int` epoch, or a
     /// `float` one after `step(epoch: 2.5)`), which may raise.
     public init(python function: @escaping (PyValue) throws(PythonError) -> Double) {
         storage = .closure(function)
+        stateDictEntry = .null
+    }
+
+    /// A Swift function standing for a `functools.partial` object (Hugging
+    /// Face transformers' schedules are `partial(_lr_lambda, ...)`):
+    /// `state_dict()` saves its empty `__dict__`, `{}`, instead of `null`.
+    public init(partial function: @escaping (PyValue) throws(PythonError) -> Double) {
+        storage = .closure(function)
+        stateDictEntry = .object([:])
     }
 
     /// An expression such as `"0.95 ** epoch"`.
     public init(_ expression: Expression) {
         storage = Self.storage(for: expression)
+        stateDictEntry = .null
     }
 
     /// Parses an expression such as `"0.95 ** epoch"`.
     public init(expression source: String) throws(ExpressionSyntaxError) {
         storage = Self.storage(for: try Expression(source))
+        stateDictEntry = .null
     }
 
     /// A constant expression's value computed once (one that raises keeps
