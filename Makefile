@@ -60,6 +60,7 @@ $(VENV_PY): Scripts/requirements.txt Scripts/requirements-families.txt Scripts/c
 goldens: $(VENV_PY)
 	$(VENV_PY) Scripts/make_specs.py
 	$(VENV_PY) Scripts/make_specs_transformers.py
+	$(VENV_PY) Scripts/make_specs_timm.py
 	$(VENV_PY) Scripts/goldens.py
 	$(VENV_PY) Scripts/document_goldens.py
 

@@ -1576,6 +1576,16 @@ mistyped value, an expression outside the grammar) stops it with exit status 2
 and the file name; an exception PyTorch raises on a valid spec is recorded.
 Goldens whose spec no longer exists are reported, not deleted.
 
+## Other libraries' schedules
+
+`transformers/` (from `Scripts/make_specs_transformers.py`) and `timm/` (from
+`Scripts/make_specs_timm.py`) hold goldens of Hugging Face transformers 5.23.0's
+`get_scheduler` (all 12 names) and of timm 1.0.31's seven scheduler classes,
+recorded by the same `goldens.py` over the same PyTorch with those packages
+installed beside it (`source` names their versions). The coverage table below
+counts only the `torch.optim.lr_scheduler` corpus; each of those scripts
+prints its own counts.
+
 ## Document goldens
 
 `Documents/` holds goldens transcribed from the seed tutorials by
