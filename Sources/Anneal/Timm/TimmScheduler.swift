@@ -16,7 +16,7 @@ extension Timm {
     ///   `2 * (rand() - 0.5) * noise_pct`.
     /// - A group with `lr_scale` gets `value * lr_scale`.
     ///
-    /// Values are Python numbers (``PyValue``): timm computes with whatever
+    /// Values are Python numbers (`PyValue`): timm computes with whatever
     /// `int`s and `float`s it was given, and its state dict keeps their types.
     ///
     /// Subclasses override ``computeLR(_:)`` (timm's `_get_lr(t)`) and
