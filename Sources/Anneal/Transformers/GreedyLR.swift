@@ -22,29 +22,49 @@ public final class GreedyLR: Scheduler {
     public let warnings: WarningSink
     public var typeName: String { "GreedyLR" }
 
+    /// `factor`: the multiplier of a reduction, and the divisor of an increase.
     public internal(set) var factor: Double
+    /// `min_lrs`: each group's floor.
     public internal(set) var minLRs: [Double]
+    /// `max_lrs`: each group's ceiling.
     public internal(set) var maxLRs: [Double]
+    /// `patience`: steps without (or with) improvement tolerated before the rate changes.
     public internal(set) var patience: Int
+    /// `verbose` (kept for the state; Anneal prints nothing).
     public internal(set) var verbose: Bool
+    /// `cooldown`: steps to wait after a reduction before counting steps again.
     public internal(set) var cooldown: Int
+    /// `warmup`: steps to wait after an increase before counting steps again.
     public internal(set) var warmup: Int
+    /// `cooldown_counter`: cooldown steps left.
     public internal(set) var cooldownCounter = 0
+    /// `warmup_counter`: warmup steps left.
     public internal(set) var warmupCounter = 0
     /// `"min"` or `"max"`.
     public internal(set) var mode: String
+    /// `threshold`: how much better a metric must be to count as better.
     public internal(set) var threshold: Double
     /// `"rel"` or `"abs"`.
     public internal(set) var thresholdMode: String
+    /// `best`: the best metric so far.
     public internal(set) var best: Double
+    /// `num_bad_epochs`: consecutive steps without improvement.
     public internal(set) var numBadEpochs = 0
+    /// `num_good_epochs`: consecutive steps with improvement.
     public internal(set) var numGoodEpochs = 0
+    /// `eps`: the minimal change applied to a rate.
     public internal(set) var eps: Double
+    /// `last_epoch`: the steps taken (or the epoch last given).
     public internal(set) var lastEpoch: Epoch = 0
+    /// `smooth`: whether metrics are averaged over a window first.
     public internal(set) var smooth: Bool
+    /// `window_size`: the averaging window.
     public internal(set) var windowSize: Int
+    /// `reset_start`: steps to wait at `min_lr` before resetting to the initial state.
     public internal(set) var resetStart: Int
+    /// `reset_start_original`: `reset_start` as given.
     public internal(set) var resetStartOriginal: Int
+    /// `_last_lr`: the groups' rates after the last step.
     public internal(set) var lastLR: [Double]
     /// `_init_lrs`: the groups' rates at construction, restored by a reset.
     public internal(set) var initLRs: [Double]

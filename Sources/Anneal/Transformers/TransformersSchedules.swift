@@ -80,6 +80,12 @@ extension JSONObject {
         return number
     }
 
+    /// `num_warmup_steps` and `num_training_steps`, in that order, which
+    /// most schedules take.
+    fileprivate func steps() throws(PythonError) -> (warmup: Double, training: Double) {
+        (try number("num_warmup_steps"), try number("num_training_steps"))
+    }
+
     /// A number argument whose default is `None` (bound `null` is `None` too).
     fileprivate func optionalNumber(_ name: String) throws(PythonError) -> Double? {
         guard let value = self[name], !value.isNull else { return nil }
@@ -121,30 +127,32 @@ extension Transformers {
 
     /// `get_linear_schedule_with_warmup(optimizer, num_warmup_steps, num_training_steps, last_epoch=-1)`.
     static func linearSchedule(optimizer: Optimizer, _ bound: JSONObject) throws(PythonError) -> LambdaLR {
-        try lambdaLR(
-            optimizer,
-            Lambdas.linear(
-                warmupSteps: try bound.number("num_warmup_steps"), trainingSteps: try bound.number("num_training_steps")
-            ), bound)
+        let steps = try bound.steps()
+        return try lambdaLR(optimizer, Lambdas.linear(warmupSteps: steps.warmup, trainingSteps: steps.training), bound)
     }
 
     /// `get_cosine_schedule_with_warmup(optimizer, num_warmup_steps, num_training_steps, num_cycles=0.5, last_epoch=-1)`.
     static func cosineSchedule(optimizer: Optimizer, _ bound: JSONObject) throws(PythonError) -> LambdaLR {
-        try lambdaLR(
-            optimizer,
-            Lambdas.cosine(
-                warmupSteps: try bound.number("num_warmup_steps"), trainingSteps: try bound.number("num_training_steps"),
-                numCycles: try bound.number("num_cycles", 0.5)), bound)
+        try cycles(optimizer, bound, defaultCycles: 0.5) { Lambdas.cosine(warmupSteps: $0, trainingSteps: $1, numCycles: $2) }
     }
 
     /// `get_cosine_with_hard_restarts_schedule_with_warmup(optimizer, num_warmup_steps,
     /// num_training_steps, num_cycles=1, last_epoch=-1)`.
     static func hardRestartsSchedule(optimizer: Optimizer, _ bound: JSONObject) throws(PythonError) -> LambdaLR {
-        try lambdaLR(
-            optimizer,
-            Lambdas.cosineWithHardRestarts(
-                warmupSteps: try bound.number("num_warmup_steps"), trainingSteps: try bound.number("num_training_steps"),
-                numCycles: try bound.number("num_cycles", 1)), bound)
+        try cycles(optimizer, bound, defaultCycles: 1) {
+            Lambdas.cosineWithHardRestarts(warmupSteps: $0, trainingSteps: $1, numCycles: $2)
+        }
+    }
+
+    /// A schedule of `num_warmup_steps`, `num_training_steps` and `num_cycles`
+    /// (read in that order), the two cosines' arguments.
+    private static func cycles(
+        _ optimizer: Optimizer, _ bound: JSONObject, defaultCycles: Double,
+        _ function: (Double, Double, Double) throws(PythonError) -> ScheduleFunction
+    ) throws(PythonError) -> LambdaLR {
+        let steps = try bound.steps()
+        let cycles = try bound.number("num_cycles", defaultCycles)
+        return try lambdaLR(optimizer, try function(steps.warmup, steps.training, cycles), bound)
     }
 
     /// `get_polynomial_decay_schedule_with_warmup(optimizer, num_warmup_steps,
@@ -158,10 +166,11 @@ extension Transformers {
             let initial = optimizer.defaults["lr"]?.pythonDescription ?? ""
             throw .valueError("lr_end (\(end)) must be smaller than initial lr (\(initial))")
         }
+        let steps = try bound.steps()
         return try lambdaLR(
             optimizer,
             Lambdas.polynomialDecay(
-                warmupSteps: try bound.number("num_warmup_steps"), trainingSteps: try bound.number("num_training_steps"),
+                warmupSteps: steps.warmup, trainingSteps: steps.training,
                 lrEnd: lrEnd, power: try bound.number("power", 1.0), lrInit: lrInit), bound)
     }
 
@@ -190,11 +199,9 @@ extension Transformers {
     /// num_training_steps, num_cycles=0.5, last_epoch=-1, min_lr=None, min_lr_rate=None)`.
     static func cosineWithMinLRSchedule(optimizer: Optimizer, _ bound: JSONObject) throws(PythonError) -> LambdaLR {
         let rate = try minLRRate(optimizer: optimizer, bound)
-        return try lambdaLR(
-            optimizer,
-            Lambdas.cosine(
-                warmupSteps: try bound.number("num_warmup_steps"), trainingSteps: try bound.number("num_training_steps"),
-                numCycles: try bound.number("num_cycles", 0.5), minLRRate: rate), bound)
+        return try cycles(optimizer, bound, defaultCycles: 0.5) {
+            Lambdas.cosine(warmupSteps: $0, trainingSteps: $1, numCycles: $2, minLRRate: rate)
+        }
     }
 
     /// `get_cosine_with_min_lr_schedule_with_warmup_lr_rate(optimizer, num_warmup_steps,
@@ -203,12 +210,11 @@ extension Transformers {
         -> LambdaLR
     {
         let rate = try minLRRate(optimizer: optimizer, bound)
-        return try lambdaLR(
-            optimizer,
+        return try cycles(optimizer, bound, defaultCycles: 0.5) { (warmup, training, cycles) throws(PythonError) in
             Lambdas.cosineWarmupWithMinLR(
-                warmupSteps: try bound.number("num_warmup_steps"), trainingSteps: try bound.number("num_training_steps"),
-                numCycles: try bound.number("num_cycles", 0.5), minLRRate: rate,
-                warmupLRRate: try bound.optionalNumber("warmup_lr_rate")), bound)
+                warmupSteps: warmup, trainingSteps: training, numCycles: cycles, minLRRate: rate,
+                warmupLRRate: try bound.optionalNumber("warmup_lr_rate"))
+        }
     }
 
     /// `get_wsd_schedule(optimizer, num_warmup_steps, num_decay_steps, num_training_steps=None,
