@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot", "AnnealSpec"]),
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
-        .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle"]),
+        .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle", "AnnealJSON"]),
         .testTarget(
             name: "AnnealTrainingTests", dependencies: ["AnnealTraining", "AnnealSpec"], exclude: ["make_training_reference.py"]),
     ]
