@@ -194,6 +194,13 @@ def saved(obj):
     return buf.getvalue()
 
 
+def put(z, name, data, compress=zipfile.ZIP_STORED):
+    """A record with a fixed date (zipfile would stamp the current time), so the output is deterministic."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = compress
+    z.writestr(info, data)
+
+
 def rezip(data, replace=None, drop=(), compress=zipfile.ZIP_STORED):
     """The archive's records rewritten by Python's zipfile, some replaced."""
     replace = replace or {}
@@ -203,7 +210,7 @@ def rezip(data, replace=None, drop=(), compress=zipfile.ZIP_STORED):
         for info in src.infolist():
             if info.filename in drop:
                 continue
-            z.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+            put(z, info.filename, replace.get(info.filename, src.read(info.filename)), compress)
     return out.getvalue()
 
 
@@ -255,12 +262,12 @@ def hostile_fixtures():
     yield "crc_mismatch.pt", bytes(crc), "CRC-32 mismatch"
     dup = io.BytesIO()
     with zipfile.ZipFile(dup, "w") as d:
-        d.writestr("archive/data.pkl", pickle)
+        put(d, "archive/data.pkl", pickle)
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            d.writestr("archive/data.pkl", pickle)
+            put(d, "archive/data.pkl", pickle)
     yield "duplicate_name.pt", dup.getvalue(), "appears twice"
     yield "missing_storage.pt", rezip(good, drop={"archive/data/0"}), "data/0 is missing"
     # TorchScript (CVE-2025-32434's path) and the legacy format.
@@ -273,7 +280,20 @@ def hostile_fixtures():
     yield "torchscript.pt", buf.getvalue(), "TorchScript"
     buf = io.BytesIO()
     torch.save({"w": torch.ones(2)}, buf, _use_new_zipfile_serialization=False)
-    yield "legacy.pt", buf.getvalue(), "legacy"
+    yield "legacy.pt", deterministic_legacy(buf.getvalue()), "legacy"
+
+
+def deterministic_legacy(data):
+    """The legacy format keys storages by id(): each key becomes a counter of the same length."""
+    import re
+
+    keys = []
+    for match in re.finditer(rb"X(....)(\d{6,})", data):
+        if struct.unpack("<I", match.group(1))[0] == len(match.group(2)) and match.group(2) not in keys:
+            keys.append(match.group(2))
+    for number, key in enumerate(keys):
+        data = data.replace(key, str(number + 1).zfill(len(key)).encode())
+    return data
 
 
 def main():
@@ -290,7 +310,7 @@ def main():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
-            z.writestr("my_checkpoint" + info.filename[len("archive") :], src.read(info.filename))
+            put(z, "my_checkpoint" + info.filename[len("archive") :], src.read(info.filename), zipfile.ZIP_DEFLATED)
     path = os.path.join(OUT, "zipfile_deflated.pt")
     with open(path, "wb") as f:
         f.write(out.getvalue())
@@ -305,6 +325,20 @@ def main():
         except Exception:
             refused_by_torch = True
         expectations["hostile"][name] = {"problem": problem, "refused_by_torch": refused_by_torch}
+    # Each archive's data.pkl alone: the fuzz target's seeds for the unpickler.
+    os.makedirs(os.path.join(OUT, "pickles"), exist_ok=True)
+    for name in sorted(os.listdir(OUT)):
+        path = os.path.join(OUT, name)
+        if not name.endswith(".pt") or not zipfile.is_zipfile(path):
+            continue
+        try:
+            with zipfile.ZipFile(path) as z:
+                pickles = [n for n in z.namelist() if n.endswith("/data.pkl")]
+                if pickles:
+                    with open(os.path.join(OUT, "pickles", name[: -len(".pt")] + ".pkl"), "wb") as f:
+                        f.write(z.read(pickles[0]))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+            pass
     with open(os.path.join(OUT, "expectations.json"), "w") as f:
         json.dump(expectations, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -67,9 +67,23 @@ extension TorchFile {
         text += ", \(bytes) bytes, storage \(Self.repr(.string(tensor.storage.key)))"
         if tensor.storage.location != "cpu" { text += " (\(tensor.storage.location))" }
         if tensor.dtype.isDecodable, let preview = try? elements(of: tensor, limit: Self.previewCount) {
-            text += " [" + preview.map(\.description).joined(separator: ", ") + (count > preview.count ? ", ..." : "") + "]"
+            let shown = preview.map { Self.previewText($0, tensor.dtype) }
+            text += " [" + shown.joined(separator: ", ") + (count > preview.count ? ", ..." : "") + "]"
         }
         return text
+    }
+
+    /// An element as torch prints it at its own precision (float32's shortest digits, not float64's).
+    static func previewText(_ element: TensorElement, _ dtype: TorchDType) -> String {
+        switch (element, dtype) {
+        case (.float(let d), .float32), (.float(let d), .float16), (.float(let d), .bfloat16):
+            return d.isFinite ? "\(Float(d))" : element.description
+        case (.complex(let re, let im), .complex64):
+            let imaginary = Float(abs(im))
+            return "(\(Float(re))\(im.sign == .minus ? "-" : "+")\(imaginary)j)"
+        default:
+            return element.description
+        }
     }
 
     /// Python's `repr` of a scalar or a small container.

@@ -183,3 +183,22 @@ extension String {
         return text
     }
 }
+
+extension TorchFile {
+    /// Runs a bare pickle (a `data.pkl`) through the weights_only unpickler:
+    /// the value tree, with storages referenced but not read.
+    ///
+    /// ```swift
+    /// let value = try TorchFile.unpickle([0x80, 0x02, 0x4B, 0x07, 0x2E], file: "data.pkl")   // .int(7)
+    /// ```
+    public static func unpickle(_ bytes: [UInt8], file: String, limits: PickleLimits = PickleLimits())
+        throws(TorchFileError) -> PickleValue
+    {
+        var unpickler = Unpickler(bytes: bytes, limits: limits)
+        do {
+            return try unpickler.load()
+        } catch {
+            throw TorchFileError(file: file, problem: error)
+        }
+    }
+}
