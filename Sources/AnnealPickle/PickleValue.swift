@@ -124,7 +124,10 @@ public struct PickleDict: Sendable, Hashable {
         }
     }
 
-    public subscript(key: String) -> PickleValue? { self[.string(key)] }
+    public subscript(key: String) -> PickleValue? {
+        get { self[.string(key)] }
+        set { self[.string(key)] = newValue }
+    }
 
     public static func == (a: PickleDict, b: PickleDict) -> Bool { a.keys == b.keys && a.values == b.values }
     public func hash(into hasher: inout Hasher) {

@@ -23,7 +23,7 @@ extension Unpickler {
         }
         switch global.kind {
         case .orderedDict, .counter:
-            let dict = DictBox(global.kind == .orderedDict ? .orderedDict : .counter)
+            let dict = makeDict(global.kind == .orderedDict ? .orderedDict : .counter)
             if newObject { return .dict(dict) }
             try arity(0...1)
             if let source = args.first { try fill(dict, from: source, name: global.name) }
@@ -112,7 +112,7 @@ extension Unpickler {
             guard case .dict(let attributes) = state else {
                 throw fail("BUILD on an OrderedDict with a \(state.typeName) state (a dict is needed)")
             }
-            let merged = dict.attributes ?? DictBox(.dict)
+            let merged = dict.attributes ?? makeDict(.dict)
             for (key, value) in zip(attributes.keys, attributes.values) { merged.set(key, value) }
             try charge(attributes.count)
             dict.attributes = merged

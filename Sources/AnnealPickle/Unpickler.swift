@@ -29,6 +29,11 @@ struct Unpickler {
     var storages: [String: StorageReference] = [:]
     /// The keys in order of first reference.
     var storageOrder: [String] = []
+    /// Every list and dict made, emptied when the load ends: a pickle may
+    /// make a list that contains itself (Python allows it), a reference
+    /// cycle that would otherwise outlive the load.
+    private var lists: [ListBox] = []
+    private var dicts: [DictBox] = []
 
     init(bytes: [UInt8], limits: PickleLimits) {
         self.bytes = bytes
@@ -37,6 +42,13 @@ struct Unpickler {
 
     /// Runs the pickle to its STOP and returns the value it built.
     mutating func load() throws(Problem) -> PickleValue {
+        defer {
+            for list in lists { list.items.removeAll() }
+            for dict in dicts {
+                dict.values.removeAll()
+                dict.attributes = nil
+            }
+        }
         guard bytes.count <= limits.maxPickleBytes else {
             throw .limit("the pickle is \(bytes.count) bytes (at most \(limits.maxPickleBytes))")
         }
@@ -198,8 +210,8 @@ struct Unpickler {
         case 0x89: try push(.value(.bool(false)))  // NEWFALSE
         case 0x88: try push(.value(.bool(true)))  // NEWTRUE
         case 0x29: try push(.tuple([]))  // EMPTY_TUPLE
-        case 0x5D: try push(.list(ListBox()))  // EMPTY_LIST
-        case 0x7D: try push(.dict(DictBox(.dict)))  // EMPTY_DICT
+        case 0x5D: try push(.list(makeList()))  // EMPTY_LIST
+        case 0x7D: try push(.dict(makeDict(.dict)))  // EMPTY_DICT
         case 0x8F: try push(.value(.set([])))  // EMPTY_SET
         case 0x4A:  // BININT
             try push(.value(.int(Int(Int32(bitPattern: try readUInt32())))))
@@ -245,6 +257,18 @@ struct Unpickler {
         default:
             throw fail("opcode 0x\(String(opcode, radix: 16)) is not one torch.load(weights_only=True) runs")
         }
+    }
+
+    mutating func makeList() -> ListBox {
+        let list = ListBox()
+        lists.append(list)
+        return list
+    }
+
+    mutating func makeDict(_ flavor: DictBox.Flavor) -> DictBox {
+        let dict = DictBox(flavor)
+        dicts.append(dict)
+        return dict
     }
 
     private mutating func get(_ index: Int) throws(Problem) {
