@@ -270,6 +270,8 @@ def hostile_fixtures():
             put(d, "archive/data.pkl", pickle)
     yield "duplicate_name.pt", dup.getvalue(), "appears twice"
     yield "missing_storage.pt", rezip(good, drop={"archive/data/0"}), "data/0 is missing"
+    yield "missing_version.pt", rezip(good, drop={"archive/version"}), "archive/version is missing"
+    yield "unsupported_version.pt", rezip(good, {"archive/version": b"99\n"}), "torch 2.13 reads versions 1 to 10"
     # TorchScript (CVE-2025-32434's path) and the legacy format.
     class M(torch.nn.Module):
         def forward(self, x):
@@ -277,7 +279,8 @@ def hostile_fixtures():
 
     buf = io.BytesIO()
     torch.jit.save(torch.jit.script(M()), buf)
-    yield "torchscript.pt", buf.getvalue(), "TorchScript"
+    # torch.jit.save stamps a random serialization id: a fixed one keeps the fixture deterministic.
+    yield "torchscript.pt", rezip(buf.getvalue(), {"archive/.data/serialization_id": b"0" * 40}), "TorchScript"
     buf = io.BytesIO()
     torch.save({"w": torch.ones(2)}, buf, _use_new_zipfile_serialization=False)
     yield "legacy.pt", deterministic_legacy(buf.getvalue()), "legacy"

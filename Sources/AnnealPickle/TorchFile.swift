@@ -30,7 +30,7 @@ public struct TorchFile: Sendable {
     public let storageAlignment: Int?
     /// The `.format_version` record, if present.
     public let formatVersion: String?
-    /// The `version` record, if present.
+    /// The `version` record (1 to 10; torch 2.13 writes 3).
     public let version: String?
     let bytes: FileBytes
     let storageBytes: [String: EntryBytes]
@@ -126,6 +126,17 @@ public struct TorchFile: Sendable {
                 throw .badRecord(record: prefix + ".storage_alignment", reason: "not a positive integer")
             }
             alignment = parsed
+        }
+        // torch's reader (inline_container.cc) requires a version from 1 to 10.
+        var versionText = try text("version")
+        if versionText == nil { versionText = try text(".data/version") }
+        guard let versionText else {
+            throw .missingRecord(prefix + "version")
+        }
+        guard let fileVersion = Int(versionText.trimmingSpaces), (1...10).contains(fileVersion) else {
+            throw .badRecord(
+                record: prefix + "version",
+                reason: "version \"\(versionText.trimmingSpaces)\" (torch 2.13 reads versions 1 to 10)")
         }
         guard let pickle = contents["data.pkl"] else { throw .missingRecord(prefix + "data.pkl") }
         guard pickle.count <= limits.maxPickleBytes else {

@@ -273,12 +273,16 @@ extension Unpickler {
     }
 
     /// The items of a tuple or list (what `*args` and `set(x)` iterate).
-    func iterate(_ item: PickleItem, name: String) throws(Problem) -> [PickleItem] {
+    mutating func iterate(_ item: PickleItem, name: String) throws(Problem) -> [PickleItem] {
+        let items: [PickleItem]
         switch item {
-        case .tuple(let items): return items
-        case .list(let list): return list.items
+        case .tuple(let elements): items = elements
+        case .list(let list): items = list.items
         default: throw fail("\(name): a \(item.typeName) is not a tuple or list")
         }
+        // Iterating a memoised list again and again must not take unbounded time.
+        try charge(items.count)
+        return items
     }
 
     /// `_codecs.encode(str, encoding)` and `bytearray(str, encoding)` / `bytearray(bytes)`.

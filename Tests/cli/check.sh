@@ -185,7 +185,8 @@ expect 0 "checkpoint verify a torch.save file" "$anneal" checkpoint verify Fixtu
 contains "valid (torch.save" "$work/out" "verify says valid"
 expect 64 "--format json of a safetensors checkpoint" "$anneal" checkpoint inspect --format json Fixtures/checkpoints/valid.safetensors
 for file in Fixtures/torch/hostile_*.pt Fixtures/torch/truncated.pt Fixtures/torch/crc_mismatch.pt \
-    Fixtures/torch/duplicate_name.pt Fixtures/torch/missing_storage.pt Fixtures/torch/torchscript.pt Fixtures/torch/legacy.pt; do
+    Fixtures/torch/duplicate_name.pt Fixtures/torch/missing_*.pt Fixtures/torch/unsupported_version.pt \
+    Fixtures/torch/torchscript.pt Fixtures/torch/legacy.pt; do
     expect 65 "checkpoint inspect $file" "$anneal" checkpoint inspect "$file"
     contains "anneal checkpoint inspect: $file: " "$work/err" "inspect names $file"
     expect 65 "checkpoint verify $file" "$anneal" checkpoint verify "$file"
