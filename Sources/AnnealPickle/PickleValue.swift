@@ -3,6 +3,8 @@ import BigInt
 /// A Python value as `torch.load(weights_only=True)` rebuilds it, keeping
 /// Python's distinctions: `int` (any size) vs `float` vs `bool`, `tuple` vs
 /// `list`, `dict` vs `OrderedDict` vs `Counter` vs `set`, `str` vs `bytes`.
+/// Values compare as Swift values: floats as Doubles (NaN ≠ NaN, 0.0 == -0.0),
+/// and unlike Python `1`, `1.0` and `True` are different dict keys.
 ///
 /// ```swift
 /// let file = try TorchFile(contentsOf: "ckpt.pt")

@@ -73,6 +73,13 @@ public struct TensorReference: Sendable, Hashable {
         return total
     }
 
+    /// The view's bytes (elements × element size), `nil` past `Int.max`.
+    public var byteCount: Int? {
+        guard let count = elementCount else { return nil }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.elementSize ?? 0)
+        return overflow ? nil : bytes
+    }
+
     /// Whether the elements are contiguous in row-major order.
     public var isContiguous: Bool {
         var expected = 1

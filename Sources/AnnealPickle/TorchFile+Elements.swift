@@ -30,8 +30,10 @@ public enum TensorElement: Sendable, Hashable, CustomStringConvertible {
 
 extension TorchFile {
     /// The storage element index of each of the tensor's elements, in
-    /// row-major order (at most `limit`).
-    public func storageIndices(of tensor: TensorReference, limit: Int = .max) -> [Int] {
+    /// row-major order (at most `limit`: an expanded view, stride 0, may
+    /// have far more elements than its storage, and a hostile file can
+    /// claim 2^62 of them in a few bytes).
+    public func storageIndices(of tensor: TensorReference, limit: Int) -> [Int] {
         guard let count = tensor.elementCount, count > 0, limit > 0 else { return [] }
         let wanted = min(count, limit)
         var result: [Int] = []
@@ -56,7 +58,7 @@ extension TorchFile {
     }
 
     /// Each element's bytes, little-endian, in row-major order (at most `limit`).
-    public func elementBytes(of tensor: TensorReference, limit: Int = .max) throws(TorchFileError) -> [[UInt8]] {
+    public func elementBytes(of tensor: TensorReference, limit: Int) throws(TorchFileError) -> [[UInt8]] {
         guard let size = tensor.dtype.elementSize else {
             throw TorchFileError(file: file, problem: .storage(key: tensor.storage.key, reason: "dtype \(tensor.dtype.torchName) has no element size"))
         }
@@ -81,7 +83,7 @@ extension TorchFile {
     }
 
     /// The tensor's elements, decoded, in row-major order (at most `limit`).
-    public func elements(of tensor: TensorReference, limit: Int = .max) throws(TorchFileError) -> [TensorElement] {
+    public func elements(of tensor: TensorReference, limit: Int) throws(TorchFileError) -> [TensorElement] {
         guard tensor.dtype.isDecodable else {
             throw TorchFileError(
                 file: file,

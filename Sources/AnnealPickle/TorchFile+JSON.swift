@@ -69,10 +69,9 @@ extension TorchFile {
         case .dtype(let dtype): out += "\"value\": \"\(dtype.rawValue)\""
         case .storage(let s): out += "\"key\": \(Self.jsonString(s.key)), \"dtype\": \"\(s.dtype.rawValue)\", \"numel\": \(s.count)"
         case .tensor(let t):
-            let count = t.elementCount ?? 0
             out += "\"dtype\": \"\(t.dtype.rawValue)\", \"shape\": \(t.shape), \"stride\": \(t.strides), "
             out += "\"storage_offset\": \(t.storageOffset), \"storage\": \(Self.jsonString(t.storage.key)), "
-            out += "\"bytes\": \(count &* (t.dtype.elementSize ?? 0)), \"requires_grad\": \(t.requiresGrad)"
+            out += "\"bytes\": \(t.byteCount.map(String.init) ?? "null"), \"requires_grad\": \(t.requiresGrad)"
             if t.dtype.isDecodable, let preview = try? elements(of: t, limit: Self.previewCount) {
                 out += ", \"preview\": [" + preview.map(Self.jsonElement).joined(separator: ", ") + "]"
             }

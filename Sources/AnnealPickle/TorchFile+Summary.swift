@@ -12,7 +12,8 @@ extension TorchFile {
     public static let itemCount = 64
 
     /// The total bytes of every storage.
-    public var storageByteCount: Int { storages.reduce(0) { $0 &+ $1.byteCount } }
+    /// (Each is a record of the file or an inflated one, at most 2^34 bytes, of at most 2^20 records: the sum fits.)
+    public var storageByteCount: Int { storages.reduce(0) { $0 + $1.byteCount } }
 
     /// The header line and the object tree.
     public func summary() -> String {
@@ -58,8 +59,8 @@ extension TorchFile {
 
     /// `torch.Tensor float32 [3, 2] stride [1, 3], 24 bytes, storage '0' [0.0, ...]`.
     public func describe(_ tensor: TensorReference) -> String {
-        let count = tensor.elementCount ?? 0
-        let bytes = count &* (tensor.dtype.elementSize ?? 0)
+        let count = tensor.elementCount ?? Int.max
+        let bytes = tensor.byteCount.map(String.init) ?? "more than \(Int.max)"
         var text = "\(tensor.isParameter ? "torch.nn.Parameter" : "torch.Tensor") \(tensor.dtype.rawValue) \(tensor.shape)"
         if !tensor.isContiguous { text += " stride \(tensor.strides)" }
         if tensor.storageOffset != 0 { text += " offset \(tensor.storageOffset)" }

@@ -65,7 +65,7 @@ struct Describer {
             return object(pairs)
         case .tensor(let t):
             if groups[t.storage.key] == nil { groups[t.storage.key] = groups.count }
-            let bytes = try file.elementBytes(of: t).map { JSONValue.string($0.map(hex).joined()) }
+            let bytes = try file.elementBytes(of: t, limit: 1 << 20).map { JSONValue.string($0.map(hex).joined()) }
             return object([
                 ("type", type), ("dtype", .string(t.dtype.rawValue)), ("shape", .array(t.shape.map { .int($0) })),
                 ("stride", .array(t.strides.map { .int($0) })), ("storage_offset", .int(t.storageOffset)),
