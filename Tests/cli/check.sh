@@ -177,7 +177,7 @@ done
 
 # torch.save files (.pt): inspect and verify read them; hostile or damaged ones exit 65 naming the file.
 expect 0 "checkpoint inspect a torch.save file" "$anneal" checkpoint inspect Fixtures/torch/training_state.pt
-contains "'num_batches_tracked'" "$work/out" "inspect shows the model's buffers"
+contains "'1.num_batches_tracked': " "$work/out" "inspect shows the model's buffers"
 contains "torch.Tensor int64 []" "$work/out" "inspect shows num_batches_tracked's dtype and shape"
 expect 0 "checkpoint inspect --format json" "$anneal" checkpoint inspect --format json Fixtures/torch/views.pt
 contains '"stride": [1, 6]' "$work/out" "the JSON gives strides"
