@@ -15,10 +15,10 @@ all: build
 # json-c and xxHash (and pkg-config, which SwiftPM uses to find them) from
 # Debian's packages: the CJSONC and CCheckpointSupport modules.
 deps:
-	@if ! pkg-config --exists json-c libxxhash 2>/dev/null; then \
-	  echo "Installing libjson-c-dev, libxxhash-dev and pkg-config (needed by the CJSONC and CCheckpointSupport modules)"; \
+	@if ! pkg-config --exists json-c libxxhash zlib 2>/dev/null; then \
+	  echo "Installing libjson-c-dev, libxxhash-dev, zlib1g-dev and pkg-config (needed by the CJSONC, CCheckpointSupport and CZlib modules)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev libxxhash-dev pkg-config >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev libxxhash-dev zlib1g-dev pkg-config >/dev/null; \
 	fi
 
 # rsvg-convert (Debian's librsvg2-bin): the plot tests convert every SVG they draw.
