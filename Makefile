@@ -15,10 +15,10 @@ all: build
 # json-c and xxHash (and pkg-config, which SwiftPM uses to find them) from
 # Debian's packages: the CJSONC and CCheckpointSupport modules.
 deps:
-	@if ! pkg-config --exists json-c libxxhash 2>/dev/null; then \
-	  echo "Installing libjson-c-dev, libxxhash-dev and pkg-config (needed by the CJSONC and CCheckpointSupport modules)"; \
+	@if ! pkg-config --exists json-c libxxhash zlib 2>/dev/null; then \
+	  echo "Installing libjson-c-dev, libxxhash-dev, zlib1g-dev and pkg-config (needed by the CJSONC, CCheckpointSupport and CZlib modules)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev libxxhash-dev pkg-config >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjson-c-dev libxxhash-dev zlib1g-dev pkg-config >/dev/null; \
 	fi
 
 # rsvg-convert (Debian's librsvg2-bin): the plot tests convert every SVG they draw.
@@ -154,7 +154,8 @@ interop: deps $(VENV_PY)
 	$(VENV_PY) Scripts/interop.py --anneal .build/debug/anneal
 
 # libFuzzer over the spec reader and runner (spec), the checkpoint reader
-# (checkpoint) and scheduler state dicts (state), seeded from Golden/ and
+# (checkpoint), scheduler state dicts (state) and the torch.save reader
+# (torch: archives and bare pickles), seeded from Golden/ and
 # Fixtures/: `make fuzz FUZZ_TARGET=spec FUZZ_SECONDS=600` (FUZZ_TARGET=all runs
 # each in turn). New inputs go to .build-fuzz/corpus/TARGET, crashes to
 # .build-fuzz/crashes/; a crash's file replays with
@@ -166,18 +167,21 @@ FUZZ_BIN     := .build-fuzz/release/anneal-fuzz
 FUZZ_SEEDS_spec       := Golden Fixtures/malformed Fixtures/limits Fixtures/compare Fixtures/fuzz/spec
 FUZZ_SEEDS_checkpoint := Fixtures/checkpoints Fixtures/fuzz/checkpoint
 FUZZ_SEEDS_state      := .build-fuzz/seeds/state Fixtures/fuzz/state
+FUZZ_SEEDS_torch      := Fixtures/torch Fixtures/torch/pickles Fixtures/fuzz/torch
 fuzz: deps
 	$(RELEASE) --product anneal-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DANNEAL_LIBFUZZER
 	$(SWIFT) build --product anneal-fuzz
 	mkdir -p .build-fuzz/seeds
 	.build/debug/anneal-fuzz --state-seeds Golden .build-fuzz/seeds/state
-	@for target in $(if $(filter all,$(FUZZ_TARGET)),spec checkpoint state,$(FUZZ_TARGET)); do \
+	@for target in $(if $(filter all,$(FUZZ_TARGET)),spec checkpoint state torch,$(FUZZ_TARGET)); do \
+	  dict=Fixtures/fuzz/trace.dict; \
 	  case $$target in spec) seeds="$(FUZZ_SEEDS_spec)";; checkpoint) seeds="$(FUZZ_SEEDS_checkpoint)";; \
-	    state) seeds="$(FUZZ_SEEDS_state)";; *) echo "unknown FUZZ_TARGET $$target (spec, checkpoint, state, all)"; exit 64;; esac; \
+	    state) seeds="$(FUZZ_SEEDS_state)";; torch) seeds="$(FUZZ_SEEDS_torch)"; dict=Fixtures/fuzz/torch.dict;; \
+	    *) echo "unknown FUZZ_TARGET $$target (spec, checkpoint, state, torch, all)"; exit 64;; esac; \
 	  mkdir -p .build-fuzz/corpus/$$target .build-fuzz/crashes; \
 	  echo "fuzz $$target for $(FUZZ_SECONDS) s"; \
 	  ANNEAL_FUZZ_TARGET=$$target $(FUZZ_BIN) .build-fuzz/corpus/$$target $$(for d in $$seeds; do [ -d $$d ] && echo $$d; done) \
-	    -dict=Fixtures/fuzz/trace.dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=$$dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) \
 	    -artifact_prefix=.build-fuzz/crashes/$$target- -print_final_stats=1 2>&1 | \
 	    grep -E '^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)|Test unit written|Done [0-9]+ runs'; \
 	  status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || { echo "fuzz $$target: libFuzzer exited with $$status"; exit 1; }; \

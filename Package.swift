@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way, toward the leaves (each line: a module → what it imports):
 //
-//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealCheckpoint, AnnealSpec, Anneal
+//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealCheckpoint, AnnealPickle, AnnealSpec, Anneal
 //   AnnealPlot        → AnnealConformance, AnnealSpec    (charts of traces and their divergences)
 //   AnnealTraining    → AnnealSpec, AnnealCheckpoint      (`anneal train`)
 //   AnnealConformance → AnnealSpec                        (comparing traces, replaying goldens)
@@ -12,6 +12,7 @@ import PackageDescription
 //   AnnealOptim       → Anneal, AnnealTensor              (tensor optimizers)
 //   Anneal            → AnnealJSON, AnnealPython          (schedulers, param groups)
 //   AnnealJSON        → AnnealPython, CJSONC              (JSON over json-c; Python's float repr)
+//   AnnealPickle                                         (torch.save files; BigInt, zlib)
 //   AnnealTensor, AnnealPython                            (leaves)
 let package = Package(
     name: "Anneal",
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "AnnealTensor", targets: ["AnnealTensor"]),
         .library(name: "AnnealOptim", targets: ["AnnealOptim"]),
         .library(name: "AnnealCheckpoint", targets: ["AnnealCheckpoint"]),
+        .library(name: "AnnealPickle", targets: ["AnnealPickle"]),
         .library(name: "AnnealSpec", targets: ["AnnealSpec"]),
         .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
         .executable(name: "anneal", targets: ["anneal"]),
@@ -28,6 +30,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // AnnealPickle: Python ints of any size.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         // `make docs` only: the DocC catalogs in Sources/*/*.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -41,6 +45,10 @@ let package = Package(
         .target(name: "AnnealPython"),
         .target(name: "Anneal", dependencies: ["AnnealJSON", "AnnealPython"]),
         .target(name: "AnnealTensor"),
+        // zlib (Debian's zlib1g-dev): inflating deflated zip entries and CRC-32.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // torch.save files: the zip container, the weights_only unpickler, tensors. A leaf: no scheduler code.
+        .target(name: "AnnealPickle", dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")]),
         // What Swift cannot say in the optimizers' loops: a prefetch, and x86's rsqrtps.
         .target(name: "COptimSupport"),
         .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor", "COptimSupport"]),
@@ -61,6 +69,7 @@ let package = Package(
                 "AnnealPlot",
                 "AnnealTraining",
                 "AnnealCheckpoint",
+                "AnnealPickle",
                 "AnnealSpec",
                 "Anneal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -80,7 +89,7 @@ let package = Package(
         // `make fuzz`: libFuzzer over the spec reader and runner, the checkpoint
         // reader and scheduler state dicts; the normal build replays files.
         .executableTarget(
-            name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPlot", "AnnealSpec", "Anneal"]),
+            name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPickle", "AnnealPlot", "AnnealSpec", "Anneal"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
@@ -93,6 +102,7 @@ let package = Package(
         .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot", "AnnealSpec"]),
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
+        .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle", "AnnealJSON"]),
         .testTarget(
             name: "AnnealTrainingTests", dependencies: ["AnnealTraining", "AnnealSpec"], exclude: ["make_training_reference.py"]),
     ]

@@ -2,6 +2,7 @@ import Anneal
 import AnnealCheckpoint
 import AnnealConformance
 import AnnealSpec
+import AnnealPickle
 import AnnealPlot
 
 /// What one fuzz input is fed to. Each target takes any bytes: whatever
@@ -19,6 +20,12 @@ enum FuzzTarget: String, CaseIterable {
     /// theirs); the state is loaded into the fresh schedulers, which then
     /// step, as a resume from a hostile checkpoint would.
     case state
+    /// The torch.save reader: a zip archive (from `PK`) is read and
+    /// validated as `anneal checkpoint inspect` reads a `.pt` file, then
+    /// summarised and every tensor decoded; anything else is a bare pickle
+    /// for the weights_only unpickler (CRC-32 checks would stop most
+    /// mutations of an archived pickle before the unpickler saw them).
+    case torch
 
     /// The most trace records a spec may ask for before the harness skips it:
     /// `repeat` is meant to be large, and a fuzzer finds `10**12`.
@@ -29,6 +36,7 @@ enum FuzzTarget: String, CaseIterable {
         case .spec: Self.runSpec(bytes)
         case .checkpoint: Self.runCheckpoint(bytes)
         case .state: Self.runState(bytes)
+        case .torch: Self.runTorch(bytes)
         }
     }
 
@@ -56,6 +64,42 @@ enum FuzzTarget: String, CaseIterable {
         guard let checkpoint = try? Checkpoint.decode(bytes, file: "fuzz.safetensors") else { return }
         _ = checkpoint.summary()
         _ = checkpoint.owningTensors()
+    }
+
+    /// Small limits: a fuzz input must run in milliseconds.
+    static let torchLimits: PickleLimits = {
+        var limits = PickleLimits()
+        limits.maxValues = 1 << 16
+        limits.maxDepth = 64
+        limits.maxMemoEntries = 1 << 12
+        limits.maxContainerCount = 1 << 16
+        return limits
+    }()
+
+    private static func runTorch(_ bytes: [UInt8]) {
+        if bytes.starts(with: [0x50, 0x4B]) {
+            guard let file = try? TorchFile(bytes: bytes, file: "fuzz.pt", limits: torchLimits) else { return }
+            _ = file.summary()
+            _ = file.json()
+            var tensors: [TensorReference] = []
+            collectTensors(file.root, into: &tensors)
+            for tensor in tensors.prefix(64) {
+                _ = try? file.elements(of: tensor, limit: 4096)
+            }
+        } else if let value = try? TorchFile.unpickle(bytes, file: "fuzz.pkl", limits: torchLimits) {
+            _ = TorchFile.repr(value)
+        }
+    }
+
+    private static func collectTensors(_ value: PickleValue, into tensors: inout [TensorReference]) {
+        switch value {
+        case .tensor(let tensor): tensors.append(tensor)
+        case .tuple(let items), .list(let items), .set(let items):
+            for item in items { collectTensors(item, into: &tensors) }
+        case .dict(let d), .counter(let d), .orderedDict(let d, _):
+            for item in d.values { collectTensors(item, into: &tensors) }
+        default: break
+        }
     }
 
     private static func runState(_ bytes: [UInt8]) {

@@ -30,7 +30,7 @@ struct FuzzDriver {
 @main
 struct FuzzReplay {
     static let usage = """
-        usage: anneal-fuzz TARGET FILE...          replay files through a target (spec, checkpoint, state)
+        usage: anneal-fuzz TARGET FILE...          replay files through a target (spec, checkpoint, state, torch)
                anneal-fuzz --state-seeds GOLDEN_DIR OUT_DIR
                                                    write the state target's seeds from the goldens' state dicts
         """

@@ -175,6 +175,25 @@ for file in Fixtures/fuzz/spec/plot-*.json; do
     expect 0 "plot --log-y --momentum --ascii $file" "$anneal" plot "$file" --log-y --momentum --ascii -o "$work/extreme.svg"
 done
 
+# torch.save files (.pt): inspect and verify read them; hostile or damaged ones exit 65 naming the file.
+expect 0 "checkpoint inspect a torch.save file" "$anneal" checkpoint inspect Fixtures/torch/training_state.pt
+contains "'1.num_batches_tracked': " "$work/out" "inspect shows the model's buffers"
+contains "torch.Tensor int64 []" "$work/out" "inspect shows num_batches_tracked's dtype and shape"
+expect 0 "checkpoint inspect --format json" "$anneal" checkpoint inspect --format json Fixtures/torch/views.pt
+contains '"stride": [1, 6]' "$work/out" "the JSON gives strides"
+expect 0 "checkpoint verify a torch.save file" "$anneal" checkpoint verify Fixtures/torch/optimizer_adamw.pt
+contains "valid (torch.save" "$work/out" "verify says valid"
+expect 64 "--format json of a safetensors checkpoint" "$anneal" checkpoint inspect --format json Fixtures/checkpoints/valid.safetensors
+for file in Fixtures/torch/hostile_*.pt Fixtures/torch/truncated.pt Fixtures/torch/crc_mismatch.pt \
+    Fixtures/torch/duplicate_name.pt Fixtures/torch/missing_*.pt Fixtures/torch/unsupported_version.pt \
+    Fixtures/torch/torchscript.pt Fixtures/torch/legacy.pt; do
+    expect 65 "checkpoint inspect $file" "$anneal" checkpoint inspect "$file"
+    contains "anneal checkpoint inspect: $file: " "$work/err" "inspect names $file"
+    expect 65 "checkpoint verify $file" "$anneal" checkpoint verify "$file"
+done
+expect 65 "checkpoint inspect refuses os.system by name" "$anneal" checkpoint inspect Fixtures/torch/hostile_global.pt
+contains "global posix.system is not allowed" "$work/err" "the refused global is named"
+
 # The fuzz harness (without libFuzzer) over its seeds and every input a
 # fuzzer found (Fixtures/fuzz/TARGET/): no signal, exit 0.
 if [ -x "$fuzz" ]; then
@@ -182,6 +201,8 @@ if [ -x "$fuzz" ]; then
     expect 0 "fuzz spec over the goldens and fixtures" "$fuzz" spec Golden/**/*.json Fixtures/malformed/*.json \
         Fixtures/limits/*.json Fixtures/compare/*.json Fixtures/fuzz/spec/*
     expect 0 "fuzz checkpoint over the fixtures" "$fuzz" checkpoint Fixtures/checkpoints/*.safetensors Fixtures/fuzz/checkpoint/*
+    expect 0 "fuzz torch over the torch.save fixtures and their pickles" "$fuzz" torch Fixtures/torch/*.pt \
+        Fixtures/torch/pickles/*.pkl Fixtures/fuzz/torch/*
     expect 0 "fuzz state seeds" "$fuzz" --state-seeds Golden "$work/state-seeds"
     expect 0 "fuzz state over the goldens' state dicts" "$fuzz" state "$work"/state-seeds/* Fixtures/fuzz/state/*
     shopt -u nullglob globstar

@@ -1,0 +1,92 @@
+/// A storage a pickle refers to by persistent id
+/// `('storage', storage_type, key, location, numel)`: its bytes are the
+/// archive's record `data/<key>`.
+///
+/// ```swift
+/// // ('storage', torch.FloatStorage, '0', 'cpu', 6)
+/// StorageReference(key: "0", dtype: .float32, location: "cpu", count: 6).byteCount   // 24
+/// ```
+public struct StorageReference: Sendable, Hashable {
+    /// The record key: the bytes are in `data/<key>`.
+    public var key: String
+    /// The element type (`torch.UntypedStorage` is ``TorchDType/uint8``).
+    public var dtype: TorchDType
+    /// Where it was saved from (`"cpu"`, `"cuda:0"`).
+    public var location: String
+    /// The number of elements (`numel`).
+    public var count: Int
+    /// `count × dtype.elementSize`, checked when the reference is read.
+    public var byteCount: Int
+
+    public init(key: String, dtype: TorchDType, location: String, count: Int) {
+        self.key = key
+        self.dtype = dtype
+        self.location = location
+        self.count = count
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.elementSize ?? 1)
+        self.byteCount = overflow ? Int.max : bytes
+    }
+}
+
+/// A tensor of a pickle (`torch._utils._rebuild_tensor_v2`, or
+/// `_rebuild_parameter` around one): a strided view of a storage.
+///
+/// ```swift
+/// // x = torch.arange(6.).reshape(2, 3).t()
+/// tensor.shape          // [3, 2]
+/// tensor.strides        // [1, 3]
+/// tensor.storageOffset  // 0
+/// ```
+public struct TensorReference: Sendable, Hashable {
+    public var storage: StorageReference
+    /// In elements of the storage's dtype.
+    public var storageOffset: Int
+    public var shape: [Int]
+    /// In elements; never negative.
+    public var strides: [Int]
+    public var requiresGrad: Bool
+    /// Whether it is a `torch.nn.Parameter`.
+    public var isParameter: Bool
+
+    public init(
+        storage: StorageReference, storageOffset: Int, shape: [Int], strides: [Int], requiresGrad: Bool = false,
+        isParameter: Bool = false
+    ) {
+        self.storage = storage
+        self.storageOffset = storageOffset
+        self.shape = shape
+        self.strides = strides
+        self.requiresGrad = requiresGrad
+        self.isParameter = isParameter
+    }
+
+    public var dtype: TorchDType { storage.dtype }
+
+    /// The number of elements (the product of ``shape``), `nil` past `Int.max`.
+    public var elementCount: Int? {
+        var total = 1
+        for dimension in shape {
+            let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            total = product
+        }
+        return total
+    }
+
+    /// The view's bytes (elements × element size), `nil` past `Int.max`.
+    public var byteCount: Int? {
+        guard let count = elementCount else { return nil }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.elementSize ?? 0)
+        return overflow ? nil : bytes
+    }
+
+    /// Whether the elements are contiguous in row-major order.
+    public var isContiguous: Bool {
+        var expected = 1
+        for (dimension, stride) in zip(shape, strides).reversed() where dimension != 1 {
+            if stride != expected { return false }
+            expected = expected &* dimension
+        }
+        return true
+    }
+}
