@@ -12,7 +12,7 @@ import PackageDescription
 //   AnnealOptim       → Anneal, AnnealTensor              (tensor optimizers)
 //   Anneal            → AnnealJSON, AnnealPython          (schedulers, param groups)
 //   AnnealJSON        → AnnealPython, CJSONC              (JSON over json-c; Python's float repr)
-//   AnnealPickle                                         (torch.save files; BigInt, zlib)
+//   AnnealPickle      → AnnealJSON                        (torch.save files; BigInt, zlib)
 //   AnnealTensor, AnnealPython                            (leaves)
 let package = Package(
     name: "Anneal",
@@ -48,7 +48,8 @@ let package = Package(
         // zlib (Debian's zlib1g-dev): inflating deflated zip entries and CRC-32.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // torch.save files: the zip container, the weights_only unpickler, tensors. A leaf: no scheduler code.
-        .target(name: "AnnealPickle", dependencies: ["CZlib", .product(name: "BigInt", package: "BigInt")]),
+        .target(
+            name: "AnnealPickle", dependencies: ["AnnealJSON", "CZlib", .product(name: "BigInt", package: "BigInt")]),
         // What Swift cannot say in the optimizers' loops: a prefetch, and x86's rsqrtps.
         .target(name: "COptimSupport"),
         .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor", "COptimSupport"]),

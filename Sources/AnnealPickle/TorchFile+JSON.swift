@@ -1,3 +1,5 @@
+import AnnealJSON
+
 /// `anneal checkpoint inspect --format json`: the tree for machines.
 ///
 /// Every value is an object with its Python `"type"`; dict-like values list
@@ -93,23 +95,8 @@ extension TorchFile {
         d.isFinite ? "\(d)" : "\"\(TensorElement.format(d))\""
     }
 
+    /// A JSON string literal, as AnnealJSON writes one.
     static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u00" + hex2(UInt8(scalar.value))
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONValue.string(s).serialized()
     }
 }
