@@ -9,13 +9,7 @@ extension Unpickler {
         guard case .global(let global) = callable else {
             throw fail("\(opcode) on a \(callable.typeName): only allowed globals can be called")
         }
-        let args: [PickleItem]
-        switch arguments {
-        case .tuple(let items): args = items
-        case .list(let list): args = list.items
-        default: throw fail("\(opcode) \(global.name): the arguments are a \(arguments.typeName), not a tuple")
-        }
-        try charge(args.count)
+        let args = try iterate(arguments, name: "\(opcode) \(global.name)'s arguments")
         func arity(_ allowed: ClosedRange<Int>) throws(Problem) {
             guard allowed.contains(args.count) else {
                 throw fail("\(global.name) takes \(allowed) arguments, not \(args.count)")
