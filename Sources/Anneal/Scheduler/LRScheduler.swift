@@ -246,6 +246,19 @@ open class LRScheduler: Scheduler {
         throw PythonError("NotImplementedError", "")
     }
 
+    /// `[group["lr"] for group in self.optimizer.param_groups]`: the
+    /// chainable form's "no change", written into `lrs`.
+    @inlinable @inline(__always)
+    public final func keepRates(_ groups: ParamGroups, into lrs: Rates) {
+        for index in lrs.indices { lrs[index] = groups[index].lr }
+    }
+
+    /// `[group["lr"] * factor for group in self.optimizer.param_groups]`.
+    @inlinable @inline(__always)
+    public final func scaleRates(_ groups: ParamGroups, by factor: Double, into lrs: Rates) {
+        for index in lrs.indices { lrs[index] = groups[index].lr * factor }
+    }
+
     /// PyTorch's `_get_closed_form_lr()`, which `step(epoch:)` uses: the
     /// rates at ``LRScheduler/lastEpoch`` from ``LRScheduler/baseLRs``; returns false where there is
     /// none (the default), and the chainable ``computeLR(_:into:)`` runs.

@@ -27,12 +27,12 @@ public final class ConstantLR: LRScheduler {
     public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let epoch = lastEpoch.value
         if epoch == 0 {
-            for index in lrs.indices { lrs[index] = groups[index].lr * factor }
+            scaleRates(groups, by: factor, into: lrs)
         } else if lastEpoch != totalIters {
-            for index in lrs.indices { lrs[index] = groups[index].lr }
+            keepRates(groups, into: lrs)
         } else {
             let inverse = try PyFloat.divide(1.0, factor)
-            for index in lrs.indices { lrs[index] = groups[index].lr * inverse }
+            scaleRates(groups, by: inverse, into: lrs)
         }
     }
 

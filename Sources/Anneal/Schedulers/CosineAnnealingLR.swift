@@ -34,7 +34,7 @@ public final class CosineAnnealingLR: LRScheduler {
         let epoch = lastEpoch.value
         let tMax = self.tMax.value
         if isInitial {
-            for index in lrs.indices { lrs[index] = groups[index].lr }
+            keepRates(groups, into: lrs)
         } else if stepCount == 1 && epoch > 0 {
             try checkGroupCount(baseLRs.count, lrs.count)
             let cosine = 1 + (try PyFloat.cos(try PyFloat.divide(epoch * Double.pi, tMax)))

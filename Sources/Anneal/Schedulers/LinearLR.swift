@@ -32,17 +32,17 @@ public final class LinearLR: LRScheduler {
     public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         let epoch = lastEpoch.value
         if epoch == 0 {
-            for index in lrs.indices { lrs[index] = groups[index].lr * startFactor }
+            scaleRates(groups, by: startFactor, into: lrs)
             return
         }
         if isInitial || lastEpoch > totalIters {
-            for index in lrs.indices { lrs[index] = groups[index].lr }
+            keepRates(groups, into: lrs)
             return
         }
         let span = endFactor - startFactor
         let denominator = totalIters.value * startFactor + lastEpoch.predecessorValue * span
         let multiplier = 1.0 + (try PyFloat.divide(span, denominator))
-        for index in lrs.indices { lrs[index] = groups[index].lr * multiplier }
+        scaleRates(groups, by: multiplier, into: lrs)
     }
 
     public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {

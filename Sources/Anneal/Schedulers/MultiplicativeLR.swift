@@ -8,7 +8,7 @@
 public final class MultiplicativeLR: EpochFunctionScheduler {
     public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         if isInitial {
-            for index in lrs.indices { lrs[index] = groups[index].lr }
+            keepRates(groups, into: lrs)
             return
         }
         try checkGroupCount(functionValues.count, lrs.count)

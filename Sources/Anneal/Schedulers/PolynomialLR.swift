@@ -22,7 +22,7 @@ public final class PolynomialLR: LRScheduler {
 
     public override func computeLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) {
         if isInitial || lastEpoch > totalIters {
-            for index in lrs.indices { lrs[index] = groups[index].lr }
+            keepRates(groups, into: lrs)
             return
         }
         let numerator: Double
@@ -36,7 +36,7 @@ public final class PolynomialLR: LRScheduler {
             denominator = 1.0 - (try Epoch.trueDivide(try lastEpoch.advanced(by: -1), totalIters))
         }
         let decay = try PyFloat.pow(try PyFloat.divide(numerator, denominator), power)
-        for index in lrs.indices { lrs[index] = groups[index].lr * decay }
+        scaleRates(groups, by: decay, into: lrs)
     }
 
     public override func computeClosedFormLR(_ groups: ParamGroups, into lrs: Rates) throws(PythonError) -> Bool {
