@@ -18,11 +18,15 @@ public struct ScheduleFunction: @unchecked Sendable {
     }
 
     @usableFromInline let storage: Storage
+    /// Whether the function stands for a `functools.partial` (a trivial
+    /// value, so copying a function on every step retains nothing more).
+    @usableFromInline let isPartial: Bool
+
     /// What `state_dict()` saves for the function in `lr_lambdas`: `null`
     /// for a plain function (PyTorch skips `types.FunctionType`), or a
     /// callable object's `__dict__`, `{}` for a `functools.partial` (see
     /// ``init(partial:)``). A loaded state must hold the same value.
-    public let stateDictEntry: JSONValue
+    public var stateDictEntry: JSONValue { isPartial ? .object([:]) : .null }
     /// Shared by copies of one function, distinct between separately made ones.
     @usableFromInline let identity = Identity()
 
@@ -34,14 +38,14 @@ public struct ScheduleFunction: @unchecked Sendable {
     /// A Swift function of the epoch (or of `x` for `scale_fn`).
     public init(_ function: @escaping (Double) -> Double) {
         storage = .closure { value in function(value.doubleValue) }
-        stateDictEntry = .null
+        isPartial = false
     }
 
     /// A Swift function receiving the Python value (an `int` epoch, or a
     /// `float` one after `step(epoch: 2.5)`), which may raise.
     public init(python function: @escaping (PyValue) throws(PythonError) -> Double) {
         storage = .closure(function)
-        stateDictEntry = .null
+        isPartial = false
     }
 
     /// A Swift function standing for a `functools.partial` object (Hugging
@@ -49,19 +53,19 @@ public struct ScheduleFunction: @unchecked Sendable {
     /// `state_dict()` saves its empty `__dict__`, `{}`, instead of `null`.
     public init(partial function: @escaping (PyValue) throws(PythonError) -> Double) {
         storage = .closure(function)
-        stateDictEntry = .object([:])
+        isPartial = true
     }
 
     /// An expression such as `"0.95 ** epoch"`.
     public init(_ expression: Expression) {
         storage = Self.storage(for: expression)
-        stateDictEntry = .null
+        isPartial = false
     }
 
     /// Parses an expression such as `"0.95 ** epoch"`.
     public init(expression source: String) throws(ExpressionSyntaxError) {
         storage = Self.storage(for: try Expression(source))
-        stateDictEntry = .null
+        isPartial = false
     }
 
     /// A constant expression's value computed once (one that raises keeps
