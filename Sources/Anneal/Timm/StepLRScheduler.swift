@@ -16,38 +16,38 @@ extension Timm {
     /// let scheduler = try Timm.StepLRScheduler(optimizer: optimizer, decayT: 2, decayRate: 0.5)
     /// try scheduler.step(.epoch(4))   // lr 0.025
     /// ```
-    public final class StepLRScheduler: BaseScheduler {
+    public final class StepLRScheduler: PrefixWarmupScheduler {
+        /// `decay_t`: the steps between decays.
         public internal(set) var decayT: PyValue
+        /// `decay_rate`: the factor at each decay.
         public internal(set) var decayRate: PyValue
-        public internal(set) var warmupT: PyValue
-        public internal(set) var warmupLRInit: PyValue
-        public internal(set) var warmupPrefix: Bool
-        public internal(set) var warmupSteps: [PyValue] = []
 
         /// - Parameters follow timm's keywords (`decay_t` ... `initialize`).
-        public init(
+        public convenience init(
             optimizer: Optimizer, decayT: PyValue, decayRate: PyValue = 1.0, warmupT: PyValue = 0,
             warmupLRInit: PyValue = 0.0, warmupPrefix: Bool = true, tInEpochs: Bool = true,
             noiseRangeT: JSONValue = .null, noisePct: PyValue = 0.67, noiseStd: PyValue = 1.0,
             noiseSeed: PyValue = 42, initialize: Bool = true
         ) throws(PythonError) {
-            self.decayT = decayT
-            self.decayRate = decayRate
-            self.warmupT = warmupT
-            self.warmupLRInit = warmupLRInit
-            self.warmupPrefix = warmupPrefix
-            try super.init(
-                optimizer: optimizer, tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct,
-                noiseStd: noiseStd, noiseSeed: noiseSeed, initialize: initialize)
-            warmupSteps = try Timm.warmupSteps(baseValues, warmupT: warmupT, warmupLRInit: warmupLRInit)
-            if warmupT.isTruthy { updateGroups(warmupLRInit) }
+            try self.init(
+                optimizer: optimizer, decayT: decayT, decayRate: decayRate,
+                warmup: WarmupOptions(t: warmupT, lrInit: warmupLRInit, prefix: warmupPrefix),
+                options: BaseOptions(
+                    tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct, noiseStd: noiseStd,
+                    noiseSeed: noiseSeed, initialize: initialize))
         }
 
-        public override func computeLR(_ time: PyValue) throws(PythonError) -> [PyValue] {
-            if PyValue.isLess(time, warmupT) {
-                return try Timm.warmupLR(time, steps: warmupSteps, warmupLRInit: warmupLRInit)
-            }
-            let t = warmupPrefix ? try time - warmupT : time
+        init(
+            optimizer: Optimizer, decayT: PyValue, decayRate: PyValue, warmup: WarmupOptions, options: BaseOptions
+        ) throws(PythonError) {
+            self.decayT = decayT
+            self.decayRate = decayRate
+            try super.init(optimizer: optimizer, warmup: warmup, options: options)
+            try setUpWarmup()
+        }
+
+        /// `base * decay_rate ** (t // decay_t)`.
+        override func decayedLR(_ t: PyValue) throws(PythonError) -> [PyValue] {
             var lrs: [PyValue] = []
             for base in baseValues {
                 lrs.append(try base * PyValue.power(decayRate, try PyValue.floorDivide(t, decayT)))
@@ -55,30 +55,18 @@ extension Timm {
             return lrs
         }
 
-        public override var ownState: StateTable {
-            StateTable(self, [
-                .number("decay_t", \.decayT), .number("decay_rate", \.decayRate), .number("warmup_t", \.warmupT),
-                .number("warmup_lr_init", \.warmupLRInit), .bool("warmup_prefix", \.warmupPrefix),
-                .numbers("warmup_steps", \.warmupSteps),
-            ])
+        override var scheduleState: StateTable {
+            StateTable(self, [.number("decay_t", \.decayT), .number("decay_rate", \.decayRate)])
         }
     }
 }
 
 extension Timm.StepLRScheduler {
-    static let keywords: Set<String> = Timm.noiseArguments.union([
-        "decay_t", "decay_rate", "warmup_t", "warmup_lr_init", "warmup_prefix",
-    ])
-
     /// The registry's constructor: `timm.StepLRScheduler(optimizer, **args)`.
     static func make(_ given: inout KeywordArguments, context: SchedulerContext) throws -> Timm.StepLRScheduler {
-        let args = try Timm.arguments(given, type: "StepLRScheduler", keywords)
+        let args = try Timm.Arguments(given, type: "StepLRScheduler", own: ["decay_t", "decay_rate"])
         return try Timm.StepLRScheduler(
-            optimizer: context.optimizer, decayT: try Timm.number(args, "decay_t"),
-            decayRate: try Timm.number(args, "decay_rate", 1.0), warmupT: try Timm.number(args, "warmup_t", 0),
-            warmupLRInit: try Timm.number(args, "warmup_lr_init", 0.0), warmupPrefix: try args.bool("warmup_prefix", true),
-            tInEpochs: try args.bool("t_in_epochs", true), noiseRangeT: try Timm.noiseRange(args),
-            noisePct: try Timm.number(args, "noise_pct", 0.67), noiseStd: try Timm.number(args, "noise_std", 1.0),
-            noiseSeed: try Timm.number(args, "noise_seed", 42), initialize: try args.bool("initialize", true))
+            optimizer: context.optimizer, decayT: try args.number("decay_t"), decayRate: try args.number("decay_rate", 1.0),
+            warmup: try args.warmup(prefix: true), options: try args.base())
     }
 }
