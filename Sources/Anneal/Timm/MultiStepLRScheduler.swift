@@ -4,8 +4,7 @@ extension Timm {
     /// noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True)`:
     /// the rate times `decay_rate` at each milestone of `decay_t`.
     ///
-    /// For `t < warmup_t`: `warmup_lr_init + t * (base - warmup_lr_init) / warmup_t`;
-    /// otherwise (`t -= warmup_t` with `warmup_prefix`):
+    /// After the linear warmup of ``Timm/WarmupScheduler`` (`t -= warmup_t` with `warmup_prefix`):
     ///
     ///     lr = base * decay_rate ** bisect_right(decay_t, t + 1)
     ///
@@ -19,11 +18,9 @@ extension Timm {
     /// let scheduler = try Timm.MultiStepLRScheduler(optimizer: optimizer, decayT: [3, 5], decayRate: 0.1)
     /// try scheduler.step(.epoch(2))   // lr 0.1 * 0.1
     /// ```
-    public final class MultiStepLRScheduler: PrefixWarmupScheduler {
+    public final class MultiStepLRScheduler: StepDecayScheduler {
         /// `decay_t`: the milestones, assumed sorted.
         public internal(set) var decayT: [PyValue]
-        /// `decay_rate`: the factor at each milestone.
-        public internal(set) var decayRate: PyValue
 
         /// - Parameters follow timm's keywords (`decay_t` ... `initialize`).
         public convenience init(
@@ -43,9 +40,7 @@ extension Timm {
             optimizer: Optimizer, decayT: [PyValue], decayRate: PyValue, warmup: WarmupOptions, options: BaseOptions
         ) throws(PythonError) {
             self.decayT = decayT
-            self.decayRate = decayRate
-            try super.init(optimizer: optimizer, warmup: warmup, options: options)
-            try setUpWarmup()
+            try super.init(optimizer: optimizer, decayRate: decayRate, warmup: warmup, options: options)
         }
 
         /// `get_curr_decay_steps(t)`: `bisect.bisect_right(decay_t, t + 1)`.
@@ -59,24 +54,16 @@ extension Timm {
             return low
         }
 
-        /// `base * decay_rate ** get_curr_decay_steps(t)`.
-        override func decayedLR(_ t: PyValue) throws(PythonError) -> [PyValue] {
-            let factor = try PyValue.power(decayRate, .int(try currentDecaySteps(t)))
-            var lrs: [PyValue] = []
-            for base in baseValues { lrs.append(try base * factor) }
-            return lrs
-        }
+        override func decays(_ t: PyValue) throws(PythonError) -> PyValue { .int(try currentDecaySteps(t)) }
 
-        override var scheduleState: StateTable {
-            StateTable(self, [.numbers("decay_t", \.decayT), .number("decay_rate", \.decayRate)])
-        }
+        override var decayTState: StateTable { StateTable(self, [.numbers("decay_t", \.decayT)]) }
     }
 }
 
 extension Timm.MultiStepLRScheduler {
     /// The registry's constructor: `timm.MultiStepLRScheduler(optimizer, **args)`.
     static func make(_ given: inout KeywordArguments, context: SchedulerContext) throws -> Timm.MultiStepLRScheduler {
-        let args = try Timm.Arguments(given, type: "MultiStepLRScheduler", own: ["decay_t", "decay_rate"])
+        let args = try arguments(given, type: "MultiStepLRScheduler")
         guard case .array(let items) = try args.values.raw("decay_t") else {
             throw PythonError.beyondAnneal("MultiStepLRScheduler argument 'decay_t' must be a list of numbers")
         }

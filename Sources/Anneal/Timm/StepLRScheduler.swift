@@ -1,26 +1,20 @@
 extension Timm {
-    /// timm's `StepLRScheduler(optimizer, decay_t, decay_rate=1., warmup_t=0,
-    /// warmup_lr_init=0., warmup_prefix=True, t_in_epochs=True,
-    /// noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True)`:
-    /// the rate times `decay_rate` every `decay_t`.
-    ///
-    /// For `t < warmup_t`: `warmup_lr_init + t * (base - warmup_lr_init) / warmup_t`;
-    /// otherwise (`t -= warmup_t` with `warmup_prefix`):
+    /// timm's `StepLRScheduler(optimizer, decay_t, decay_rate=1., warmup_t=0, warmup_lr_init=0.,
+    /// warmup_prefix=True, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0,
+    /// noise_seed=42, initialize=True)`: the rate times `decay_rate` every `decay_t`, after the linear
+    /// warmup of ``Timm/WarmupScheduler`` (`t -= warmup_t` with `warmup_prefix`):
     ///
     ///     lr = base * decay_rate ** (t // decay_t)
     ///
-    /// With `lr = 0.1`, `decay_t: 2`, `decay_rate: 0.5`: `step(0)` 0.1,
-    /// `step(2)` 0.05, `step(4)` 0.025.
+    /// With `lr = 0.1`, `decay_t: 2`, `decay_rate: 0.5`: `step(0)` 0.1, `step(2)` 0.05, `step(4)` 0.025.
     ///
     /// ```swift
     /// let scheduler = try Timm.StepLRScheduler(optimizer: optimizer, decayT: 2, decayRate: 0.5)
     /// try scheduler.step(.epoch(4))   // lr 0.025
     /// ```
-    public final class StepLRScheduler: PrefixWarmupScheduler {
+    public final class StepLRScheduler: StepDecayScheduler {
         /// `decay_t`: the steps between decays.
         public internal(set) var decayT: PyValue
-        /// `decay_rate`: the factor at each decay.
-        public internal(set) var decayRate: PyValue
 
         /// - Parameters follow timm's keywords (`decay_t` ... `initialize`).
         public convenience init(
@@ -41,30 +35,20 @@ extension Timm {
             optimizer: Optimizer, decayT: PyValue, decayRate: PyValue, warmup: WarmupOptions, options: BaseOptions
         ) throws(PythonError) {
             self.decayT = decayT
-            self.decayRate = decayRate
-            try super.init(optimizer: optimizer, warmup: warmup, options: options)
-            try setUpWarmup()
+            try super.init(optimizer: optimizer, decayRate: decayRate, warmup: warmup, options: options)
         }
 
-        /// `base * decay_rate ** (t // decay_t)`.
-        override func decayedLR(_ t: PyValue) throws(PythonError) -> [PyValue] {
-            var lrs: [PyValue] = []
-            for base in baseValues {
-                lrs.append(try base * PyValue.power(decayRate, try PyValue.floorDivide(t, decayT)))
-            }
-            return lrs
-        }
+        /// `t // decay_t`.
+        override func decays(_ t: PyValue) throws(PythonError) -> PyValue { try PyValue.floorDivide(t, decayT) }
 
-        override var scheduleState: StateTable {
-            StateTable(self, [.number("decay_t", \.decayT), .number("decay_rate", \.decayRate)])
-        }
+        override var decayTState: StateTable { StateTable(self, [.number("decay_t", \.decayT)]) }
     }
 }
 
 extension Timm.StepLRScheduler {
     /// The registry's constructor: `timm.StepLRScheduler(optimizer, **args)`.
     static func make(_ given: inout KeywordArguments, context: SchedulerContext) throws -> Timm.StepLRScheduler {
-        let args = try Timm.Arguments(given, type: "StepLRScheduler", own: ["decay_t", "decay_rate"])
+        let args = try arguments(given, type: "StepLRScheduler")
         return try Timm.StepLRScheduler(
             optimizer: context.optimizer, decayT: try args.number("decay_t"), decayRate: try args.number("decay_rate", 1.0),
             warmup: try args.warmup(prefix: true), options: try args.base())
