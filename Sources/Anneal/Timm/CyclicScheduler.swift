@@ -8,7 +8,7 @@ extension Timm {
     ///     lr = rate(base * cycle_decay ** i, factor(t_curr, t_i))   for base in base_values
     ///
     /// and `lr_min` after the last cycle; `factor` is the subclass's
-    /// ``cycleFactor(tCurr:tI:)`` and `rate` its ``rate(lrMax:factor:)``
+    /// `cycleFactor(tCurr:tI:)` and `rate` its `rate(lrMax:factor:)`
     /// (by default `lr_min + 0.5 * (lr_max - lr_min) * factor`).
     ///
     /// With `lr = 0.1`, `t_initial: 10`, `cycle_limit: 2` (cosine):

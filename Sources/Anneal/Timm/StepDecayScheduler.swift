@@ -1,7 +1,7 @@
 extension Timm {
     /// What timm's `StepLRScheduler` and `MultiStepLRScheduler` share past
     /// their warmup (``Timm/PrefixWarmupScheduler``): `decay_rate` raised
-    /// to the number of decays by `t` (the subclass's ``decays(_:)``):
+    /// to the number of decays by `t` (the subclass's `decays(_:)`):
     ///
     ///     lr = base * decay_rate ** decays(t)
     ///

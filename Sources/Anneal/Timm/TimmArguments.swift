@@ -1,8 +1,8 @@
 extension Timm {
     /// A registry constructor's keyword arguments (`timm.X(optimizer, **args)`),
     /// with the keywords the timm classes share read from one table of
-    /// defaults (``Timm/Arguments/defaults``) into ``Timm/BaseOptions``,
-    /// ``Timm/WarmupOptions`` and ``Timm/CycleOptions``.
+    /// defaults (`defaults`) into `Timm.BaseOptions`,
+    /// `Timm.WarmupOptions` and `Timm.CycleOptions`.
     ///
     /// ```swift
     /// let args = try Timm.Arguments(given, type: "CosineLRScheduler", own: ["t_initial", "k_decay"], cycle: true)

@@ -8,8 +8,8 @@ extension Timm {
     ///     warmup_steps = [(v - warmup_lr_init) / warmup_t for v in target]   # [1, ...] without warmup
     ///     lr = warmup_lr_init + t * s   for s in warmup_steps,   while t < warmup_t
     ///
-    /// `target` is `base_values` (``warmupTarget()``); past the warmup a
-    /// subclass's ``postWarmupLR(_:)`` gives the rates.
+    /// `target` is `base_values` (`warmupTarget()`); past the warmup a
+    /// subclass's `postWarmupLR(_:)` gives the rates.
     ///
     /// With `lr = 0.1`, `warmup_t: 5`, `warmup_lr_init: 0.0`: `step(0)` 0.0,
     /// `step(1)` 0.02, `step(4)` 0.08.
@@ -62,9 +62,9 @@ extension Timm {
             throw PythonError("NotImplementedError", "")
         }
 
-        /// timm's `__dict__` order: the class's keys (``scheduleState``), the
-        /// warmup's (``warmupState``), any the class sets after them
-        /// (``trailingState``), then `warmup_steps`.
+        /// timm's `__dict__` order: the class's keys (`scheduleState`), the
+        /// warmup's (`warmupState`), any the class sets after them
+        /// (`trailingState`), then `warmup_steps`.
         public final override var ownState: StateTable {
             scheduleState + warmupState + trailingState + warmupStepsState
         }
