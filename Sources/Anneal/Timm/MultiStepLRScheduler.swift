@@ -4,8 +4,7 @@ extension Timm {
     /// noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True)`:
     /// the rate times `decay_rate` at each milestone of `decay_t`.
     ///
-    /// For `t < warmup_t`: `warmup_lr_init + t * (base - warmup_lr_init) / warmup_t`;
-    /// otherwise (`t -= warmup_t` with `warmup_prefix`):
+    /// After the linear warmup of ``Timm/WarmupScheduler`` (`t -= warmup_t` with `warmup_prefix`):
     ///
     ///     lr = base * decay_rate ** bisect_right(decay_t, t + 1)
     ///
@@ -19,31 +18,29 @@ extension Timm {
     /// let scheduler = try Timm.MultiStepLRScheduler(optimizer: optimizer, decayT: [3, 5], decayRate: 0.1)
     /// try scheduler.step(.epoch(2))   // lr 0.1 * 0.1
     /// ```
-    public final class MultiStepLRScheduler: BaseScheduler {
+    public final class MultiStepLRScheduler: StepDecayScheduler {
+        /// `decay_t`: the milestones, assumed sorted.
         public internal(set) var decayT: [PyValue]
-        public internal(set) var decayRate: PyValue
-        public internal(set) var warmupT: PyValue
-        public internal(set) var warmupLRInit: PyValue
-        public internal(set) var warmupPrefix: Bool
-        public internal(set) var warmupSteps: [PyValue] = []
 
         /// - Parameters follow timm's keywords (`decay_t` ... `initialize`).
-        public init(
+        public convenience init(
             optimizer: Optimizer, decayT: [PyValue], decayRate: PyValue = 1.0, warmupT: PyValue = 0,
             warmupLRInit: PyValue = 0.0, warmupPrefix: Bool = true, tInEpochs: Bool = true,
             noiseRangeT: JSONValue = .null, noisePct: PyValue = 0.67, noiseStd: PyValue = 1.0,
             noiseSeed: PyValue = 42, initialize: Bool = true
         ) throws(PythonError) {
+            let options = BaseOptions(
+                tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct, noiseStd: noiseStd,
+                noiseSeed: noiseSeed, initialize: initialize)
+            let warmup = WarmupOptions(t: warmupT, lrInit: warmupLRInit, prefix: warmupPrefix)
+            try self.init(optimizer: optimizer, decayT: decayT, decayRate: decayRate, warmup: warmup, options: options)
+        }
+
+        init(
+            optimizer: Optimizer, decayT: [PyValue], decayRate: PyValue, warmup: WarmupOptions, options: BaseOptions
+        ) throws(PythonError) {
             self.decayT = decayT
-            self.decayRate = decayRate
-            self.warmupT = warmupT
-            self.warmupLRInit = warmupLRInit
-            self.warmupPrefix = warmupPrefix
-            try super.init(
-                optimizer: optimizer, tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct,
-                noiseStd: noiseStd, noiseSeed: noiseSeed, initialize: initialize)
-            warmupSteps = try Timm.warmupSteps(baseValues, warmupT: warmupT, warmupLRInit: warmupLRInit)
-            if warmupT.isTruthy { updateGroups(warmupLRInit) }
+            try super.init(optimizer: optimizer, decayRate: decayRate, warmup: warmup, options: options)
         }
 
         /// `get_curr_decay_steps(t)`: `bisect.bisect_right(decay_t, t + 1)`.
@@ -57,37 +54,17 @@ extension Timm {
             return low
         }
 
-        public override func computeLR(_ time: PyValue) throws(PythonError) -> [PyValue] {
-            if PyValue.isLess(time, warmupT) {
-                return try Timm.warmupLR(time, steps: warmupSteps, warmupLRInit: warmupLRInit)
-            }
-            let t = warmupPrefix ? try time - warmupT : time
-            let factor = try PyValue.power(decayRate, .int(try currentDecaySteps(t)))
-            var lrs: [PyValue] = []
-            for base in baseValues { lrs.append(try base * factor) }
-            return lrs
-        }
+        override func decays(_ t: PyValue) throws(PythonError) -> PyValue { .int(try currentDecaySteps(t)) }
 
-        public override var ownState: StateTable {
-            StateTable(self, [
-                .numbers("decay_t", \.decayT), .number("decay_rate", \.decayRate), .number("warmup_t", \.warmupT),
-                .number("warmup_lr_init", \.warmupLRInit), .bool("warmup_prefix", \.warmupPrefix),
-                .numbers("warmup_steps", \.warmupSteps),
-            ])
-        }
+        override var decayTState: StateTable { StateTable(self, [.numbers("decay_t", \.decayT)]) }
     }
 }
 
 extension Timm.MultiStepLRScheduler {
-    static let keywords: Set<String> = Timm.noiseArguments.union([
-        "decay_t", "decay_rate", "warmup_t", "warmup_lr_init", "warmup_prefix",
-    ])
-
     /// The registry's constructor: `timm.MultiStepLRScheduler(optimizer, **args)`.
     static func make(_ given: inout KeywordArguments, context: SchedulerContext) throws -> Timm.MultiStepLRScheduler {
-        let args = try Timm.arguments(given, type: "MultiStepLRScheduler", keywords)
-        let raw = try args.raw("decay_t")
-        guard case .array(let items) = raw else {
+        let args = try arguments(given, type: "MultiStepLRScheduler")
+        guard case .array(let items) = try args.values.raw("decay_t") else {
             throw PythonError.beyondAnneal("MultiStepLRScheduler argument 'decay_t' must be a list of numbers")
         }
         var decayT: [PyValue] = []
@@ -98,11 +75,7 @@ extension Timm.MultiStepLRScheduler {
             decayT.append(number)
         }
         return try Timm.MultiStepLRScheduler(
-            optimizer: context.optimizer, decayT: decayT,
-            decayRate: try Timm.number(args, "decay_rate", 1.0), warmupT: try Timm.number(args, "warmup_t", 0),
-            warmupLRInit: try Timm.number(args, "warmup_lr_init", 0.0), warmupPrefix: try args.bool("warmup_prefix", true),
-            tInEpochs: try args.bool("t_in_epochs", true), noiseRangeT: try Timm.noiseRange(args),
-            noisePct: try Timm.number(args, "noise_pct", 0.67), noiseStd: try Timm.number(args, "noise_std", 1.0),
-            noiseSeed: try Timm.number(args, "noise_seed", 42), initialize: try args.bool("initialize", true))
+            optimizer: context.optimizer, decayT: decayT, decayRate: try args.number("decay_rate", 1.0),
+            warmup: try args.warmup(prefix: true), options: try args.base())
     }
 }

@@ -1,84 +1,56 @@
 extension Timm {
-    /// timm's `StepLRScheduler(optimizer, decay_t, decay_rate=1., warmup_t=0,
-    /// warmup_lr_init=0., warmup_prefix=True, t_in_epochs=True,
-    /// noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True)`:
-    /// the rate times `decay_rate` every `decay_t`.
-    ///
-    /// For `t < warmup_t`: `warmup_lr_init + t * (base - warmup_lr_init) / warmup_t`;
-    /// otherwise (`t -= warmup_t` with `warmup_prefix`):
+    /// timm's `StepLRScheduler(optimizer, decay_t, decay_rate=1., warmup_t=0, warmup_lr_init=0.,
+    /// warmup_prefix=True, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0,
+    /// noise_seed=42, initialize=True)`: the rate times `decay_rate` every `decay_t`, after the linear
+    /// warmup of ``Timm/WarmupScheduler`` (`t -= warmup_t` with `warmup_prefix`):
     ///
     ///     lr = base * decay_rate ** (t // decay_t)
     ///
-    /// With `lr = 0.1`, `decay_t: 2`, `decay_rate: 0.5`: `step(0)` 0.1,
-    /// `step(2)` 0.05, `step(4)` 0.025.
+    /// With `lr = 0.1`, `decay_t: 2`, `decay_rate: 0.5`: `step(0)` 0.1, `step(2)` 0.05, `step(4)` 0.025.
     ///
     /// ```swift
     /// let scheduler = try Timm.StepLRScheduler(optimizer: optimizer, decayT: 2, decayRate: 0.5)
     /// try scheduler.step(.epoch(4))   // lr 0.025
     /// ```
-    public final class StepLRScheduler: BaseScheduler {
+    public final class StepLRScheduler: StepDecayScheduler {
+        /// `decay_t`: the steps between decays.
         public internal(set) var decayT: PyValue
-        public internal(set) var decayRate: PyValue
-        public internal(set) var warmupT: PyValue
-        public internal(set) var warmupLRInit: PyValue
-        public internal(set) var warmupPrefix: Bool
-        public internal(set) var warmupSteps: [PyValue] = []
 
         /// - Parameters follow timm's keywords (`decay_t` ... `initialize`).
-        public init(
+        public convenience init(
             optimizer: Optimizer, decayT: PyValue, decayRate: PyValue = 1.0, warmupT: PyValue = 0,
             warmupLRInit: PyValue = 0.0, warmupPrefix: Bool = true, tInEpochs: Bool = true,
             noiseRangeT: JSONValue = .null, noisePct: PyValue = 0.67, noiseStd: PyValue = 1.0,
             noiseSeed: PyValue = 42, initialize: Bool = true
         ) throws(PythonError) {
+            try self.init(
+                optimizer: optimizer, decayT: decayT, decayRate: decayRate,
+                warmup: WarmupOptions(t: warmupT, lrInit: warmupLRInit, prefix: warmupPrefix),
+                options: BaseOptions(
+                    tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct, noiseStd: noiseStd,
+                    noiseSeed: noiseSeed, initialize: initialize))
+        }
+
+        init(
+            optimizer: Optimizer, decayT: PyValue, decayRate: PyValue, warmup: WarmupOptions, options: BaseOptions
+        ) throws(PythonError) {
             self.decayT = decayT
-            self.decayRate = decayRate
-            self.warmupT = warmupT
-            self.warmupLRInit = warmupLRInit
-            self.warmupPrefix = warmupPrefix
-            try super.init(
-                optimizer: optimizer, tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct,
-                noiseStd: noiseStd, noiseSeed: noiseSeed, initialize: initialize)
-            warmupSteps = try Timm.warmupSteps(baseValues, warmupT: warmupT, warmupLRInit: warmupLRInit)
-            if warmupT.isTruthy { updateGroups(warmupLRInit) }
+            try super.init(optimizer: optimizer, decayRate: decayRate, warmup: warmup, options: options)
         }
 
-        public override func computeLR(_ time: PyValue) throws(PythonError) -> [PyValue] {
-            if PyValue.isLess(time, warmupT) {
-                return try Timm.warmupLR(time, steps: warmupSteps, warmupLRInit: warmupLRInit)
-            }
-            let t = warmupPrefix ? try time - warmupT : time
-            var lrs: [PyValue] = []
-            for base in baseValues {
-                lrs.append(try base * PyValue.power(decayRate, try PyValue.floorDivide(t, decayT)))
-            }
-            return lrs
-        }
+        /// `t // decay_t`.
+        override func decays(_ t: PyValue) throws(PythonError) -> PyValue { try PyValue.floorDivide(t, decayT) }
 
-        public override var ownState: StateTable {
-            StateTable(self, [
-                .number("decay_t", \.decayT), .number("decay_rate", \.decayRate), .number("warmup_t", \.warmupT),
-                .number("warmup_lr_init", \.warmupLRInit), .bool("warmup_prefix", \.warmupPrefix),
-                .numbers("warmup_steps", \.warmupSteps),
-            ])
-        }
+        override var decayTState: StateTable { StateTable(self, [.number("decay_t", \.decayT)]) }
     }
 }
 
 extension Timm.StepLRScheduler {
-    static let keywords: Set<String> = Timm.noiseArguments.union([
-        "decay_t", "decay_rate", "warmup_t", "warmup_lr_init", "warmup_prefix",
-    ])
-
     /// The registry's constructor: `timm.StepLRScheduler(optimizer, **args)`.
     static func make(_ given: inout KeywordArguments, context: SchedulerContext) throws -> Timm.StepLRScheduler {
-        let args = try Timm.arguments(given, type: "StepLRScheduler", keywords)
+        let args = try arguments(given, type: "StepLRScheduler")
         return try Timm.StepLRScheduler(
-            optimizer: context.optimizer, decayT: try Timm.number(args, "decay_t"),
-            decayRate: try Timm.number(args, "decay_rate", 1.0), warmupT: try Timm.number(args, "warmup_t", 0),
-            warmupLRInit: try Timm.number(args, "warmup_lr_init", 0.0), warmupPrefix: try args.bool("warmup_prefix", true),
-            tInEpochs: try args.bool("t_in_epochs", true), noiseRangeT: try Timm.noiseRange(args),
-            noisePct: try Timm.number(args, "noise_pct", 0.67), noiseStd: try Timm.number(args, "noise_std", 1.0),
-            noiseSeed: try Timm.number(args, "noise_seed", 42), initialize: try args.bool("initialize", true))
+            optimizer: context.optimizer, decayT: try args.number("decay_t"), decayRate: try args.number("decay_rate", 1.0),
+            warmup: try args.warmup(prefix: true), options: try args.base())
     }
 }

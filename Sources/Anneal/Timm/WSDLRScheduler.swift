@@ -28,7 +28,7 @@ extension Timm {
     /// let scheduler = try Timm.WSDLRScheduler(optimizer: optimizer, tInitial: 10, decayT: 4, decayFn: "linear")
     /// try scheduler.step(.epoch(8))   // lr 0.05
     /// ```
-    public final class WSDLRScheduler: BaseScheduler {
+    public final class WSDLRScheduler: WarmupScheduler {
         public internal(set) var tInitial: PyValue
         public internal(set) var decayT: PyValue
         public internal(set) var lrMin: PyValue
@@ -39,9 +39,6 @@ extension Timm {
         public internal(set) var decayFn: String?
         public internal(set) var decayPower: PyValue
         public internal(set) var decayRatio: PyValue
-        public internal(set) var warmupT: PyValue
-        public internal(set) var warmupLRInit: PyValue
-        public internal(set) var warmupSteps: [PyValue] = []
 
         static let stableFunctions = ["constant", "rsqrt", "power"]
         static let decayFunctions = ["linear", "1-sqrt", "cosine", "power", "exp"]
@@ -67,11 +64,11 @@ extension Timm {
             self.decayFn = decayFn
             self.decayPower = decayPower
             self.decayRatio = decayRatio
-            self.warmupT = warmupT
-            self.warmupLRInit = warmupLRInit
             try super.init(
-                optimizer: optimizer, tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct,
-                noiseStd: noiseStd, noiseSeed: noiseSeed, initialize: initialize)
+                optimizer: optimizer, warmup: WarmupOptions(t: warmupT, lrInit: warmupLRInit),
+                options: BaseOptions(
+                    tInEpochs: tInEpochs, noiseRangeT: noiseRangeT, noisePct: noisePct, noiseStd: noiseStd,
+                    noiseSeed: noiseSeed, initialize: initialize))
             if PyValue.isLessOrEqual(tInitial, 0) {
                 throw .valueError("Invalid t_initial (\(tInitial)), must be > 0.")
             }
@@ -105,8 +102,7 @@ extension Timm {
                 }
             }
             self.stableTimescale = timescale
-            warmupSteps = try Timm.warmupSteps(baseValues, warmupT: warmupT, warmupLRInit: warmupLRInit)
-            if warmupT.isTruthy { updateGroups(warmupLRInit) }
+            try setUpWarmup()
         }
 
         /// `_stable(t_s)`.
@@ -130,10 +126,8 @@ extension Timm {
             }
         }
 
-        public override func computeLR(_ t: PyValue) throws(PythonError) -> [PyValue] {
-            if PyValue.isLess(t, warmupT) {
-                return try Timm.warmupLR(t, steps: warmupSteps, warmupLRInit: warmupLRInit)
-            }
+        /// `_get_lr(t)` past the warmup, with `t_s = t - warmup_t`.
+        override func postWarmupLR(_ t: PyValue) throws(PythonError) -> [PyValue] {
             let tS = try t - warmupT
             var stableLRs: [PyValue] = []
             for base in baseValues { stableLRs.append(PyValue.max(try base * stable(tS), lrMin)) }
@@ -145,7 +139,7 @@ extension Timm {
             return lrs
         }
 
-        public override var ownState: StateTable {
+        override var scheduleState: StateTable {
             StateTable(self, [
                 .number("t_initial", \.tInitial), .number("decay_t", \.decayT), .number("lr_min", \.lrMin),
                 .string("stable_fn", \.stableFn) { (value) throws(PythonError) in
@@ -166,22 +160,21 @@ extension Timm {
                     },
                     restore: { $0.decayFn = $1 }),
                 .number("decay_power", \.decayPower), .number("decay_ratio", \.decayRatio),
-                .number("warmup_t", \.warmupT), .number("warmup_lr_init", \.warmupLRInit),
-                .numbers("warmup_steps", \.warmupSteps),
             ])
         }
     }
 }
 
 extension Timm.WSDLRScheduler {
-    static let keywords: Set<String> = Timm.noiseArguments.union([
+    static let keywords: Set<String> = [
         "t_initial", "decay_t", "lr_min", "stable_fn", "stable_timescale", "stable_power", "decay_fn",
-        "decay_power", "decay_ratio", "warmup_t", "warmup_lr_init",
-    ])
+        "decay_power", "decay_ratio",
+    ]
 
     /// The registry's constructor: `timm.WSDLRScheduler(optimizer, **args)`.
     static func make(_ given: inout KeywordArguments, context: SchedulerContext) throws -> Timm.WSDLRScheduler {
-        let args = try Timm.arguments(given, type: "WSDLRScheduler", keywords)
+        let arguments = try Timm.Arguments(given, type: "WSDLRScheduler", own: keywords, prefix: false)
+        let args = arguments.values
         var decayFn: String? = "1-sqrt"
         if let value = args.values["decay_fn"] {
             if value.isNull {
@@ -193,15 +186,15 @@ extension Timm.WSDLRScheduler {
             }
         }
         return try Timm.WSDLRScheduler(
-            optimizer: context.optimizer, tInitial: try Timm.number(args, "t_initial"),
-            decayT: try Timm.number(args, "decay_t"), lrMin: try Timm.number(args, "lr_min", 0.0),
+            optimizer: context.optimizer, tInitial: try arguments.number("t_initial"),
+            decayT: try arguments.number("decay_t"), lrMin: try arguments.number("lr_min"),
             stableFn: try args.string("stable_fn", "constant"),
             stableTimescale: try Timm.optionalNumber(args, "stable_timescale"),
-            stablePower: try Timm.number(args, "stable_power", 0.5), decayFn: decayFn,
-            decayPower: try Timm.number(args, "decay_power", 0.5), decayRatio: try Timm.number(args, "decay_ratio", 0.1),
-            warmupT: try Timm.number(args, "warmup_t", 0), warmupLRInit: try Timm.number(args, "warmup_lr_init", 0.0),
+            stablePower: try arguments.number("stable_power", 0.5), decayFn: decayFn,
+            decayPower: try arguments.number("decay_power", 0.5), decayRatio: try arguments.number("decay_ratio", 0.1),
+            warmupT: try arguments.number("warmup_t"), warmupLRInit: try arguments.number("warmup_lr_init"),
             tInEpochs: try args.bool("t_in_epochs", true), noiseRangeT: try Timm.noiseRange(args),
-            noisePct: try Timm.number(args, "noise_pct", 0.67), noiseStd: try Timm.number(args, "noise_std", 1.0),
-            noiseSeed: try Timm.number(args, "noise_seed", 42), initialize: try args.bool("initialize", true))
+            noisePct: try arguments.number("noise_pct"), noiseStd: try arguments.number("noise_std"),
+            noiseSeed: try arguments.number("noise_seed"), initialize: try args.bool("initialize", true))
     }
 }
