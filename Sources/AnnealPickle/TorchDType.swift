@@ -34,7 +34,7 @@ public enum TorchDType: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Whether Anneal decodes this dtype's elements (``TorchTensor/elements()``).
+    /// Whether Anneal decodes this dtype's elements (``TorchFile/elements(of:limit:)``).
     public var isDecodable: Bool {
         switch self {
         case .float64, .float32, .float16, .bfloat16, .int64, .int32, .int16, .int8, .uint8, .bool, .complex128,

@@ -10,7 +10,7 @@
 /// let file = try TorchFile(contentsOf: "ckpt.pt")
 /// if case .tensor(let weight) = file.root["model"]?["fc.weight"] {
 ///     print(weight.dtype, weight.shape)          // float32 [10, 784]
-///     let values = try file.elements(of: weight)  // [TensorElement]
+///     let values = try file.elements(of: weight, limit: 1 << 20)  // [TensorElement]
 /// }
 /// ```
 public struct TorchFile: Sendable {
