@@ -45,7 +45,6 @@ extension Timm {
         ) throws(PythonError) {
             self.kDecay = kDecay
             try super.init(optimizer: optimizer, cycle: cycle, warmup: warmup, options: options)
-            try setUpWarmup()
         }
 
         /// `1 + cos(pi * t_curr ** k / t_i ** k)`.

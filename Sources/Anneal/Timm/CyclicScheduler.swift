@@ -40,7 +40,13 @@ extension Timm {
             try super.init(optimizer: optimizer, warmup: warmup, options: options)
             try Timm.assertion(PyValue.isLess(0, tInitial))
             try Timm.assertion(PyValue.isLessOrEqual(0, lrMin))
+            try checkArguments()
+            try setUpWarmup()
         }
+
+        /// The class's own `assert`s, which timm makes after `t_initial`'s
+        /// and `lr_min`'s and before the warmup is set up. Default: none.
+        func checkArguments() throws(PythonError) {}
 
         /// Whether `cycle_decay ** i` is taken before the `i < cycle_limit`
         /// test (cosine, poly) or only inside it (tanh): it can raise.

@@ -48,7 +48,6 @@ extension Timm {
             self.power = power
             self.kDecay = kDecay
             try super.init(optimizer: optimizer, cycle: cycle, warmup: warmup, options: options)
-            try setUpWarmup()
         }
 
         /// `(1 - t_curr ** k / t_i ** k) ** power`.

@@ -51,11 +51,13 @@ extension Timm {
             self.lb = lb
             self.ub = ub
             try super.init(optimizer: optimizer, cycle: cycle, warmup: warmup, options: options)
+        }
+
+        override func checkArguments() throws(PythonError) {
             try Timm.assertion(PyValue.isLess(lb, ub))
             try Timm.assertion(PyValue.isLessOrEqual(0, cycleLimit))
             try Timm.assertion(PyValue.isLessOrEqual(0, warmupT))
             try Timm.assertion(PyValue.isLessOrEqual(0, warmupLRInit))
-            try setUpWarmup()
         }
 
         /// The base rates (`warmup_prefix`), else the unshifted rates at
