@@ -42,8 +42,6 @@ extension Timm {
                 warmup: WarmupOptions(t: warmupT, lrInit: warmupLRInit, prefix: warmupPrefix), options: options)
         }
 
-        /// After timm's `t_initial` and `lr_min` assertions: `lb < ub`,
-        /// `cycle_limit >= 0`, `warmup_t >= 0`, `warmup_lr_init >= 0`.
         init(
             optimizer: Optimizer, cycle: CycleOptions, lb: PyValue, ub: PyValue, warmup: WarmupOptions,
             options: BaseOptions
@@ -53,6 +51,8 @@ extension Timm {
             try super.init(optimizer: optimizer, cycle: cycle, warmup: warmup, options: options)
         }
 
+        /// After timm's `t_initial` and `lr_min` assertions: `lb < ub`,
+        /// `cycle_limit >= 0`, `warmup_t >= 0`, `warmup_lr_init >= 0`.
         override func checkArguments() throws(PythonError) {
             try Timm.assertion(PyValue.isLess(lb, ub))
             try Timm.assertion(PyValue.isLessOrEqual(0, cycleLimit))
