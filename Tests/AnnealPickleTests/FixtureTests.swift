@@ -1,4 +1,5 @@
 import AnnealJSON
+import Foundation
 import Testing
 
 @testable import AnnealPickle
@@ -102,18 +103,5 @@ struct FixtureTests {
 }
 
 func readBytes(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[0..<count]
-    }
-    return bytes
+    FileManager.default.contents(atPath: path).map { [UInt8]($0) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
