@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependencies point one way, toward the leaves (each line: a module → what it imports):
 //
-//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealCheckpoint, AnnealPickle, AnnealSpec, Anneal
+//   anneal (CLI)      → AnnealConformance, AnnealPlot, AnnealTraining, AnnealTorch, AnnealCheckpoint, AnnealPickle, AnnealSpec, Anneal
+//   AnnealTorch       → AnnealPickle, AnnealCheckpoint    (torch.save files on disk; training states to and from them)
 //   AnnealPlot        → AnnealConformance, AnnealSpec    (charts of traces and their divergences)
 //   AnnealTraining    → AnnealSpec, AnnealCheckpoint      (`anneal train`)
 //   AnnealConformance → AnnealSpec                        (comparing traces, replaying goldens)
@@ -22,6 +23,7 @@ let package = Package(
         .library(name: "AnnealOptim", targets: ["AnnealOptim"]),
         .library(name: "AnnealCheckpoint", targets: ["AnnealCheckpoint"]),
         .library(name: "AnnealPickle", targets: ["AnnealPickle"]),
+        .library(name: "AnnealTorch", targets: ["AnnealTorch"]),
         .library(name: "AnnealSpec", targets: ["AnnealSpec"]),
         .library(name: "AnnealConformance", targets: ["AnnealConformance"]),
         .executable(name: "anneal", targets: ["anneal"]),
@@ -57,6 +59,10 @@ let package = Package(
         // libxxhash-dev), and a hint to start writeback early (sync_file_range).
         .systemLibrary(name: "CCheckpointSupport", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "AnnealCheckpoint", dependencies: ["Anneal", "AnnealTensor", "AnnealOptim", "CCheckpointSupport"]),
+        // torch.save files written to disk atomically, and converted to and from Anneal checkpoints.
+        .target(
+            name: "AnnealTorch",
+            dependencies: ["AnnealPickle", "AnnealCheckpoint", "Anneal", "AnnealTensor", "AnnealOptim", "AnnealJSON"]),
         // The trace format's spec model, the scheduler factory and the runner.
         .target(name: "AnnealSpec", dependencies: ["Anneal", "AnnealJSON", "AnnealPython", "AnnealOptim"]),
         // Comparing traces and replaying goldens.
@@ -71,6 +77,7 @@ let package = Package(
                 "AnnealTraining",
                 "AnnealCheckpoint",
                 "AnnealPickle",
+                "AnnealTorch",
                 "AnnealSpec",
                 "Anneal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -20,10 +20,10 @@ import CCheckpointSupport
 /// On any failure the temporary file is removed and nothing else changes.
 /// A process killed between 1 and 3 leaves its temporary file behind;
 /// ``CheckpointStore`` removes those of processes that no longer run.
-struct AtomicFileWriter {
+public struct AtomicFileWriter {
     /// The final path.
-    let path: String
-    private(set) var temporaryPath: String
+    public let path: String
+    public private(set) var temporaryPath: String
     private var descriptor: Int32 = -1
     private var failed = false
 
@@ -31,7 +31,7 @@ struct AtomicFileWriter {
     static func temporaryPrefix(of name: String) -> String { "." + name + ".tmp-" }
 
     /// Creates the temporary file beside `path`.
-    init(path: String) throws(CheckpointError) {
+    public init(path: String) throws(CheckpointError) {
         self.path = path
         let (directory, name) = splitPath(path)
         let suffix = hexWord(UInt64.random(in: 0...UInt64.max)).prefix(8)
@@ -54,7 +54,7 @@ struct AtomicFileWriter {
     /// start writing what came before (Linux's `sync_file_range`), so it
     /// works while the rest is copied: the final `fsync` then waits for the
     /// last chunk only (120 MB: 60 ms → 36 ms here).
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) {
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) {
         var done = 0
         while done < bytes.count {
             let written = systemWrite(descriptor, bytes.baseAddress! + done, min(bytes.count - done, Self.writebackChunk))
@@ -74,7 +74,7 @@ struct AtomicFileWriter {
     }
 
     /// Flushes, closes, renames into place and flushes the directory.
-    mutating func commit() throws(CheckpointError) {
+    public mutating func commit() throws(CheckpointError) {
         if fsync(descriptor) != 0 {
             let reason = systemError()
             abandon()
@@ -96,7 +96,7 @@ struct AtomicFileWriter {
     }
 
     /// Closes and removes the temporary file.
-    mutating func abandon() {
+    public mutating func abandon() {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         unlink(temporaryPath)

@@ -17,12 +17,16 @@ public struct StorageReference: Sendable, Hashable {
     public var count: Int
     /// `count × dtype.elementSize`, checked when the reference is read.
     public var byteCount: Int
+    /// Whether the pickle names it `torch.storage.UntypedStorage` (bytes,
+    /// loaded as an `UntypedStorage`) rather than a typed storage class.
+    public var isUntyped: Bool
 
-    public init(key: String, dtype: TorchDType, location: String, count: Int) {
+    public init(key: String, dtype: TorchDType, location: String, count: Int, isUntyped: Bool = false) {
         self.key = key
         self.dtype = dtype
         self.location = location
         self.count = count
+        self.isUntyped = isUntyped
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.elementSize ?? 1)
         self.byteCount = overflow ? Int.max : bytes
     }

@@ -19,6 +19,8 @@ public struct TorchFileError: Error, Sendable, CustomStringConvertible {
     public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// The file could not be opened or read.
         case unreadable(String)
+        /// The file could not be written (``TorchFileWriter``).
+        case unwritable(String)
         /// A pickle of torch's format before 1.6 (not a zip archive).
         case legacyFormat
         /// A TorchScript archive (`torch.jit.save`), which torch.load refuses with weights_only.
@@ -43,6 +45,7 @@ public struct TorchFileError: Error, Sendable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .unreadable(let reason): "cannot read the file: \(reason)"
+            case .unwritable(let reason): "cannot write the file: \(reason)"
             case .legacyFormat:
                 "a legacy torch.save file (the pre-1.6 non-zip format), which Anneal does not read; re-save it with torch 1.6 or later"
             case .torchScript:

@@ -156,7 +156,8 @@ extension Unpickler {
             throw fail("persistent id: numel \(count) × \(elementSize) bytes overflows")
         }
         if let known = storages[key] { return .value(.storage(known)) }
-        let storage = StorageReference(key: key, dtype: dtype, location: location, count: count)
+        let storage = StorageReference(
+            key: key, dtype: dtype, location: location, count: count, isUntyped: type.kind == .untypedStorage)
         storages[key] = storage
         storageOrder.append(key)
         return .value(.storage(storage))

@@ -7,12 +7,12 @@ import Glibc
 #endif
 
 extension AnnealCommand {
-    /// `anneal checkpoint inspect FILE` and `anneal checkpoint verify FILE|DIR`.
+    /// `anneal checkpoint inspect FILE`, `verify FILE|DIR` and `convert IN OUT`.
     struct Checkpoint: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Inspect and verify checkpoints (safetensors files with an Anneal manifest, and PyTorch's torch.save files: .pt, .pth, .bin).",
-            subcommands: [Inspect.self, Verify.self]
+            subcommands: [Inspect.self, Verify.self, Convert.self]
         )
     }
 }
