@@ -101,6 +101,11 @@ public struct PickleDict: Sendable, Hashable {
 
     public init() {}
 
+    /// The entries in order; a repeated key keeps its first position and its last value, as in Python.
+    public init(_ entries: some Sequence<(PickleValue, PickleValue)>) {
+        for (key, value) in entries { self[key] = value }
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
     /// The entries in insertion order.

@@ -39,6 +39,18 @@ contains() {
     fi
 }
 
+# holds DESCRIPTION COMMAND...: the command succeeds (a condition, not the CLI under test).
+holds() {
+    local description=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $description"
+    fi
+}
+
 golden=Fixtures/compare/StepLR.golden.json
 
 # run: a spec, one output file; then the candidate matches its golden.
@@ -190,7 +202,21 @@ for file in Fixtures/torch/hostile_*.pt Fixtures/torch/truncated.pt Fixtures/tor
     expect 65 "checkpoint inspect $file" "$anneal" checkpoint inspect "$file"
     contains "anneal checkpoint inspect: $file: " "$work/err" "inspect names $file"
     expect 65 "checkpoint verify $file" "$anneal" checkpoint verify "$file"
+    expect 65 "checkpoint convert $file" "$anneal" checkpoint convert "$file" "$work/converted.pt"
+    contains "anneal checkpoint convert: $file: " "$work/err" "convert names $file"
+    holds "convert of $file leaves no output" test ! -e "$work/converted.pt"
 done
+# convert a.pt b.pt: the copy reads back as the same tree (Scripts/torch_roundtrip.py checks it in torch).
+for file in Fixtures/torch/training_state.pt Fixtures/torch/views.pt Fixtures/torch/zipfile_deflated.pt; do
+    expect 0 "checkpoint convert $file" "$anneal" checkpoint convert "$file" "$work/converted.pt"
+    "$anneal" checkpoint inspect --format json "$file" | sed 's/.*"root"://' >"$work/a.json"
+    "$anneal" checkpoint inspect --format json "$work/converted.pt" | sed 's/.*"root"://' >"$work/b.json"
+    holds "convert of $file: inspect --format json shows the same tree" cmp -s "$work/a.json" "$work/b.json"
+done
+expect 64 "checkpoint convert to an unknown extension" "$anneal" checkpoint convert Fixtures/torch/views.pt "$work/x.txt"
+contains 'the output' "$work/err" "the bad output is named"
+expect 65 "checkpoint convert into a missing directory" "$anneal" checkpoint convert Fixtures/torch/views.pt "$work/no/such/dir/x.pt"
+contains "anneal checkpoint convert: $work/no/such/dir/x.pt: cannot write the file" "$work/err" "the unwritable output is named"
 expect 65 "checkpoint inspect refuses os.system by name" "$anneal" checkpoint inspect Fixtures/torch/hostile_global.pt
 contains "global posix.system is not allowed" "$work/err" "the refused global is named"
 
