@@ -8,7 +8,7 @@ VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
 RELEASE    := $(SWIFT) build -c release
 
-.PHONY: all deps deps-plot build test conformance goldens regenerate-tests check-generated docs bench bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint test-torch-checkpoint interop fuzz clean
+.PHONY: all deps deps-plot build test conformance goldens regenerate-tests check-generated docs bench bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint bench-torch-files test-torch-checkpoint test-torch-files interop fuzz clean
 
 all: build
 
@@ -101,7 +101,7 @@ docs: deps
 	    --output-path .build/docs/$$target $(DOCC_FLAGS) || exit 1; \
 	done
 
-bench: bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint
+bench: bench-schedulers bench-conformance bench-memory bench-optim bench-checkpoint bench-torch-files
 
 # Nanoseconds per step() for every scheduler, beside PyTorch's in the same run.
 bench-schedulers: deps $(VENV_PY)
@@ -143,6 +143,16 @@ bench-checkpoint: deps $(VENV_PY)
 
 # Scripts/torch_checkpoint.py: export -> import round trips in PyTorch, each
 # exported file verified by `anneal checkpoint verify`.
+# torch.save files: Anneal's reader and writer beside torch.load/torch.save, same file, same run.
+bench-torch-files: deps $(VENV_PY)
+	$(RELEASE) --product anneal-torch-bench
+	$(VENV_PY) Scripts/bench_torch_files.py --anneal .build/release/anneal-torch-bench
+
+# anneal checkpoint convert a.pt b.pt over the fixtures and random trees, checked in torch.
+test-torch-files: deps $(VENV_PY)
+	$(SWIFT) build --product anneal
+	$(VENV_PY) Scripts/torch_roundtrip.py --anneal .build/debug/anneal
+
 test-torch-checkpoint: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
 	$(VENV_PY) Scripts/torch_checkpoint.py selftest --anneal .build/debug/anneal
@@ -152,6 +162,7 @@ test-torch-checkpoint: deps $(VENV_PY)
 interop: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
 	$(VENV_PY) Scripts/interop.py --anneal .build/debug/anneal
+	$(VENV_PY) Scripts/torch_roundtrip.py --anneal .build/debug/anneal
 
 # libFuzzer over the spec reader and runner (spec), the checkpoint reader
 # (checkpoint), scheduler state dicts (state) and the torch.save reader

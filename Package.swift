@@ -13,7 +13,7 @@ import PackageDescription
 //   AnnealOptim       → Anneal, AnnealTensor              (tensor optimizers)
 //   Anneal            → AnnealJSON, AnnealPython          (schedulers, param groups)
 //   AnnealJSON        → AnnealPython, CJSONC              (JSON over json-c; Python's float repr)
-//   AnnealPickle      → AnnealJSON                        (torch.save files; BigInt, zlib)
+//   AnnealPickle      → AnnealJSON                        (torch.save files; zlib, CCRC32)
 //   AnnealTensor, AnnealPython                            (leaves)
 let package = Package(
     name: "Anneal",
@@ -33,7 +33,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // AnnealPickle: Python ints of any size.
-        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         // `make docs` only: the DocC catalogs in Sources/*/*.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -51,7 +50,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // torch.save files: the zip container, the weights_only unpickler, tensors. A leaf: no scheduler code.
         .target(
-            name: "AnnealPickle", dependencies: ["AnnealJSON", "CZlib", .product(name: "BigInt", package: "BigInt")]),
+            name: "AnnealPickle", dependencies: ["AnnealJSON", "CZlib", "CCRC32"]),
+        // CRC-32 by carry-less multiplication (x86-64 PCLMULQDQ, chosen at run time).
+        .target(name: "CCRC32"),
         // What Swift cannot say in the optimizers' loops: a prefetch, and x86's rsqrtps.
         .target(name: "COptimSupport"),
         .target(name: "AnnealOptim", dependencies: ["Anneal", "AnnealTensor", "COptimSupport"]),
@@ -94,6 +95,7 @@ let package = Package(
         // `make bench-checkpoint`, and the child the checkpoint crash test kills.
         .executableTarget(name: "anneal-checkpoint-bench", dependencies: ["AnnealCheckpoint", "AnnealOptim", "AnnealTraining"]),
         .executableTarget(name: "anneal-checkpoint-crash-child", dependencies: ["AnnealCheckpoint"]),
+        .executableTarget(name: "anneal-torch-bench", dependencies: ["AnnealPickle", "AnnealTorch", "AnnealJSON"]),
         // `make fuzz`: libFuzzer over the spec reader and runner, the checkpoint
         // reader and scheduler state dicts; the normal build replays files.
         .executableTarget(
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "AnnealPlotTests", dependencies: ["AnnealPlot", "AnnealSpec"]),
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
-        .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle", "AnnealJSON"]),
+        .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle", "AnnealJSON", "CZlib"]),
         .testTarget(
             name: "AnnealTrainingTests", dependencies: ["AnnealTraining", "AnnealSpec"], exclude: ["make_training_reference.py"]),
     ]

@@ -1,5 +1,3 @@
-import BigInt
-
 /// A Python value as `torch.load(weights_only=True)` rebuilds it, keeping
 /// Python's distinctions: `int` (any size) vs `float` vs `bool`, `tuple` vs
 /// `list`, `dict` vs `OrderedDict` vs `Counter` vs `set`, `str` vs `bytes`.
@@ -18,7 +16,7 @@ public indirect enum PickleValue: Sendable, Hashable {
     /// A Python `int` that fits 64 bits.
     case int(Int)
     /// A Python `int` beyond 64 bits (never one that fits ``int(_:)``).
-    case bigInt(BigInt)
+    case bigInt(PythonInt)
     case float(Double)
     case complex(real: Double, imaginary: Double)
     case string(String)
@@ -44,8 +42,8 @@ public indirect enum PickleValue: Sendable, Hashable {
     case storage(StorageReference)
 
     /// An integer value, from a 64-bit or a larger one (normalised to ``int(_:)`` when it fits).
-    public static func integer(_ value: BigInt) -> PickleValue {
-        if let small = Int(exactly: value) { return .int(small) }
+    public static func integer(_ value: PythonInt) -> PickleValue {
+        if let small = value.int { return .int(small) }
         return .bigInt(value)
     }
 

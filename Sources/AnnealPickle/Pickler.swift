@@ -1,5 +1,3 @@
-import BigInt
-
 /// Writes a ``PickleValue`` as torch.save pickles it (protocol 2, the
 /// opcodes and globals Python's pickler and torch's `persistent_id` emit),
 /// so that `torch.load(weights_only=True)` rebuilds the same Python types.
@@ -47,8 +45,8 @@ struct Pickler {
         switch value {
         case .none: bytes.append(0x4E)
         case .bool(let flag): bytes.append(flag ? 0x88 : 0x89)
-        case .int(let number): saveInt(number)
-        case .bigInt(let number): saveLong(number)
+        case .int(let number): try saveInt(number)
+        case .bigInt(let number): try saveLong(number)
         case .float(let number): saveFloat(number)
         case .complex(let real, let imaginary):
             global("__builtin__", "complex")
@@ -103,7 +101,7 @@ struct Pickler {
             global("torch", "device")
             saveString(type)
             if let index {
-                saveInt(index)
+                try saveInt(index)
                 bytes.append(0x86)
             } else {
                 bytes.append(0x85)
@@ -155,7 +153,7 @@ struct Pickler {
     // MARK: Scalars
 
     /// BININT1, BININT2 or BININT as Python picks them, else LONG1.
-    private mutating func saveInt(_ number: Int) {
+    private mutating func saveInt(_ number: Int) throws(Problem) {
         if (0...0xFF).contains(number) {
             bytes.append(0x4B)
             bytes.append(UInt8(number))
@@ -166,34 +164,19 @@ struct Pickler {
             bytes.append(0x4A)
             append(littleEndian: UInt64(UInt32(bitPattern: small)), width: 4)
         } else {
-            saveLong(BigInt(number))
+            try saveLong(PythonInt(number))
         }
     }
 
     /// LONG1: the shortest little-endian two's complement (Python's `encode_long`).
-    private mutating func saveLong(_ number: BigInt) {
-        var digits: [UInt8] = []
-        // Two's complement in more bytes than needed (bitWidth is the
-        // storage's width), then trimmed to the shortest, as Python's is.
-        let byteCount = number.magnitude.bitWidth / 8 + 1
-        var value = number < 0 ? (BigInt(1) << (byteCount * 8)) + number : number
-        for _ in 0..<byteCount {
-            digits.append(UInt8(truncatingIfNeeded: value & 0xFF))
-            value >>= 8
+    private mutating func saveLong(_ number: PythonInt) throws(Problem) {
+        // torch's weights_only unpickler has LONG1 only (at most 255 bytes), no LONG4.
+        guard number.twosComplement.count <= 255 else {
+            throw .limit("an int of \(number.twosComplement.count) bytes (LONG1, the only long torch.load reads, holds 255)")
         }
-        while digits.count > 1 {
-            let last = digits[digits.count - 1]
-            let signOfRest = digits[digits.count - 2] & 0x80
-            if (last == 0 && signOfRest == 0) || (last == 0xFF && signOfRest != 0) {
-                digits.removeLast()
-            } else {
-                break
-            }
-        }
-        if number == 0 { digits = [] }
         bytes.append(0x8A)
-        bytes.append(UInt8(digits.count))
-        bytes.append(contentsOf: digits)
+        bytes.append(UInt8(number.twosComplement.count))
+        bytes.append(contentsOf: number.twosComplement)
     }
 
     /// BINFLOAT: the double's bits, big-endian (NaN payloads and -0.0 kept).
@@ -247,7 +230,7 @@ struct Pickler {
         global("torch._utils", "_rebuild_tensor_v2")
         bytes.append(0x28)
         try savePersistentID(tensor.storage)
-        saveInt(tensor.storageOffset)
+        try saveInt(tensor.storageOffset)
         try saveTuple(tensor.shape.map(PickleValue.int), depth: 0)
         try saveTuple(tensor.strides.map(PickleValue.int), depth: 0)
         bytes.append(!tensor.isParameter && tensor.requiresGrad ? 0x88 : 0x89)
@@ -298,7 +281,7 @@ struct Pickler {
         }
         saveString(key)
         saveString(storage.location)
-        saveInt(storage.count)
+        try saveInt(storage.count)
         bytes.append(0x74)
         bytes.append(0x51)  // BINPERSID
     }

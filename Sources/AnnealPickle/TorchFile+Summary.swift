@@ -93,7 +93,7 @@ extension TorchFile {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
-        case .bigInt(let i): return String(i)
+        case .bigInt(let i): return i.description
         case .float(let d): return TensorElement.format(d)
         case .complex(let re, let im): return TensorElement.complex(real: re, imaginary: im).description
         case .string(let s): return quoted(s)

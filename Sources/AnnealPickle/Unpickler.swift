@@ -1,4 +1,3 @@
-import BigInt
 
 /// The pickle machine of `torch.load(weights_only=True)` (torch 2.13's
 /// `torch/_weights_only_unpickler.py`): the same opcodes (protocol 2's,
@@ -331,23 +330,6 @@ struct Unpickler {
             // Sign-extend from the top byte.
             return .int(Int(Int64(bitPattern: bits << unused) >> Int64(unused)))
         }
-        var words: [UInt] = []
-        var word: UInt = 0
-        var shift = 0
-        for byte in data {
-            word |= UInt(byte) << UInt(shift)
-            shift += 8
-            if shift == UInt.bitWidth {
-                words.append(word)
-                word = 0
-                shift = 0
-            }
-        }
-        if shift > 0 { words.append(word) }
-        var magnitude = BigInt(BigUInt(words: words))
-        if data[data.endIndex - 1] & 0x80 != 0 {
-            magnitude -= BigInt(1) << (8 * data.count)
-        }
-        return .integer(magnitude)
+        return .integer(PythonInt(twosComplement: data))
     }
 }

@@ -93,11 +93,8 @@ struct ZipArchive {
         guard actual == entry.crc else { throw .crcMismatch(record: entry.name, expected: entry.crc, actual: actual) }
     }
 
-    /// zlib's CRC-32 (the zip polynomial).
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
-        return UInt32(crc32_z(0, base.assumingMemoryBound(to: Bytef.self), z_size_t(bytes.count)))
-    }
+    /// The zip CRC-32 (``CRC32``).
+    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 { CRC32.checksum(of: bytes) }
 
     private func inflate(_ entry: Entry, _ raw: UnsafeRawBufferPointer) throws(Problem) -> [UInt8] {
         // Deflate expands at most about 1032:1; anything claiming more is refused before allocating.

@@ -1,5 +1,3 @@
-import CZlib
-
 /// Where a torch file's bytes go, in order: a file being written (see
 /// `AnnealTorch`'s atomic writer), or memory (``ByteArraySink``).
 public protocol TorchFileSink {
@@ -94,11 +92,11 @@ struct ZipArchiveWriter<Sink: TorchFileSink> {
         let recordOffset = offset
         try emit(header.bytes)
         precondition(offset % Self.alignment == 0, "record \(name) starts at \(offset), not a multiple of 64")
-        var crc = crc32_z(0, nil, 0)
+        var crc: UInt32 = 0
         var written = 0
         try body { piece in
-            guard let base = piece.baseAddress, piece.count > 0 else { return }
-            crc = crc32_z(crc, base.assumingMemoryBound(to: Bytef.self), z_size_t(piece.count))
+            guard piece.count > 0 else { return }
+            crc = CRC32.checksum(of: piece, continuing: crc)
             try sink.write(piece)
             written += piece.count
         }
@@ -115,7 +113,7 @@ struct ZipArchiveWriter<Sink: TorchFileSink> {
             descriptor.u32(size)
         }
         try emit(descriptor.bytes)
-        central.append(Central(name: nameBytes, crc: UInt32(crc), size: size, offset: recordOffset))
+        central.append(Central(name: nameBytes, crc: crc, size: size, offset: recordOffset))
     }
 
     /// The central directory and the end records; returns the sink.

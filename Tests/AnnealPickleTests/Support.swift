@@ -40,7 +40,7 @@ struct Describer {
         case .none: return object([("type", type)])
         case .bool(let b): return object([("type", type), ("value", .bool(b))])
         case .int(let i): return object([("type", type), ("value", .string(String(i)))])
-        case .bigInt(let i): return object([("type", type), ("value", .string(String(i)))])
+        case .bigInt(let i): return object([("type", type), ("value", .string(i.description))])
         case .float(let d): return object([("type", type), ("bits", .string(littleEndianHex(d.bitPattern)))])
         case .complex(let re, let im):
             return object([
