@@ -1423,6 +1423,108 @@ def limit_specs() -> None:
         C.add(f, rest, f"Limits: {what}.", o, s1, script)
 
 
+def overflow_specs() -> None:
+    """PyTorch's float32 check on the Python scalars an optimizer step hands
+    to an op (`alpha=`, `value=`, a lerp weight): out of float32's range the
+    step raises `RuntimeError: value cannot be converted to type float without
+    overflow` and the trace ends; `mul_`, `add_` and `/` by a scalar do not
+    check (infinities go on). Set directly, reached by a scheduler, or
+    divided back by ConstantLR; on every optimizer and option."""
+    f = "Optimizer"
+    one = lambda ps=None: [({}, ps or [T3, [0.25]])]
+    big = 1e300
+    constant_back = sched("ConstantLR", factor=1e-300, total_iters=3)
+    grow = sched("ExponentialLR", gamma=1e10)
+    cases = [
+        # SGD
+        ("SGD,lr=1e300", gopt("SGD", {"lr": big}, one()), None, [S(2)], "alpha=-lr out of range at the first step"),
+        ("SGD,set_lr=-1e300", gopt("SGD", {"lr": 0.1}, one()), None, [S(1), SETLR(0, -big), S(2)],
+         "a negative lr out of range, set by the user (the constructor refuses one)"),
+        ("SGD,lr=1e300,maximize", gopt("SGD", {"lr": big, "maximize": True}, one()), None, [S(2)], "maximize"),
+        ("SGD,weight_decay=1e300", gopt("SGD", {"lr": 0.1, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay out of range"),
+        ("SGD,momentum=1e300", gopt("SGD", {"lr": 0.1, "momentum": big}, one()), None, [S(3)],
+         "buf.mul_(momentum) does not check: infinities and NaN, no error"),
+        ("SGD,momentum=1e300,nesterov", gopt("SGD", {"lr": 0.1, "momentum": big, "nesterov": True}, one()), None,
+         [S(2)], "Nesterov's alpha=momentum checks"),
+        ("SGD,momentum=0.9,dampening=1e300", gopt("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": big}, one()), None,
+         [S(3)], "alpha=1 - dampening checks from the second step (the first clones the gradient)"),
+        ("SGD,momentum=0.9,lr=1e300", gopt("SGD", {"lr": big, "momentum": 0.9}, one()), None, [S(2)],
+         "with momentum"),
+        ("SGD,momentum=0.9+ConstantLR,factor=1e-300,set_lr",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.9}, one()), constant_back, [S(2), SETLR(0, 0.5), S(3)],
+         "ConstantLR dividing a user's lr back by 1e-300"),
+        ("SGD,nesterov+ExponentialLR,gamma=1e10",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}, one()), grow, [S(8)],
+         "lr grown past float32's range by a scheduler"),
+        ("SGD,groups=2,lr=1e300_in_group_1",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.5}, [({}, [T3]), ({"lr": big}, [[0.25]])]), None, [S(2)],
+         "the second group raises after the first stepped"),
+        # Adam, AdamW
+        ("Adam,lr=1e300", gopt("Adam", {"lr": big}, one()), None, [S(2)], "value=-step_size out of range"),
+        ("Adam,maximize,set_lr=-1e300", gopt("Adam", {"lr": 0.01, "maximize": True}, one()), None,
+         [S(1), SETLR(0, -big), S(2)], "a negative lr set by the user"),
+        ("Adam,lr=1e38", gopt("Adam", {"lr": 1e38}, one()), None, [S(2)],
+         "lr in range but step_size = lr / (1 - beta1) is not"),
+        ("Adam,lr=3e37", gopt("Adam", {"lr": 3e37}, one()), None, [S(3)],
+         "step_size = 3e38 at the first step, in range"),
+        ("Adam,amsgrad,lr=1e300", gopt("Adam", {"lr": big, "amsgrad": True}, one()), None, [S(2)], "amsgrad"),
+        ("Adam,weight_decay=1e300", gopt("Adam", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "Adam's alpha=weight_decay checks"),
+        ("Adam,eps=1e300", gopt("Adam", {"lr": 0.01, "eps": big}, one()), None, [S(3)],
+         "denom.add_(eps) does not check"),
+        ("Adam+ConstantLR,factor=1e-300,set_lr", gopt("Adam", {"lr": 0.01}, one()), constant_back,
+         [S(2), SETLR(0, 0.5), S(3)], "ConstantLR dividing back"),
+        ("Adam,amsgrad,weight_decay=0.1+ExponentialLR,gamma=1e10",
+         gopt("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1}, one()), grow, [S(8)], "lr grown by a scheduler"),
+        ("Adam+CyclicLR,max_momentum=1e300",
+         gopt("Adam", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=big), [S(3)],
+         "betas[0] cycled to 1e300: the lerp weight 1 - beta1 checks"),
+        ("Adam+CyclicLR,max_momentum=1",
+         gopt("Adam", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=1.0), [S(3)],
+         "betas[0] cycled to 1: bias_correction1 is 0, a ZeroDivisionError after the moments"),
+        ("AdamW,lr=1e300", gopt("AdamW", {"lr": big}, one()), None, [S(2)],
+         "param.mul_(1 - lr * weight_decay) does not check, value=-step_size does"),
+        ("AdamW,lr=1e38", gopt("AdamW", {"lr": 1e38}, one()), None, [S(2)], "step_size out of range"),
+        ("AdamW,weight_decay=1e300", gopt("AdamW", {"lr": 0.01, "weight_decay": big}, one()), None, [S(3)],
+         "AdamW's decay is a mul_: no check"),
+        ("AdamW,amsgrad,eps=1e300", gopt("AdamW", {"lr": 0.01, "eps": big, "amsgrad": True}, one()), None, [S(3)],
+         "eps: no check"),
+        ("AdamW+ConstantLR,factor=1e-300,set_lr", gopt("AdamW", {"lr": 0.01}, one()), constant_back,
+         [S(2), SETLR(0, 0.5), S(3)], "ConstantLR dividing back"),
+        ("AdamW,groups=2+ExponentialLR,gamma=1e10",
+         gopt("AdamW", {"lr": 0.01}, [({}, [T3]), ({"lr": 0.001, "weight_decay": 0.1}, [[0.25]])]), grow, [S(8)],
+         "lr grown by a scheduler over two groups"),
+        # RMSprop
+        ("RMSprop,lr=1e300", gopt("RMSprop", {"lr": big}, one()), None, [S(2)], "value=-lr out of range"),
+        ("RMSprop,set_lr=-1e300", gopt("RMSprop", {"lr": 0.01}, one()), None, [S(1), SETLR(0, -big), S(2)],
+         "a negative lr set by the user"),
+        ("RMSprop,alpha=1e300", gopt("RMSprop", {"lr": 0.01, "alpha": big}, one()), None, [S(2)],
+         "mul_(alpha) does not check, value=1 - alpha does"),
+        ("RMSprop,centered,alpha=1e300", gopt("RMSprop", {"lr": 0.01, "alpha": big, "centered": True}, one()), None,
+         [S(2)], "centered"),
+        ("RMSprop,weight_decay=1e300", gopt("RMSprop", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay"),
+        ("RMSprop,eps=1e300", gopt("RMSprop", {"lr": 0.01, "eps": big}, one()), None, [S(3)], "add_(eps): no check"),
+        ("RMSprop,momentum=1e300", gopt("RMSprop", {"lr": 0.01, "momentum": big}, one()), None, [S(3)],
+         "buf.mul_(momentum): no check"),
+        ("RMSprop,momentum=0.9,lr=1e300", gopt("RMSprop", {"lr": big, "momentum": 0.9}, one()), None, [S(2)],
+         "alpha=-lr with momentum"),
+        ("RMSprop,centered,momentum=0.5,set_lr=-1e300",
+         gopt("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}, one()), None, [S(1), SETLR(0, -big), S(2)],
+         "centered with momentum"),
+        ("RMSprop,momentum=0.5+ConstantLR,factor=1e-300,set_lr", gopt("RMSprop", {"lr": 0.01, "momentum": 0.5}, one()),
+         constant_back, [S(2), SETLR(0, 0.5), S(3)], "ConstantLR dividing back"),
+        ("RMSprop,centered+ExponentialLR,gamma=1e10", gopt("RMSprop", {"lr": 0.01, "centered": True}, one()), grow,
+         [S(8)], "lr grown by a scheduler"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, "Overflow," + rest, f"PyTorch's float32 scalar check (quadratic gradient): {what}.", o, s1, script,
+              gradient=QUAD)
+
+
 # ------------------------------------------------------------ coverage table
 
 def walk_scheds(s):
@@ -1666,6 +1768,7 @@ def build_corpus() -> Corpus:
     gradient_specs()
     error_specs()
     limit_specs()
+    overflow_specs()
     return C
 
 
