@@ -1525,6 +1525,40 @@ def overflow_specs() -> None:
               gradient=QUAD)
 
 
+def cycling_specs() -> None:
+    """CyclicLR and OneCycleLR with cycle_momentum over every optimizer and
+    real gradients: betas[0] where the optimizer's defaults have `betas`,
+    `momentum` otherwise (also a default momentum of 0, which cycling turns on)."""
+    f = "Optimizer"
+    one = lambda ps=None: [({}, ps or [T3, [0.25, -2.0]])]
+    cases = [
+        ("SGD,momentum=0+OneCycleLR", gopt("SGD", {"lr": 0.05}, one()), sched("OneCycleLR", max_lr=0.1, total_steps=30),
+         [S(15), RELOAD, S(15)], "SGD's default momentum 0 cycled from 0.95: momentum buffers from the first step"),
+        ("SGD,nesterov+CyclicLR,base_momentum=0.5",
+         gopt("SGD", {"lr": 0.01, "momentum": 0.9, "nesterov": True}, one()),
+         sched("CyclicLR", base_lr=0.01, max_lr=0.05, step_size_up=3, base_momentum=0.5, max_momentum=0.9), [S(20)],
+         "Nesterov momentum cycled"),
+        ("RMSprop,momentum=0+CyclicLR", gopt("RMSprop", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=4), [S(10), RELOAD, S(10)],
+         "RMSprop's default momentum 0 cycled from 0.9"),
+        ("RMSprop,centered+OneCycleLR,three_phase", gopt("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}, one()),
+         sched("OneCycleLR", max_lr=0.02, total_steps=24, three_phase=True), [S(24)], "three phases over a centered RMSprop"),
+        ("Adam+OneCycleLR,groups=2,per-group_momentum",
+         gopt("Adam", {"lr": 0.01}, [({}, [T3]), ({"betas": [0.5, 0.9], "lr": 0.005}, [[1.5, -0.5]])]),
+         sched("OneCycleLR", max_lr=[0.02, 0.01], total_steps=30, base_momentum=[0.8, 0.6], max_momentum=[0.9, 0.7]),
+         [S(10), RELOAD, S(20)], "per-group betas[0] bounds, beta2 kept per group"),
+        ("AdamW,amsgrad+CyclicLR,cycle_momentum=False", gopt("AdamW", {"lr": 0.01, "amsgrad": True}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, cycle_momentum=False), [S(15)],
+         "without cycle_momentum betas stay"),
+        ("AdamW+CyclicLR,triangular2,reload", gopt("AdamW", {"lr": 0.01, "weight_decay": 0.05}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, mode="triangular2", base_momentum=0.7,
+               max_momentum=0.95), [S(9), RELOAD, S(9)], "AdamW's betas[0] cycled between 0.7 and 0.95, reloaded"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, "Cycling," + rest, f"Momentum cycling with real gradients (quadratic): {what}.", o, s1, script,
+              gradient=QUAD)
+
+
 # ------------------------------------------------------------ coverage table
 
 def walk_scheds(s):
@@ -1769,6 +1803,7 @@ def build_corpus() -> Corpus:
     error_specs()
     limit_specs()
     overflow_specs()
+    cycling_specs()
     return C
 
 
