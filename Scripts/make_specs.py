@@ -1559,6 +1559,38 @@ def cycling_specs() -> None:
               gradient=QUAD)
 
 
+def int_lr_specs() -> None:
+    """An `lr` or `gamma` given as a Python int stays an int in PyTorch's
+    records (`param_groups[i]["lr"]`, `last_lr`, `base_lrs`, `gamma`) until
+    float arithmetic touches it: int * int is an int, `1.0 / factor` is not."""
+    f = "Optimizer"
+    one = lambda: [({}, [T3])]
+    cases = [
+        ("SGD,lr=1+StepLR,gamma=1", gopt("SGD", {"lr": 1}, one()), sched("StepLR", step_size=2, gamma=1), [S(4), SD],
+         "int * int: lr stays the int 1"),
+        ("SGD,lr=1+StepLR,gamma=0.5", gopt("SGD", {"lr": 1}, one()), sched("StepLR", step_size=2, gamma=0.5), [S(4), SD],
+         "an int until the first decay"),
+        ("SGD,lr=2+MultiStepLR,gamma=3,reload", gopt("SGD", {"lr": 2, "momentum": 0.5}, one()),
+         sched("MultiStepLR", milestones=[2], gamma=3), [S(4), SD, RELOAD, S(2)], "an int lr tripled by an int gamma"),
+        ("Adam,lr=1+ExponentialLR,gamma=1", gopt("Adam", {"lr": 1}, one()), sched("ExponentialLR", gamma=1), [S(3), SD],
+         "Adam with an int lr and gamma"),
+        ("RMSprop,lr=1,reload", gopt("RMSprop", {"lr": 1}, one()), None, [S(2), RELOAD, S(1)], "no scheduler"),
+        ("SGD+StepLR,gamma=2,set_lr=3", gopt("SGD", {"lr": 0.5}, one()), sched("StepLR", step_size=2, gamma=2),
+         [S(1), SETLR(0, 3), S(3)], "a user's int lr, doubled by an int gamma"),
+        ("SGD,lr=1,groups=2+StepLR,gamma=1", gopt("SGD", {"lr": 1}, [({}, [T3]), ({"lr": 2}, [[0.5]])]),
+         sched("StepLR", step_size=1, gamma=1), [S(2)], "int lrs in two groups"),
+        ("SGD,lr=1+ConstantLR,factor=1", gopt("SGD", {"lr": 1}, one()), sched("ConstantLR", factor=1, total_iters=2),
+         [S(3)], "lr * factor stays an int, lr * (1.0 / factor) does not"),
+        ("SGD,lr=1+MultiplicativeLR,int", gopt("SGD", {"lr": 1}, one()), sched("MultiplicativeLR", lr_lambda="2"), [S(3)],
+         "an int lambda doubling an int lr"),
+        ("SGD,lr=1+LambdaLR,int", gopt("SGD", {"lr": 1}, one()), sched("LambdaLR", lr_lambda="2"), [S(3)],
+         "base_lr * an int lambda"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, "IntLR," + rest, f"Python ints in lr and gamma (quadratic gradient): {what}.", o, s1, script,
+              gradient=QUAD)
+
+
 # ------------------------------------------------------------ coverage table
 
 def walk_scheds(s):
@@ -1804,6 +1836,7 @@ def build_corpus() -> Corpus:
     limit_specs()
     overflow_specs()
     cycling_specs()
+    int_lr_specs()
     return C
 
 
