@@ -42,8 +42,9 @@
 // same arithmetic. Swift never contracts `a * b + c` into an FMA, so
 // separately rounded operations stay separate; `fusedMultiplyAdd` is the FMA.
 //
-// On x86-64, SGD's and Adam's loops run in C where the CPU allows (see
-// `Kernels.SGD.runsInC`, `Kernels.Adam.runsInC` and Sources/COptimSupport): C can choose the
+// On x86-64, SGD's, Adam's and RMSprop's loops run in C where the CPU allows (see
+// `Kernels.SGD.runsInC`, `Kernels.Adam.runsInC`, `Kernels.RMSprop.runsInC` and
+// Sources/COptimSupport): C can choose the
 // instruction set at run time and inline `rsqrtps`, which Swift cannot.
 // Those loops repeat the Swift ones' arithmetic operation for operation,
 // and KernelTests compares the two bit for bit.
