@@ -140,13 +140,7 @@ import COptimSupport
     ])
     func adamLoopsAgree(options: (coupled: Bool, amsgrad: Bool, maximize: Bool, beta1: Double)) {
         let count = 4_099
-        var state: UInt64 = 7
-        func next() -> Float {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38, 1e-30]
-            if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
-            return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
-        }
+        let next = loopInputs(seed: 7)
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let expAvg = (0..<count).map { _ in next() }, expAvgSq = (0..<count).map { _ in abs(next()) }
         let maxExpAvgSq = (0..<count).map { _ in abs(next()) }
@@ -192,13 +186,7 @@ import COptimSupport
     ])
     func sgdLoopsAgree(options: (weightDecay: Bool, momentum: Bool, initialize: Bool, nesterov: Bool, maximize: Bool)) {
         let count = 4_099
-        var state: UInt64 = 11
-        func next() -> Float {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38]
-            if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
-            return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
-        }
+        let next = loopInputs(seed: 11)
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let buffer = (0..<count).map { _ in next() }
         let scalars = Kernels.SGD.Scalars(
@@ -239,13 +227,7 @@ import COptimSupport
     ])
     func rmspropLoopsAgree(options: (weightDecay: Bool, centered: Bool, momentum: Bool, maximize: Bool, alpha: Double)) {
         let count = 4_099
-        var state: UInt64 = 13
-        func next() -> Float {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38, 1e-30]
-            if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
-            return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
-        }
+        let next = loopInputs(seed: 13)
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let squareAvg = (0..<count).map { _ in abs(next()) }, gradAvg = (0..<count).map { _ in next() }
         let buffer = (0..<count).map { _ in next() }
@@ -366,5 +348,18 @@ import COptimSupport
         try run(reference, singles, steps: 3)
         #expect(bits(p.value.scalars) == bits(singles.flatMap(\.value.scalars)))
         #expect(p.value.scalars[0] == 1)
+    }
+}
+
+/// The inputs of the C-versus-Swift loop comparisons, one value a call:
+/// random values of every magnitude, and one in sixteen a special one
+/// (zeros, infinities, NaN, a subnormal, a huge and a tiny value).
+func loopInputs(seed: UInt64) -> () -> Float {
+    var state = seed
+    return {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38, 1e-30]
+        if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
+        return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
     }
 }
