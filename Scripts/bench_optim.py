@@ -5,8 +5,9 @@ PyTorch's `foreach=False` result bit for bit.
 
     python Scripts/bench_optim.py --anneal PATH [--baseline PATH] [--parameters N] [--repeats R] [--rounds K]
 
-Optimizers: AdamW (lr 1e-3, weight_decay 0.01), Adam (lr 1e-3) and SGD
-(lr 1e-2, momentum 0.9), over four tensors of 40%, 30%, 20% and 10% of the
+Optimizers: AdamW (lr 1e-3, weight_decay 0.01), Adam (lr 1e-3), SGD
+(lr 1e-2, momentum 0.9) and RMSprop (lr 1e-2, momentum 0.9; PyTorch has no
+fused RMSprop), over four tensors of 40%, 30%, 20% and 10% of the
 parameters. PyTorch runs each with `foreach=False` (the path Anneal
 reproduces), `foreach=True` and `fused=True`, with PyTorch's default thread
 count; Anneal's kernels run on up to as many threads as the machine has
@@ -25,7 +26,7 @@ were measured within milliseconds of each other.
 
 The memory-bandwidth bound is the bytes one step must move (AdamW and Adam
 read the parameter, gradient, exp_avg and exp_avg_sq and write three of them:
-28 bytes per parameter; SGD with momentum 20) over the copy bandwidth
+28 bytes per parameter; SGD with momentum 20; RMSprop with momentum, as Adam, 28) over the copy bandwidth
 `anneal-optim-bench` measures on the same bytes (memcpy, and a vector copy
 loop on one and on all cores; the best of them, a copy's reads and writes
 both counting).
@@ -54,6 +55,7 @@ OPTIMIZERS = {
     "AdamW": (torch.optim.AdamW, {"lr": 1e-3, "weight_decay": 0.01}),
     "Adam": (torch.optim.Adam, {"lr": 1e-3}),
     "SGD": (torch.optim.SGD, {"lr": 1e-2, "momentum": 0.9}),
+    "RMSprop": (torch.optim.RMSprop, {"lr": 1e-2, "momentum": 0.9}),
 }
 VARIANTS = (("foreach=False", {"foreach": False}), ("foreach=True", {"foreach": True}), ("fused=True", {"fused": True}))
 
@@ -157,7 +159,9 @@ def main(argv=None) -> int:
     ap.add_argument("--parameters", type=int, default=10_000_000)
     ap.add_argument("--repeats", type=int, default=5, help="steps per sample (default 5)")
     ap.add_argument("--rounds", type=int, default=25, help="rounds of turns between Anneal and PyTorch (default 25)")
+    ap.add_argument("--optimizers", nargs="+", choices=list(OPTIMIZERS), help="time only these (default: all)")
     args = ap.parse_args(argv)
+    names = args.optimizers or list(OPTIMIZERS)
 
     # Bit-exactness: the benchmark's size, and an odd size (tensors with
     # remainders, split among threads).
@@ -171,7 +175,7 @@ def main(argv=None) -> int:
     # builds' labels and PyTorch's variants.
     samples: dict[str, dict[str, list[float]]] = {}
     bytes_per_step = {}
-    for name in OPTIMIZERS:
+    for name in names:
         for server in servers.values():
             server.ask(f"setup {name}")
         torch_optimizers = {label: prepare_pytorch(name, options, args.parameters) for label, options in VARIANTS}
@@ -212,7 +216,7 @@ def main(argv=None) -> int:
         "foreach=False ms", "foreach=True ms", "fused=True ms", "vs False", "vs True", "vs fused", "middle half", "bound ms",
         "Anneal/bound", "bit-exact"]
     rows = []
-    for name in OPTIMIZERS:
+    for name in names:
         series = samples[name]
         ours = statistics.median(series["Anneal"])
         bound = bytes_per_step[name] / bandwidth

@@ -1423,6 +1423,174 @@ def limit_specs() -> None:
         C.add(f, rest, f"Limits: {what}.", o, s1, script)
 
 
+def overflow_specs() -> None:
+    """PyTorch's float32 check on the Python scalars an optimizer step hands
+    to an op (`alpha=`, `value=`, a lerp weight): out of float32's range the
+    step raises `RuntimeError: value cannot be converted to type float without
+    overflow` and the trace ends; `mul_`, `add_` and `/` by a scalar do not
+    check (infinities go on). Set directly, reached by a scheduler, or
+    divided back by ConstantLR; on every optimizer and option."""
+    f = "Optimizer"
+    one = lambda ps=None: [({}, ps or [T3, [0.25]])]
+    big = 1e300
+    constant_back = sched("ConstantLR", factor=1e-300, total_iters=3)
+    grow = sched("ExponentialLR", gamma=1e10)
+    cases = [
+        # SGD
+        ("SGD,lr=1e300", gopt("SGD", {"lr": big}, one()), None, [S(2)], "alpha=-lr out of range at the first step"),
+        ("SGD,set_lr=-1e300", gopt("SGD", {"lr": 0.1}, one()), None, [S(1), SETLR(0, -big), S(2)],
+         "a negative lr out of range, set by the user (the constructor refuses one)"),
+        ("SGD,lr=1e300,maximize", gopt("SGD", {"lr": big, "maximize": True}, one()), None, [S(2)], "maximize"),
+        ("SGD,weight_decay=1e300", gopt("SGD", {"lr": 0.1, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay out of range"),
+        ("SGD,momentum=1e300", gopt("SGD", {"lr": 0.1, "momentum": big}, one()), None, [S(3)],
+         "buf.mul_(momentum) does not check: infinities and NaN, no error"),
+        ("SGD,momentum=1e300,nesterov", gopt("SGD", {"lr": 0.1, "momentum": big, "nesterov": True}, one()), None,
+         [S(2)], "Nesterov's alpha=momentum checks"),
+        ("SGD,momentum=0.9,dampening=1e300", gopt("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": big}, one()), None,
+         [S(3)], "alpha=1 - dampening checks from the second step (the first clones the gradient)"),
+        ("SGD,momentum=0.9,lr=1e300", gopt("SGD", {"lr": big, "momentum": 0.9}, one()), None, [S(2)],
+         "with momentum"),
+        ("SGD,momentum=0.9+ConstantLR,factor=1e-300,set_lr",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.9}, one()), constant_back, [S(2), SETLR(0, 0.5), S(3)],
+         "ConstantLR dividing a user's lr back by 1e-300"),
+        ("SGD,nesterov+ExponentialLR,gamma=1e10",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}, one()), grow, [S(8)],
+         "lr grown past float32's range by a scheduler"),
+        ("SGD,groups=2,lr=1e300_in_group_1",
+         gopt("SGD", {"lr": 0.1, "momentum": 0.5}, [({}, [T3]), ({"lr": big}, [[0.25]])]), None, [S(2)],
+         "the second group raises after the first stepped"),
+        # Adam, AdamW
+        ("Adam,lr=1e300", gopt("Adam", {"lr": big}, one()), None, [S(2)], "value=-step_size out of range"),
+        ("Adam,maximize,set_lr=-1e300", gopt("Adam", {"lr": 0.01, "maximize": True}, one()), None,
+         [S(1), SETLR(0, -big), S(2)], "a negative lr set by the user"),
+        ("Adam,lr=1e38", gopt("Adam", {"lr": 1e38}, one()), None, [S(2)],
+         "lr in range but step_size = lr / (1 - beta1) is not"),
+        ("Adam,lr=3e37", gopt("Adam", {"lr": 3e37}, one()), None, [S(3)],
+         "step_size = 3e38 at the first step, in range"),
+        ("Adam,amsgrad,lr=1e300", gopt("Adam", {"lr": big, "amsgrad": True}, one()), None, [S(2)], "amsgrad"),
+        ("Adam,weight_decay=1e300", gopt("Adam", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "Adam's alpha=weight_decay checks"),
+        ("Adam,eps=1e300", gopt("Adam", {"lr": 0.01, "eps": big}, one()), None, [S(3)],
+         "denom.add_(eps) does not check"),
+        ("Adam+ConstantLR,factor=1e-300,set_lr", gopt("Adam", {"lr": 0.01}, one()), constant_back,
+         [S(2), SETLR(0, 0.5), S(3)], "ConstantLR dividing back"),
+        ("Adam,amsgrad,weight_decay=0.1+ExponentialLR,gamma=1e10",
+         gopt("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1}, one()), grow, [S(8)], "lr grown by a scheduler"),
+        ("Adam+CyclicLR,max_momentum=1e300",
+         gopt("Adam", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=big), [S(3)],
+         "betas[0] cycled to 1e300: the lerp weight 1 - beta1 checks"),
+        ("Adam+CyclicLR,max_momentum=1",
+         gopt("Adam", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=1.0), [S(3)],
+         "betas[0] cycled to 1: bias_correction1 is 0, a ZeroDivisionError after the moments"),
+        ("AdamW,lr=1e300", gopt("AdamW", {"lr": big}, one()), None, [S(2)],
+         "param.mul_(1 - lr * weight_decay) does not check, value=-step_size does"),
+        ("AdamW,lr=1e38", gopt("AdamW", {"lr": 1e38}, one()), None, [S(2)], "step_size out of range"),
+        ("AdamW,weight_decay=1e300", gopt("AdamW", {"lr": 0.01, "weight_decay": big}, one()), None, [S(3)],
+         "AdamW's decay is a mul_: no check"),
+        ("AdamW,amsgrad,eps=1e300", gopt("AdamW", {"lr": 0.01, "eps": big, "amsgrad": True}, one()), None, [S(3)],
+         "eps: no check"),
+        ("AdamW+ConstantLR,factor=1e-300,set_lr", gopt("AdamW", {"lr": 0.01}, one()), constant_back,
+         [S(2), SETLR(0, 0.5), S(3)], "ConstantLR dividing back"),
+        ("AdamW,groups=2+ExponentialLR,gamma=1e10",
+         gopt("AdamW", {"lr": 0.01}, [({}, [T3]), ({"lr": 0.001, "weight_decay": 0.1}, [[0.25]])]), grow, [S(8)],
+         "lr grown by a scheduler over two groups"),
+        # RMSprop
+        ("RMSprop,lr=1e300", gopt("RMSprop", {"lr": big}, one()), None, [S(2)], "value=-lr out of range"),
+        ("RMSprop,set_lr=-1e300", gopt("RMSprop", {"lr": 0.01}, one()), None, [S(1), SETLR(0, -big), S(2)],
+         "a negative lr set by the user"),
+        ("RMSprop,alpha=1e300", gopt("RMSprop", {"lr": 0.01, "alpha": big}, one()), None, [S(2)],
+         "mul_(alpha) does not check, value=1 - alpha does"),
+        ("RMSprop,centered,alpha=1e300", gopt("RMSprop", {"lr": 0.01, "alpha": big, "centered": True}, one()), None,
+         [S(2)], "centered"),
+        ("RMSprop,weight_decay=1e300", gopt("RMSprop", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay"),
+        ("RMSprop,eps=1e300", gopt("RMSprop", {"lr": 0.01, "eps": big}, one()), None, [S(3)], "add_(eps): no check"),
+        ("RMSprop,momentum=1e300", gopt("RMSprop", {"lr": 0.01, "momentum": big}, one()), None, [S(3)],
+         "buf.mul_(momentum): no check"),
+        ("RMSprop,momentum=0.9,lr=1e300", gopt("RMSprop", {"lr": big, "momentum": 0.9}, one()), None, [S(2)],
+         "alpha=-lr with momentum"),
+        ("RMSprop,centered,momentum=0.5,set_lr=-1e300",
+         gopt("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}, one()), None, [S(1), SETLR(0, -big), S(2)],
+         "centered with momentum"),
+        ("RMSprop,momentum=0.5+ConstantLR,factor=1e-300,set_lr", gopt("RMSprop", {"lr": 0.01, "momentum": 0.5}, one()),
+         constant_back, [S(2), SETLR(0, 0.5), S(3)], "ConstantLR dividing back"),
+        ("RMSprop,centered+ExponentialLR,gamma=1e10", gopt("RMSprop", {"lr": 0.01, "centered": True}, one()), grow,
+         [S(8)], "lr grown by a scheduler"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, "Overflow," + rest, f"PyTorch's float32 scalar check (quadratic gradient): {what}.", o, s1, script,
+              gradient=QUAD)
+
+
+def cycling_specs() -> None:
+    """CyclicLR and OneCycleLR with cycle_momentum over every optimizer and
+    real gradients: betas[0] where the optimizer's defaults have `betas`,
+    `momentum` otherwise (also a default momentum of 0, which cycling turns on)."""
+    f = "Optimizer"
+    one = lambda ps=None: [({}, ps or [T3, [0.25, -2.0]])]
+    cases = [
+        ("SGD,momentum=0+OneCycleLR", gopt("SGD", {"lr": 0.05}, one()), sched("OneCycleLR", max_lr=0.1, total_steps=30),
+         [S(15), RELOAD, S(15)], "SGD's default momentum 0 cycled from 0.95: momentum buffers from the first step"),
+        ("SGD,nesterov+CyclicLR,base_momentum=0.5",
+         gopt("SGD", {"lr": 0.01, "momentum": 0.9, "nesterov": True}, one()),
+         sched("CyclicLR", base_lr=0.01, max_lr=0.05, step_size_up=3, base_momentum=0.5, max_momentum=0.9), [S(20)],
+         "Nesterov momentum cycled"),
+        ("RMSprop,momentum=0+CyclicLR", gopt("RMSprop", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=4), [S(10), RELOAD, S(10)],
+         "RMSprop's default momentum 0 cycled from 0.9"),
+        ("RMSprop,centered+OneCycleLR,three_phase", gopt("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}, one()),
+         sched("OneCycleLR", max_lr=0.02, total_steps=24, three_phase=True), [S(24)], "three phases over a centered RMSprop"),
+        ("Adam+OneCycleLR,groups=2,per-group_momentum",
+         gopt("Adam", {"lr": 0.01}, [({}, [T3]), ({"betas": [0.5, 0.9], "lr": 0.005}, [[1.5, -0.5]])]),
+         sched("OneCycleLR", max_lr=[0.02, 0.01], total_steps=30, base_momentum=[0.8, 0.6], max_momentum=[0.9, 0.7]),
+         [S(10), RELOAD, S(20)], "per-group betas[0] bounds, beta2 kept per group"),
+        ("AdamW,amsgrad+CyclicLR,cycle_momentum=False", gopt("AdamW", {"lr": 0.01, "amsgrad": True}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, cycle_momentum=False), [S(15)],
+         "without cycle_momentum betas stay"),
+        ("AdamW+CyclicLR,triangular2,reload", gopt("AdamW", {"lr": 0.01, "weight_decay": 0.05}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, mode="triangular2", base_momentum=0.7,
+               max_momentum=0.95), [S(9), RELOAD, S(9)], "AdamW's betas[0] cycled between 0.7 and 0.95, reloaded"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, "Cycling," + rest, f"Momentum cycling with real gradients (quadratic): {what}.", o, s1, script,
+              gradient=QUAD)
+
+
+def int_lr_specs() -> None:
+    """An `lr` or `gamma` given as a Python int stays an int in PyTorch's
+    records (`param_groups[i]["lr"]`, `last_lr`, `base_lrs`, `gamma`) until
+    float arithmetic touches it: int * int is an int, `1.0 / factor` is not."""
+    f = "Optimizer"
+    one = lambda: [({}, [T3])]
+    cases = [
+        ("SGD,lr=1+StepLR,gamma=1", gopt("SGD", {"lr": 1}, one()), sched("StepLR", step_size=2, gamma=1), [S(4), SD],
+         "int * int: lr stays the int 1"),
+        ("SGD,lr=1+StepLR,gamma=0.5", gopt("SGD", {"lr": 1}, one()), sched("StepLR", step_size=2, gamma=0.5), [S(4), SD],
+         "an int until the first decay"),
+        ("SGD,lr=2+MultiStepLR,gamma=3,reload", gopt("SGD", {"lr": 2, "momentum": 0.5}, one()),
+         sched("MultiStepLR", milestones=[2], gamma=3), [S(4), SD, RELOAD, S(2)], "an int lr tripled by an int gamma"),
+        ("Adam,lr=1+ExponentialLR,gamma=1", gopt("Adam", {"lr": 1}, one()), sched("ExponentialLR", gamma=1), [S(3), SD],
+         "Adam with an int lr and gamma"),
+        ("RMSprop,lr=1,reload", gopt("RMSprop", {"lr": 1}, one()), None, [S(2), RELOAD, S(1)], "no scheduler"),
+        ("SGD+StepLR,gamma=2,set_lr=3", gopt("SGD", {"lr": 0.5}, one()), sched("StepLR", step_size=2, gamma=2),
+         [S(1), SETLR(0, 3), S(3)], "a user's int lr, doubled by an int gamma"),
+        ("SGD,lr=1,groups=2+StepLR,gamma=1", gopt("SGD", {"lr": 1}, [({}, [T3]), ({"lr": 2}, [[0.5]])]),
+         sched("StepLR", step_size=1, gamma=1), [S(2)], "int lrs in two groups"),
+        ("SGD,lr=1+ConstantLR,factor=1", gopt("SGD", {"lr": 1}, one()), sched("ConstantLR", factor=1, total_iters=2),
+         [S(3)], "lr * factor stays an int, lr * (1.0 / factor) does not"),
+        ("SGD,lr=1+MultiplicativeLR,int", gopt("SGD", {"lr": 1}, one()), sched("MultiplicativeLR", lr_lambda="2"), [S(3)],
+         "an int lambda doubling an int lr"),
+        ("SGD,lr=1+LambdaLR,int", gopt("SGD", {"lr": 1}, one()), sched("LambdaLR", lr_lambda="2"), [S(3)],
+         "base_lr * an int lambda"),
+    ]
+    for rest, o, s1, script, what in cases:
+        C.add(f, "IntLR," + rest, f"Python ints in lr and gamma (quadratic gradient): {what}.", o, s1, script,
+              gradient=QUAD)
+
+
 # ------------------------------------------------------------ coverage table
 
 def walk_scheds(s):
@@ -1666,6 +1834,9 @@ def build_corpus() -> Corpus:
     gradient_specs()
     error_specs()
     limit_specs()
+    overflow_specs()
+    cycling_specs()
+    int_lr_specs()
     return C
 
 

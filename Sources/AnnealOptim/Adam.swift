@@ -81,27 +81,45 @@ public class Adam: TensorOptimizer<AdamState> {
             decoupled = try group.flag("decoupled_weight_decay", default: decoupledByDefault)
         }
 
+        /// The ops of `_single_tensor_adam` that can raise, in order: Adam's
+        /// `grad.add(param, alpha=weight_decay)`, `exp_avg.lerp_(grad, 1 -
+        /// beta1)`, `exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 -
+        /// beta2)`, the bias corrections' Python arithmetic (before
+        /// `torch.maximum`), `param.addcdiv_(exp_avg, denom,
+        /// value=-step_size)`. (AdamW's `param.mul_`, `mul_(beta2)`, the
+        /// division by `bias_correction2_sqrt` and `add_(eps)` do not check.)
+        enum Stage { case weightDecay, lerp, addcmul, biasCorrection, update }
+
         /// The loop's float32 constants at a step count, from Python's
         /// double arithmetic: `1 - beta1 ** step`, `lr / bias_correction1`,
-        /// `bias_correction2 ** 0.5`.
-        func scalars(betas: ParamGroup.Betas, step: Float) throws(PythonError) -> Kernels.Adam.Scalars {
+        /// `bias_correction2 ** 0.5`; with the first op that raises.
+        func scalars(betas: ParamGroup.Betas, step: Float) -> (Kernels.Adam.Scalars, failure: (stage: Stage, error: PythonError)?) {
+            var checks = Kernels.ScalarChecks<Stage>()
+            let coupled = weightDecay != 0 && !decoupled ? checks.checked(weightDecay, at: .weightDecay) : nil
+            _ = checks.checked(1 - betas.beta1, at: .lerp)
+            let oneMinusBeta2 = checks.checked(1 - betas.beta2, at: .addcmul)
             let step = Double(step)
-            let biasCorrection1 = 1 - (try PyFloat.pow(betas.beta1, step))
-            let biasCorrection2 = 1 - (try PyFloat.pow(betas.beta2, step))
-            let stepSize = try PyFloat.divide(lr, biasCorrection1)
-            let biasCorrection2Sqrt = try PyFloat.pow(biasCorrection2, 0.5)
-            return Kernels.Adam.Scalars(
-                maximize: maximize,
-                coupledWeightDecay: weightDecay != 0 && !decoupled ? Float(weightDecay) : nil,
+            let stepSize = checks.python(.biasCorrection, fallback: 1) { () throws(PythonError) in
+                try PyFloat.divide(lr, 1 - (try PyFloat.pow(betas.beta1, step)))
+            }
+            let biasCorrection2Sqrt = checks.python(.biasCorrection, fallback: 1) { () throws(PythonError) in
+                try PyFloat.pow(1 - (try PyFloat.pow(betas.beta2, step)), 0.5)
+            }
+            let scalars = Kernels.Adam.Scalars(
+                maximize: maximize, coupledWeightDecay: coupled,
                 decoupledDecay: weightDecay != 0 && decoupled ? Float(1 - lr * weightDecay) : nil,
-                lerp: Kernels.Lerp(weight: 1 - betas.beta1), beta2: Float(betas.beta2),
-                oneMinusBeta2: Float(1 - betas.beta2), biasCorrection2Sqrt: Float(biasCorrection2Sqrt), eps: Float(eps),
-                negativeStepSize: Float(-stepSize))
+                lerp: Kernels.Lerp(weight: 1 - betas.beta1), beta2: Float(betas.beta2), oneMinusBeta2: oneMinusBeta2,
+                biasCorrection2Sqrt: Float(biasCorrection2Sqrt), eps: Float(eps),
+                negativeStepSize: checks.checked(-stepSize, at: .update))
+            return (scalars, checks.failure)
         }
     }
 
     /// Per group, PyTorch's `_init_group` (lazy state, the `KeyError` for a
     /// missing `max_exp_avg_sq`), then `_single_tensor_adam` per parameter.
+    /// An op that raises does so where PyTorch's does: the parameters before
+    /// it in the group updated, this one's step counted and its buffers (and
+    /// AdamW's decay) as far as PyTorch got.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             let initOptions = try InitOptions(group)
@@ -116,21 +134,38 @@ public class Adam: TensorOptimizer<AdamState> {
                 try checkCount(state.expAvgSq, count, "exp_avg_sq", parameter)
                 if amsgrad { try checkCount(state.maxExpAvgSq!, count, "max_exp_avg_sq", parameter) }
                 state.step += 1
-                let scalars = try options.scalars(betas: initOptions.betas, step: state.step)
-                guard count > 0 else { continue }
+                let (scalars, failure) = options.scalars(betas: initOptions.betas, step: state.step)
+                guard count > 0 else {
+                    if let failure { throw failure.error }
+                    continue
+                }
                 grad.withUnsafeBufferPointer { g in
                     parameter.value.withUnsafeMutableBufferPointer { p in
                         state.expAvg.withUnsafeMutableBufferPointer { m in
                             state.expAvgSq.withUnsafeMutableBufferPointer { v in
                                 withOptionalBuffer(&state.maxExpAvgSq, amsgrad) { mx in
-                                    Kernels.Adam.run(
-                                        scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
-                                        expAvg: m.baseAddress!, expAvgSq: v.baseAddress!, maxExpAvgSq: mx)
+                                    let param = p.baseAddress!, expAvg = m.baseAddress!, expAvgSq = v.baseAddress!
+                                    let run = {
+                                        Kernels.Adam.run(
+                                            scalars, count: count, param: param, grad: g.baseAddress!, expAvg: expAvg,
+                                            expAvgSq: expAvgSq, maxExpAvgSq: mx)
+                                    }
+                                    guard let failure else { return run() }
+                                    switch failure.stage {
+                                    case .weightDecay, .lerp: break
+                                    case .addcmul:
+                                        Kernels.restoring([param, expAvgSq, mx], count: count, run)
+                                        Kernels.scale(expAvgSq, count: count, by: scalars.beta2)
+                                    case .biasCorrection: Kernels.restoring([param, mx], count: count, run)
+                                    case .update: Kernels.restoring([param], count: count, run)
+                                    }
+                                    if let decay = scalars.decoupledDecay { Kernels.scale(param, count: count, by: decay) }
                                 }
                             }
                         }
                     }
                 }
+                if let failure { throw failure.error }
             }
         }
     }

@@ -65,18 +65,33 @@ public final class RMSprop: TensorOptimizer<RMSpropState> {
             maximize = try group.flag("maximize", default: false)
         }
 
-        /// The loop's float32 constants (Python's double arithmetic first).
-        func scalars(_ initOptions: InitOptions) -> Kernels.RMSprop.Scalars {
-            Kernels.RMSprop.Scalars(
-                maximize: maximize, weightDecay: weightDecay != 0 ? Float(weightDecay) : nil, alpha: Float(alpha),
-                oneMinusAlpha: Float(1 - alpha), lerp: Kernels.Lerp(weight: 1 - alpha), eps: Float(eps),
-                momentum: initOptions.hasMomentum ? Float(initOptions.momentum) : nil, negativeLR: Float(-lr))
+        /// The ops of `_single_tensor_rmsprop` whose Python scalar PyTorch
+        /// checks, in order: `grad.add(param, alpha=weight_decay)`,
+        /// `square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)`
+        /// (centered's `lerp_(grad, 1 - alpha)` checks the same number after
+        /// it), and the update's `alpha=-lr` or `value=-lr`. (`mul_(alpha)`,
+        /// `add_(eps)` and `buf.mul_(momentum)` do not check.)
+        enum Stage { case weightDecay, addcmul, update }
+
+        /// The loop's float32 constants (Python's double arithmetic first),
+        /// with the first op whose scalar PyTorch refuses.
+        func scalars(_ initOptions: InitOptions) -> (Kernels.RMSprop.Scalars, failure: (stage: Stage, error: PythonError)?) {
+            var checks = Kernels.ScalarChecks<Stage>()
+            let scalars = Kernels.RMSprop.Scalars(
+                maximize: maximize, weightDecay: weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : nil,
+                alpha: Float(alpha), oneMinusAlpha: checks.checked(1 - alpha, at: .addcmul),
+                lerp: Kernels.Lerp(weight: 1 - alpha), eps: Float(eps),
+                momentum: initOptions.hasMomentum ? Float(initOptions.momentum) : nil,
+                negativeLR: checks.checked(-lr, at: .update))
+            return (scalars, checks.failure)
         }
     }
 
     /// Per group, `_init_group` (lazy state, then the `KeyError`s of a
     /// momentum or centering switched on after the state was made), then
-    /// `_single_tensor_rmsprop` per parameter.
+    /// `_single_tensor_rmsprop` per parameter. An op whose scalar PyTorch
+    /// refuses raises at the group's first parameter, as PyTorch's does:
+    /// its step counted and its buffers as far as PyTorch got.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             let initOptions = try InitOptions(group)
@@ -87,27 +102,40 @@ public final class RMSprop: TensorOptimizer<RMSpropState> {
                 if momentum && state.momentumBuffer == nil { throw .keyError("'momentum_buffer'") }
                 if centered && state.gradAvg == nil { throw .keyError("'grad_avg'") }
             }
-            let scalars = try Options(group).scalars(initOptions)
+            let (scalars, failure) = try Options(group).scalars(initOptions)
             for (parameter, grad, state) in work {
                 let count = parameter.value.count
                 try checkCount(state.squareAvg, count, "square_avg", parameter)
                 if momentum { try checkCount(state.momentumBuffer!, count, "momentum_buffer", parameter) }
                 if centered { try checkCount(state.gradAvg!, count, "grad_avg", parameter) }
                 state.step += 1
-                guard count > 0 else { continue }
+                guard count > 0 else {
+                    if let failure { throw failure.error }
+                    continue
+                }
                 grad.withUnsafeBufferPointer { g in
                     parameter.value.withUnsafeMutableBufferPointer { p in
                         state.squareAvg.withUnsafeMutableBufferPointer { sq in
                             withOptionalBuffer(&state.gradAvg, centered) { ga in
                                 withOptionalBuffer(&state.momentumBuffer, momentum) { b in
-                                    Kernels.RMSprop.run(
-                                        scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
-                                        squareAvg: sq.baseAddress!, gradAvg: ga, momentumBuffer: b)
+                                    let param = p.baseAddress!, squareAvg = sq.baseAddress!
+                                    let run = {
+                                        Kernels.RMSprop.run(
+                                            scalars, count: count, param: param, grad: g.baseAddress!,
+                                            squareAvg: squareAvg, gradAvg: ga, momentumBuffer: b)
+                                    }
+                                    switch failure?.stage {
+                                    case nil: run()
+                                    case .weightDecay: break
+                                    case .addcmul: Kernels.scale(squareAvg, count: count, by: scalars.alpha)
+                                    case .update: Kernels.restoring([param], count: count, run)
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                if let failure { throw failure.error }
             }
         }
     }

@@ -55,24 +55,45 @@ public final class SGD: TensorOptimizer<SGDState> {
             maximize = try group.flag("maximize", default: false)
         }
 
-        /// The loop's float32 constants (Python's double arithmetic first).
-        var scalars: Kernels.SGD.Scalars {
-            Kernels.SGD.Scalars(
-                negativeLR: Float(-lr), weightDecay: weightDecay != 0 ? Float(weightDecay) : nil,
-                momentum: momentum != 0 ? Float(momentum) : nil, oneMinusDampening: Float(1 - dampening),
-                nesterov: nesterov, maximize: maximize)
+        /// The ops of `_single_tensor_sgd` whose Python scalar PyTorch checks
+        /// (``Kernels/float32Scalar(_:)``), in order: `grad.add(param,
+        /// alpha=weight_decay)`, `buf.add_(grad, alpha=1 - dampening)` (only
+        /// on a buffer that exists; `buf.mul_(momentum)` does not check),
+        /// Nesterov's `grad.add(buf, alpha=momentum)`, `param.add_(grad, alpha=-lr)`.
+        enum Stage { case weightDecay, dampening, nesterov, update }
+
+        /// The loop's float32 constants (Python's double arithmetic first),
+        /// with the first op whose scalar PyTorch refuses; `hasBuffer`: the
+        /// momentum buffer exists (the step is not its first).
+        func scalars(hasBuffer: Bool) -> (Kernels.SGD.Scalars, failure: (stage: Stage, error: PythonError)?) {
+            var checks = Kernels.ScalarChecks<Stage>()
+            let weightDecay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : nil
+            let oneMinusDampening =
+                momentum != 0 && hasBuffer ? checks.checked(1 - dampening, at: .dampening) : Float(1 - dampening)
+            let momentum = momentum != 0 ? (nesterov ? checks.checked(momentum, at: .nesterov) : Float(momentum)) : nil
+            let scalars = Kernels.SGD.Scalars(
+                negativeLR: checks.checked(-lr, at: .update), weightDecay: weightDecay, momentum: momentum,
+                oneMinusDampening: oneMinusDampening, nesterov: nesterov, maximize: maximize)
+            return (scalars, checks.failure)
         }
     }
 
     /// `_single_tensor_sgd` per parameter with a gradient; the momentum
-    /// buffer is made on a parameter's first step with momentum.
+    /// buffer is made on a parameter's first step with momentum. An op whose
+    /// scalar PyTorch refuses raises where PyTorch's does: the parameters
+    /// before it in the group updated, this one's buffer as far as PyTorch
+    /// got, and the buffers made this step not kept (PyTorch stores them
+    /// in the state after the loop).
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
-            let scalars = try Options(group).scalars
+            let options = try Options(group)
+            var madeBuffers: [SGDState] = []
             for parameter in parameters {
                 guard let grad = try gradient(of: parameter) else { continue }
                 let count = parameter.value.count
-                guard scalars.momentum != nil else {
+                guard options.momentum != 0 else {
+                    let (scalars, failure) = options.scalars(hasBuffer: false)
+                    if let failure { throw failure.error }
                     grad.withUnsafeBufferPointer { g in
                         parameter.value.withUnsafeMutableBufferPointer { p in
                             guard count > 0 else { return }
@@ -85,17 +106,34 @@ public final class SGD: TensorOptimizer<SGDState> {
                 }
                 let state = store.state(for: parameter) { SGDState() }
                 let initialize = state.momentumBuffer == nil
-                if initialize { state.momentumBuffer = ScalarStorage.filled(0, count: count) }
+                let (scalars, failure) = options.scalars(hasBuffer: !initialize)
+                if initialize {
+                    state.momentumBuffer = ScalarStorage.filled(0, count: count)
+                    madeBuffers.append(state)
+                }
                 try checkCount(state.momentumBuffer!, count, "momentum_buffer", parameter)
                 grad.withUnsafeBufferPointer { g in
                     parameter.value.withUnsafeMutableBufferPointer { p in
                         state.momentumBuffer!.withUnsafeMutableBufferPointer { b in
                             guard count > 0 else { return }
-                            Kernels.SGD.run(
-                                scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
-                                buffer: b.baseAddress!, initializeBuffer: initialize)
+                            switch failure?.stage {
+                            case .weightDecay: return
+                            case .dampening:
+                                Kernels.scale(b.baseAddress!, count: count, by: scalars.momentum!)
+                                return
+                            case .nesterov, .update, nil: break
+                            }
+                            Kernels.restoring([failure != nil ? p.baseAddress! : nil], count: count) {
+                                Kernels.SGD.run(
+                                    scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
+                                    buffer: b.baseAddress!, initializeBuffer: initialize)
+                            }
                         }
                     }
+                }
+                if let failure {
+                    for made in madeBuffers { made.momentumBuffer = nil }
+                    throw failure.error
                 }
             }
         }

@@ -8,38 +8,10 @@
 #pragma STDC FP_CONTRACT OFF
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "vector_support.h"
 
 /// Vectors interleaved per iteration (at most 4).
 #define ANNEAL_ADAM_UNROLL 4
-
-typedef float f32x16 __attribute__((ext_vector_type(16)));
-typedef int i32x16 __attribute__((ext_vector_type(16)));
-typedef unsigned u32x16 __attribute__((ext_vector_type(16)));
-typedef float f32x8 __attribute__((ext_vector_type(8)));
-typedef int i32x8 __attribute__((ext_vector_type(8)));
-typedef unsigned u32x8 __attribute__((ext_vector_type(8)));
-
-// AVX-512 has no 12-bit rsqrtps on 16 lanes (vrsqrt14ps is another
-// approximation): two AVX ones.
-__attribute__((target("avx512f"))) static inline f32x16 rsqrt16(f32x16 x) {
-    __m256 halves[2];
-    __builtin_memcpy(halves, &x, sizeof x);
-    halves[0] = _mm256_rsqrt_ps(halves[0]);
-    halves[1] = _mm256_rsqrt_ps(halves[1]);
-    f32x16 result;
-    __builtin_memcpy(&result, halves, sizeof result);
-    return result;
-}
-
-__attribute__((target("avx2,fma"))) static inline f32x8 rsqrt8(f32x8 x) {
-    __m256 v;
-    __builtin_memcpy(&v, &x, sizeof v);
-    v = _mm256_rsqrt_ps(v);
-    f32x8 result;
-    __builtin_memcpy(&result, &v, sizeof result);
-    return result;
-}
 
 #define VEC f32x16
 #define IVEC i32x16
@@ -49,6 +21,8 @@ __attribute__((target("avx2,fma"))) static inline f32x8 rsqrt8(f32x8 x) {
 #define VECTORS_NAME adam_avx512_vectors
 #define KERNEL_TARGET "avx512f,avx512dq,avx512vl,avx2,fma"
 #define RSQRT rsqrt16
+#define MKL_SQRT_NAME adam_sqrt_avx512
+#include "mkl_sqrt.inc"
 #include "adam_kernel.inc"
 #undef VEC
 #undef IVEC
@@ -58,6 +32,7 @@ __attribute__((target("avx2,fma"))) static inline f32x8 rsqrt8(f32x8 x) {
 #undef VECTORS_NAME
 #undef KERNEL_TARGET
 #undef RSQRT
+#undef MKL_SQRT_NAME
 
 #define VEC f32x8
 #define IVEC i32x8
@@ -67,6 +42,8 @@ __attribute__((target("avx2,fma"))) static inline f32x8 rsqrt8(f32x8 x) {
 #define VECTORS_NAME adam_avx2_vectors
 #define KERNEL_TARGET "avx2,fma"
 #define RSQRT rsqrt8
+#define MKL_SQRT_NAME adam_sqrt_avx2
+#include "mkl_sqrt.inc"
 #include "adam_kernel.inc"
 
 // For every normal exponent, every table index and the mantissa's low bits

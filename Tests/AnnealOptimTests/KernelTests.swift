@@ -140,13 +140,7 @@ import COptimSupport
     ])
     func adamLoopsAgree(options: (coupled: Bool, amsgrad: Bool, maximize: Bool, beta1: Double)) {
         let count = 4_099
-        var state: UInt64 = 7
-        func next() -> Float {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38, 1e-30]
-            if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
-            return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
-        }
+        let next = loopInputs(seed: 7)
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let expAvg = (0..<count).map { _ in next() }, expAvgSq = (0..<count).map { _ in abs(next()) }
         let maxExpAvgSq = (0..<count).map { _ in abs(next()) }
@@ -192,13 +186,7 @@ import COptimSupport
     ])
     func sgdLoopsAgree(options: (weightDecay: Bool, momentum: Bool, initialize: Bool, nesterov: Bool, maximize: Bool)) {
         let count = 4_099
-        var state: UInt64 = 11
-        func next() -> Float {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38]
-            if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
-            return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
-        }
+        let next = loopInputs(seed: 11)
         let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
         let buffer = (0..<count).map { _ in next() }
         let scalars = Kernels.SGD.Scalars(
@@ -219,6 +207,54 @@ import COptimSupport
         }
         let (c, swift) = (run(inC: true), run(inC: false))
         for (name, (a, b)) in zip(["param", "momentum_buffer"], zip(c, swift)) {
+            let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern && !($0.isNaN && $1.isNaN) }.count
+            #expect(differing == 0, "\(name): \(differing) of \(count) values differ")
+        }
+        #expect(c[0] != param)
+    }
+
+    /// RMSprop's C loop (where it runs) and the Swift loop give the same bits
+    /// for every option: weight decay, centered (a lerp weight on either side
+    /// of 0.5), momentum, maximize, over values with zeros, subnormals,
+    /// infinities, NaN and huge averages in them (and negative centered
+    /// variances), and a length with a padded remainder.
+    @Test(.enabled(if: Kernels.RMSprop.runsInC, "RMSprop's C loop does not run on this CPU"), arguments: [
+        (weightDecay: false, centered: false, momentum: false, maximize: false, alpha: 0.99),
+        (weightDecay: true, centered: false, momentum: true, maximize: true, alpha: 0.99),
+        (weightDecay: false, centered: true, momentum: false, maximize: false, alpha: 0.9),
+        (weightDecay: true, centered: true, momentum: true, maximize: false, alpha: 0.3),
+        (weightDecay: false, centered: true, momentum: true, maximize: true, alpha: 0.5),
+    ])
+    func rmspropLoopsAgree(options: (weightDecay: Bool, centered: Bool, momentum: Bool, maximize: Bool, alpha: Double)) {
+        let count = 4_099
+        let next = loopInputs(seed: 13)
+        let param = (0..<count).map { _ in next() }, grad = (0..<count).map { _ in next() }
+        let squareAvg = (0..<count).map { _ in abs(next()) }, gradAvg = (0..<count).map { _ in next() }
+        let buffer = (0..<count).map { _ in next() }
+        let scalars = Kernels.RMSprop.Scalars(
+            maximize: options.maximize, weightDecay: options.weightDecay ? 0.01 : nil, alpha: Float(options.alpha),
+            oneMinusAlpha: Float(1 - options.alpha), lerp: Kernels.Lerp(weight: 1 - options.alpha), eps: 1e-8,
+            momentum: options.momentum ? 0.9 : nil, negativeLR: -0.01)
+        func run(inC: Bool) -> [[Float]] {
+            var (p, sq, ga, b) = (param, squareAvg, gradAvg, buffer)
+            p.withUnsafeMutableBufferPointer { p in
+                sq.withUnsafeMutableBufferPointer { sq in
+                    ga.withUnsafeMutableBufferPointer { ga in
+                        b.withUnsafeMutableBufferPointer { b in
+                            grad.withUnsafeBufferPointer { g in
+                                Kernels.RMSprop.run(
+                                    scalars, count: count, param: p.baseAddress!, grad: g.baseAddress!,
+                                    squareAvg: sq.baseAddress!, gradAvg: options.centered ? ga.baseAddress! : nil,
+                                    momentumBuffer: options.momentum ? b.baseAddress! : nil, inC: inC)
+                            }
+                        }
+                    }
+                }
+            }
+            return [p, sq, ga, b]
+        }
+        let (c, swift) = (run(inC: true), run(inC: false))
+        for (name, (a, b)) in zip(["param", "square_avg", "grad_avg", "momentum_buffer"], zip(c, swift)) {
             let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern && !($0.isNaN && $1.isNaN) }.count
             #expect(differing == 0, "\(name): \(differing) of \(count) values differ")
         }
@@ -312,5 +348,18 @@ import COptimSupport
         try run(reference, singles, steps: 3)
         #expect(bits(p.value.scalars) == bits(singles.flatMap(\.value.scalars)))
         #expect(p.value.scalars[0] == 1)
+    }
+}
+
+/// The inputs of the C-versus-Swift loop comparisons, one value a call:
+/// random values of every magnitude, and one in sixteen a special one
+/// (zeros, infinities, NaN, a subnormal, a huge and a tiny value).
+func loopInputs(seed: UInt64) -> () -> Float {
+    var state = seed
+    return {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let special: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 0x1p-140, 3.3e38, 1e-30]
+        if state >> 60 == 0 { return special[Int(state >> 32) % special.count] }
+        return Float(Int32(truncatingIfNeeded: state >> 32)) * 0x1p-28
     }
 }

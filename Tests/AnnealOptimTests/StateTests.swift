@@ -227,6 +227,49 @@ import Testing
         #expect(pythonError { try run(adam, [p], steps: 1) } == PythonError("KeyError", "'eps'"))
     }
 
+    /// `load_state_dict` gives SGD's and RMSprop's groups the keys their
+    /// `__setstate__` fills in, with its values (`foreach` None, RMSprop's
+    /// `momentum` the int 0), and makes a number `step` a float32 count. The
+    /// expected groups are PyTorch 2.13's `state_dict()["param_groups"][0]`
+    /// after loading a state dict stripped of those keys (`step` set to 7).
+    @Test func loadedGroupsTakeSetStateDefaults() throws {
+        let p = threeValues()
+        let cases: [(Optimizer, JSONObject)] = [
+            (
+                try SGD(parameters: [p], lr: 0.1, momentum: 0.9),
+                [
+                    "lr": 0.1, "momentum": 0.9, "dampening": 0, "weight_decay": 0, "nesterov": false, "maximize": false,
+                    "foreach": nil, "differentiable": false, "fused": false, "params": [0],
+                ]
+            ),
+            (
+                try RMSprop(parameters: [p], lr: 0.1),
+                [
+                    "lr": 0.1, "alpha": 0.99, "eps": 1e-08, "weight_decay": 0, "momentum": 0, "centered": false,
+                    "foreach": nil, "maximize": false, "differentiable": false, "capturable": false, "params": [0],
+                ]
+            ),
+        ]
+        for (optimizer, expected) in cases {
+            try run(optimizer, [p], steps: 1)
+            var saved = optimizer.stateDict().objectValue!
+            var group = saved["param_groups"]![0]!.objectValue!
+            for (key, _) in optimizer.kind.setStateDefaults { group[key] = nil }
+            saved["param_groups"] = [.object(group)]
+            if optimizer.kind == .rmsprop {
+                var state = saved["state"]!.objectValue!
+                var entry = state["0"]!.objectValue!
+                entry["step"] = 7
+                state["0"] = .object(entry)
+                saved["state"] = .object(state)
+            }
+            try optimizer.loadStateDict(.object(saved))
+            #expect(optimizer.stateDict()["param_groups"]?[0] == .object(expected))
+            if let rmsprop = optimizer as? RMSprop { #expect(rmsprop.state(of: p)?["step"] == .double(7)) }
+            try run(optimizer, [p], steps: 1)
+        }
+    }
+
     /// Schedulers write `lr`, `momentum` and `betas` between steps; every
     /// step reads them from `paramGroups`.
     @Test func hyperparametersAreReadEveryStep() throws {

@@ -114,15 +114,11 @@ open class Optimizer {
             groups.append(try ParamGroup(stateDict: object, parameterCount: group.parameterCount))
         }
         // What PyTorch's `__setstate__` (run by `load_state_dict`) does to
-        // the loaded groups: AdamW always decouples its weight decay, Adam
-        // defaults to not decoupling.
+        // the loaded groups: the defaults of keys older versions lacked;
+        // AdamW always decouples its weight decay.
         for index in groups.indices {
-            switch kind {
-            case .adamW: groups[index].options["decoupled_weight_decay"] = true
-            case .adam where groups[index].options["decoupled_weight_decay"] == nil:
-                groups[index].options["decoupled_weight_decay"] = false
-            default: break
-            }
+            for (key, value) in kind.setStateDefaults where groups[index][key] == nil { groups[index][key] = value }
+            if kind == .adamW { groups[index].options["decoupled_weight_decay"] = true }
         }
         if case .object(let stateObject)? = state["state"] {
             try loadStateDictState(stateObject)
@@ -133,6 +129,16 @@ open class Optimizer {
     /// What `CyclicLR` and `OneCycleLR` do to each group when they start
     /// cycling momentum: `momentum` (or `betas[0]`) becomes the maximum, and
     /// the group remembers both bounds as `max_momentum` and `base_momentum`.
+    /// What `CyclicLR` and `OneCycleLR` with `cycle_momentum` cycle, decided
+    /// as PyTorch does from ``defaults``: `betas[0]` (`use_beta1`) when they
+    /// have `betas`, else `momentum`; a `ValueError` when they have neither.
+    func cyclesBeta1() throws(PythonError) -> Bool {
+        if defaults["momentum"] == nil && defaults["betas"] == nil {
+            throw .valueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+        }
+        return defaults["betas"] != nil
+    }
+
     func startCyclingMomentum(maximums: [Double], bases: [Double], usesBeta1: Bool) {
         for index in paramGroups.indices {
             if usesBeta1 {

@@ -32,12 +32,32 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// The keys PyTorch's `__setstate__` (run by `load_state_dict`) gives a
+    /// loaded group that lacks them (`group.setdefault(key, value)`), in its
+    /// order. AdamW's also sets `decoupled_weight_decay` to true in every group.
+    public var setStateDefaults: [(key: String, value: JSONValue)] {
+        switch self {
+        case .sgd:
+            return [("nesterov", false), ("maximize", false), ("foreach", nil), ("differentiable", false), ("fused", false)]
+        case .adam, .adamW:
+            return [
+                ("amsgrad", false), ("maximize", false), ("foreach", nil), ("capturable", false),
+                ("differentiable", false), ("decoupled_weight_decay", false), ("fused", nil),
+            ]
+        case .rmsprop:
+            return [
+                ("momentum", 0), ("centered", false), ("foreach", nil), ("maximize", false), ("differentiable", false),
+                ("capturable", false),
+            ]
+        }
+    }
+
     /// Whether the optimizer's defaults have `momentum` (SGD, RMSprop) or
     /// `betas` (Adam, AdamW): what `CyclicLR` and `OneCycleLR` cycle.
     public var momentumKey: String { usesBetas ? "betas" : "momentum" }
 
     /// `'betas' in optimizer.defaults`.
-    public var usesBetas: Bool { self == .adam || self == .adamW }
+    public var usesBetas: Bool { defaultOptions["betas"] != nil }
 
     /// Checks constructor arguments as PyTorch's `__init__` does, in the same
     /// order, raising the same exception with the same message.

@@ -9,7 +9,14 @@
 /// key by that name, as `group["lr"]` does in Python.
 public struct ParamGroup: Sendable, Equatable {
     /// `group["lr"]`.
-    public var lr: Double
+    public var lr: Double {
+        didSet { lrInteger = nil }
+    }
+    /// The exact value when Python holds `lr` as an `int` (`SGD(lr=1)`, a
+    /// user's `group["lr"] = 3`): traces and state dicts then write `1`, not
+    /// `1.0`. Any write of a computed lr (every scheduler's, for now) makes it
+    /// a float again.
+    public internal(set) var lrInteger: Int?
     /// `group["momentum"]` (SGD, RMSprop), `nil` when the group has none.
     public var momentum: Double? {
         didSet { momentumInteger = nil }
@@ -80,7 +87,7 @@ public struct ParamGroup: Sendable, Equatable {
     public subscript(key: String) -> JSONValue? {
         get {
             switch key {
-            case "lr": return .double(lr)
+            case "lr": return lrInteger.map(JSONValue.int) ?? .double(lr)
             case "momentum":
                 guard let momentum else { return nil }
                 return momentumInteger.map(JSONValue.int) ?? .double(momentum)
@@ -96,7 +103,9 @@ public struct ParamGroup: Sendable, Equatable {
         }
         set {
             switch key {
-            case "lr": lr = newValue?.doubleValue ?? lr
+            case "lr":
+                lr = newValue?.doubleValue ?? lr
+                if case .int(let integer) = newValue { lrInteger = integer }
             case "momentum":
                 momentum = newValue?.doubleValue
                 if case .int(let integer) = newValue { momentumInteger = integer }

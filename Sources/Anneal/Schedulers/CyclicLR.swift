@@ -66,7 +66,7 @@ public final class CyclicLR: LRScheduler {
         (self.scaleMode, builtInScale, scalesByCycle) = Self.initScaleFunction(
             mode: mode, scaleMode: scaleMode, custom: scaleFunction != nil)
         if cycleMomentum {
-            let usesBeta1 = optimizer.kind.usesBetas
+            let usesBeta1 = try optimizer.cyclesBeta1()
             let baseMomentums = try baseMomentum.resolve("base_momentum", groupCount: groupCount)
             let maxMomentums = try maxMomentum.resolve("max_momentum", groupCount: groupCount)
             self.usesBeta1 = usesBeta1

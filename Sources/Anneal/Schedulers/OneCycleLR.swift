@@ -129,7 +129,7 @@ public final class OneCycleLR: LRScheduler {
         }
         self.cycleMomentum = cycleMomentum
         if cycleMomentum {
-            usesBeta1 = optimizer.kind.usesBetas
+            usesBeta1 = try optimizer.cyclesBeta1()
             let maxMomentums = try maxMomentum.resolve("max_momentum", groupCount: groupCount)
             let baseMomentums = try baseMomentum.resolve("base_momentum", groupCount: groupCount)
             if lastEpoch.value == -1 {

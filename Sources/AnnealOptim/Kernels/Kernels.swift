@@ -25,6 +25,15 @@
 // | `a.sqrt()` | MKL's `vsSqrt`, see ``MKLSqrt`` (not correctly rounded) |
 // | `-a`, `torch.maximum` | exact |
 //
+// Converting a scalar, ATen checks it (`c10::checked_convert`: a finite
+// double outside float32's range raises `RuntimeError: value cannot be
+// converted to type float without overflow`, found by experiment) for
+// `alpha=` (`add`, `add_`), `value=` (`addcmul_`, `addcdiv_`) and a `lerp`
+// weight, even on an empty tensor; not for `mul_(s)`, `add_(s)` or `a / s`,
+// which round to `inf` or 0 and go on. `Kernels.ScalarChecks` finds the
+// first op of a step that raises; the optimizers reproduce the writes the
+// ops before it made.
+//
 // ATen's vectorized loop and its scalar remainder loop agree for every op
 // above (both fuse), so the result does not depend on where a tensor's
 // elements fall, on the tensor's size or on how ATen splits it among
@@ -42,8 +51,9 @@
 // same arithmetic. Swift never contracts `a * b + c` into an FMA, so
 // separately rounded operations stay separate; `fusedMultiplyAdd` is the FMA.
 //
-// On x86-64, SGD's and Adam's loops run in C where the CPU allows (see
-// `Kernels.SGD.runsInC`, `Kernels.Adam.runsInC` and Sources/COptimSupport): C can choose the
+// On x86-64, SGD's, Adam's and RMSprop's loops run in C where the CPU allows (see
+// `Kernels.SGD.runsInC`, `Kernels.Adam.runsInC`, `Kernels.RMSprop.runsInC` and
+// Sources/COptimSupport): C can choose the
 // instruction set at run time and inline `rsqrtps`, which Swift cannot.
 // Those loops repeat the Swift ones' arithmetic operation for operation,
 // and KernelTests compares the two bit for bit.

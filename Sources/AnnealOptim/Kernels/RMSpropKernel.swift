@@ -80,12 +80,51 @@ extension Kernels {
             }
         }
 
+        /// The same update in C (``anneal_rmsprop_update``), one call per
+        /// thread's share.
+        struct CLoop: VectorKernel {
+            let scalars: anneal_rmsprop_scalars
+            let streamsUsed: Int
+
+            init(_ s: Scalars, centered: Bool, momentum: Bool) {
+                precondition(runsInC, "RMSprop's C loop needs AVX2 or AVX-512 and the CPU's rsqrtps to match the table")
+                scalars = anneal_rmsprop_scalars(
+                    sign: s.sign, weightDecay: s.weightDecay ?? 0, alpha: s.alpha, oneMinusAlpha: s.oneMinusAlpha,
+                    lerpCoefficient: s.lerp.coefficient[0], eps: s.eps, momentum: s.momentum ?? 0,
+                    negativeLR: s.negativeLR, hasWeightDecay: s.weightDecay != nil ? 1 : 0,
+                    lerpFromEnd: s.lerp.fromEnd[0] ? 1 : 0)
+                streamsUsed = 0b111 | (centered ? 0b1000 : 0) | (momentum ? 0b10000 : 0)
+            }
+
+            var elementsPerUpdate: Int { .max }
+
+            func update(_ streams: Streams, at offset: Int, count: Int, scratch: UnsafeMutablePointer<UInt32>) {
+                withUnsafePointer(to: scalars) { scalars in
+                    anneal_rmsprop_update(
+                        scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset,
+                        streamsUsed & 0b1000 != 0 ? streams.s3 + offset : nil,
+                        streamsUsed & 0b10000 != 0 ? streams.s4 + offset : nil, count)
+                }
+            }
+        }
+
+        /// Whether RMSprop's loop runs in C (`Sources/COptimSupport/rmsprop_kernel.c`):
+        /// where Adam's does (``Adam/runsInC``), one pass with the CPU's
+        /// `rsqrtps` inline, in every build; the Swift loop runs everywhere else.
+        static let runsInC = MKLSqrt.cpuEstimatesScaleExactly && anneal_rmsprop_kernel_available() != 0
+
+        /// `_single_tensor_rmsprop` for one parameter; `inC` chooses the loop
+        /// (the tests run both and compare them).
         static func run(
             _ s: Scalars, count: Int, param: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>,
             squareAvg: UnsafeMutablePointer<Float>, gradAvg: UnsafeMutablePointer<Float>?,
-            momentumBuffer: UnsafeMutablePointer<Float>?
+            momentumBuffer: UnsafeMutablePointer<Float>?, inC: Bool = runsInC
         ) {
             let streams = Streams(param, grad, squareAvg, gradAvg, momentumBuffer)
+            if inC {
+                return runLoop(
+                    CLoop(s, centered: gradAvg != nil, momentum: momentumBuffer != nil), streams, count: count)
+            }
             MKLSqrt.rsqrtTable.withUnsafeBufferPointer { table in
                 let table = table.baseAddress!
                 switch (s.weightDecay != nil, gradAvg != nil, momentumBuffer != nil) {

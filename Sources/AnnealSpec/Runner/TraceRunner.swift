@@ -225,7 +225,7 @@ final class Session {
             guard optimizer.paramGroups.indices.contains(op.group) || (-optimizer.paramGroups.count..<0).contains(op.group)
             else { throw PythonError("IndexError", "list index out of range") }
             let index = op.group < 0 ? optimizer.paramGroups.count + op.group : op.group
-            optimizer.paramGroups[index].lr = op.value
+            optimizer.paramGroups[index]["lr"] = op.lrValue
             emit(false)
         case .stateDict:
             emit(true)
@@ -274,7 +274,7 @@ final class Session {
         values.reserveCapacity(6)
         let groups = optimizer.paramGroups
         keys.append("lr")
-        values.append(.array(groups.map { .double($0.lr) }))
+        values.append(.array(groups.map { $0["lr"]! }))
         // timm's schedulers have no `get_last_lr()` and no `last_epoch`: a
         // record leaves the keys out when no scheduler has them, and holds
         // `null` for those without in a list.

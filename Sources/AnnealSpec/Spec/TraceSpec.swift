@@ -180,6 +180,8 @@ public struct Op: Sendable {
     public var schedulerIndex: Int?
     public var group: Int
     public var value: Double
+    /// `set_lr`'s value as given: an int stays an int in `group["lr"]`.
+    public var lrValue: JSONValue = .null
 
     init(_ reader: SpecReader) throws(SpecError) {
         kind = try reader.required("op").caseName(of: "op", as: Kind.self)
@@ -218,7 +220,9 @@ public struct Op: Sendable {
         case .setLR:
             try reader.allowKeys(["op", "group", "value"])
             group = try reader.required("group").int()
-            value = try reader.required("value").number()
+            let given = try reader.required("value")
+            value = try given.number()
+            lrValue = given.value
         case .stateDict, .reload, .rebuild:
             try reader.allowKeys(["op"])
         }

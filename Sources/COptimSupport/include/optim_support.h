@@ -77,6 +77,27 @@ int anneal_adam_kernel_available(void);
 void anneal_adam_update(const anneal_adam_scalars *s, float *param, const float *grad, float *expAvg, float *expAvgSq,
                         float *maxExpAvgSq, long count);
 
+/// One group's RMSprop constants, as `Kernels.RMSprop.Scalars` gives them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float weightDecay;          ///< used when `hasWeightDecay`
+    float alpha, oneMinusAlpha;
+    float lerpCoefficient;      ///< grad_avg's lerp w, or w - 1 when `lerpFromEnd`
+    float eps, momentum, negativeLR;
+    int hasWeightDecay;
+    int lerpFromEnd;            ///< 1 when |w| >= 0.5 (ATen's lerp from the end)
+} anneal_rmsprop_scalars;
+
+/// 1 where ``anneal_rmsprop_update`` can run: as ``anneal_adam_kernel_available``
+/// (callers also check ``anneal_rsqrt_scales_exactly``).
+int anneal_rmsprop_kernel_available(void);
+
+/// `_single_tensor_rmsprop`'s update of `count` elements (a multiple of 16),
+/// one pass; `gradAvg` is NULL unless centered, `momentumBuffer` NULL
+/// without momentum. Bit for bit the Swift loop's result.
+void anneal_rmsprop_update(const anneal_rmsprop_scalars *s, float *param, const float *grad, float *squareAvg,
+                           float *gradAvg, float *momentumBuffer, long count);
+
 /// A share of a parallel loop: `index` runs from 0 to the job's count - 1.
 typedef void (*anneal_pool_task)(void *context, long index);
 
