@@ -290,8 +290,11 @@ final class Session {
                 values.append(epoch)
             }
         }
-        keys.append("momentum")
-        values.append(.array(groups.map { $0.cycledMomentumJSON ?? .null }))
+        // Only for optimizers with `momentum` or `betas` in their defaults, as the generator records it.
+        if optimizer.kind.hasMomentumOrBetas {
+            keys.append("momentum")
+            values.append(.array(groups.map { $0.cycledMomentumJSON ?? .null }))
+        }
         if let parameters {
             keys.append("params")
             values.append(.array(
