@@ -157,7 +157,9 @@ final class Session {
     init(spec: TraceSpec) throws {
         self.spec = spec
         if let gradient = spec.gradient {
-            parameters = spec.optimizer.parameters.map { group in group.map { Parameter(Tensor($0)) } }
+            parameters = zip(spec.optimizer.parameters, spec.optimizer.shapes).map { group, shapes in
+                zip(group, shapes).map { Parameter(Tensor(shape: $1, scalars: $0)) }
+            }
             gradientTarget = gradient.target
             gradientScale = gradient.scale
         } else {
@@ -299,7 +301,10 @@ final class Session {
             keys.append("params")
             values.append(.array(
                 parameters.map { group in
-                    .array(group.map { parameter in .array(parameter.value.scalars.map { .double(Double($0)) }) })
+                    // `tensor.tolist()`: nested by the parameter's shape.
+                    .array(group.map { parameter in
+                        TensorJSON.encode(parameter.value.scalars, shape: parameter.value.shape)
+                    })
                 }))
         }
         if stateDict {
