@@ -49,15 +49,15 @@ TORCH_VERSION = torch.__version__.split("+")[0]
 SOURCE = {"kind": "pytorch", "version": TORCH_VERSION}
 
 OPTIMIZER_TYPES = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
-                   "ASGD", "Rprop", "Adafactor")
+                   "ASGD", "Rprop")
 # Optimizer keyword arguments the format allows (intersected with each class's
 # signature below). `foreach` is always passed as False by the generator.
 OPTIMIZER_OPTIONS = (
     "lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize",
     "betas", "eps", "amsgrad", "alpha", "centered", "lr_decay", "initial_accumulator_value", "rho",
-    "momentum_decay", "decoupled_weight_decay", "lambd", "t0", "etas", "step_sizes", "beta2_decay", "d",
+    "momentum_decay", "decoupled_weight_decay", "lambd", "t0", "etas", "step_sizes",
 )
-# Options that are pairs (tuples in PyTorch; Adafactor's `eps` is `(None | float, float)`).
+# Options that are pairs (tuples in PyTorch).
 PAIR_OPTIONS = ("betas", "etas", "step_sizes")
 
 SCHEDULER_CLASSES = {
@@ -294,10 +294,6 @@ def validate_optimizer(o: object) -> None:
             if k in PAIR_OPTIONS:
                 if not (isinstance(v, list) and len(v) == 2 and all(is_number(x) for x in v)):
                     raise SpecError(f"{where}.{k} must be a 2-element array of numbers")
-            elif k == "eps" and typ == "Adafactor":
-                if not (isinstance(v, list) and len(v) == 2 and (v[0] is None or is_number(v[0]))
-                        and is_number(v[1])):
-                    raise SpecError(f"{where}.eps must be a 2-element array [null or number, number]")
             elif not (v is None or isinstance(v, (bool, int, float))):
                 raise SpecError(f"{where}.{k} must be a number or boolean")
 
@@ -465,7 +461,7 @@ def validate_spec(spec: object) -> None:
 # ------------------------------------------------------------------- building
 
 def option_value(key: str, value):
-    if key in PAIR_OPTIONS or (key == "eps" and isinstance(value, list)):
+    if key in PAIR_OPTIONS:
         return tuple(value)
     return value
 

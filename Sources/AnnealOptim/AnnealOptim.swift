@@ -41,7 +41,5 @@ public func makeOptimizer(_ kind: OptimizerKind, groups: [ParameterGroup], optio
     case .rAdam: return try RAdam(groups, options: options)
     case .asgd: return try ASGD(groups, options: options)
     case .rprop: return try Rprop(groups, options: options)
-    case .adafactor:
-        throw PythonError("NotImplementedError", "Anneal does not compute Adafactor yet")
     }
 }

@@ -12,7 +12,6 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
     case rAdam = "RAdam"
     case asgd = "ASGD"
     case rprop = "Rprop"
-    case adafactor = "Adafactor"
 
     /// The keyword arguments of the constructor, in PyTorch's order, with
     /// their defaults (as `optimizer.defaults` holds them; `foreach` is
@@ -73,11 +72,6 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 "lr": 0.01, "etas": [0.5, 1.2], "step_sizes": [1e-06, 50], "foreach": nil, "maximize": false,
                 "differentiable": false, "capturable": false,
             ]
-        case .adafactor:
-            return [
-                "lr": 0.01, "beta2_decay": -0.8, "eps": [nil, 0.001], "d": 1.0, "weight_decay": 0.0,
-                "foreach": nil, "maximize": false,
-            ]
         }
     }
 
@@ -108,7 +102,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 throw .typeError("'<' not supported between instances of '\(value.pythonTypeName)' and 'float'")
             }
         }
-        /// A two-element option (`betas`, `etas`, Adafactor's `eps`), indexed as Python does.
+        /// A two-element option (`betas`, `etas`), indexed as Python does.
         func pair(_ key: String) throws(PythonError) -> [JSONValue] {
             guard case .array(let items)? = options[key], items.count >= 2 else {
                 throw .typeError("\(key) must be a pair, got \((options[key] ?? .null).pythonDescription)")
@@ -183,19 +177,6 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             if !(0 < minus && minus < 1 && 1 < plus) {
                 throw .valueError("Invalid eta values: \(etas[0].pythonDescription), \(etas[1].pythonDescription)")
             }
-        case .adafactor:
-            try check("lr", { 0 <= $0 }, "Learning rate should be >= 0 but is")
-            try check("beta2_decay", { $0 <= 0 }, "beta2_decay should be <= 0 but is")
-            let eps = try pair("eps")
-            let epsilon1 = eps[0].isNull ? 0 : try number(eps[0])
-            if !(0 <= epsilon1) {
-                throw .valueError("epsilon1 should be >= 0 but is: \(eps[0].pythonDescription)")
-            }
-            if !(0 <= (try number(eps[1]))) {
-                throw .valueError("epsilon2 should be >= 0 but is: \(eps[1].pythonDescription)")
-            }
-            try check("d", { 1 <= $0 }, "Clipping threshold d should be >= 1 but is")
-            try check("weight_decay", { 0 <= $0 }, "weight_decay should be >= 0 but is")
         }
     }
 }
