@@ -55,16 +55,12 @@ public final class ASGD: TensorOptimizer<ASGDState> {
                 let negativeEta = try Kernels.float32Scalar(-eta)
                 let mu = state.mu
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.ax.withUnsafeMutableBufferPointer { ax in
-                            for i in 0..<count {
-                                var gi = g[i] * sign
-                                if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                                p[i] = (p[i] * shrink).addingProduct(gi, negativeEta)
-                                ax[i] = mu != 1 ? ax[i] + (p[i] - ax[i]) * mu : p[i]
-                            }
-                        }
+                withElements(parameter, grad, &state.ax) { p, g, ax in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                        p[i] = (p[i] * shrink).addingProduct(gi, negativeEta)
+                        ax[i] = mu != 1 ? ax[i] + (p[i] - ax[i]) * mu : p[i]
                     }
                 }
                 let step = Double(state.step)

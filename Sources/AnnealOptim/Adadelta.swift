@@ -52,22 +52,16 @@ public final class Adadelta: TensorOptimizer<AdadeltaState> {
                 let rhoF = Float(rho), oneMinusRho = try Kernels.float32Scalar(1 - rho), epsilon = Float(eps)
                 let negativeLR = try Kernels.float32Scalar(-lr)
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.squareAvg.withUnsafeMutableBufferPointer { sq in
-                            state.accDelta.withUnsafeMutableBufferPointer { acc in
-                                for i in 0..<count {
-                                    var gi = g[i] * sign
-                                    if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                                    sq[i] = (sq[i] * rhoF).addingProduct(oneMinusRho * gi, gi)
-                                    let std = Kernels.Element.sqrt(sq[i] + epsilon)
-                                    var delta = Kernels.Element.sqrt(acc[i] + epsilon)
-                                    delta = delta / std * gi
-                                    acc[i] = (acc[i] * rhoF).addingProduct(oneMinusRho * delta, delta)
-                                    p[i] = p[i].addingProduct(delta, negativeLR)
-                                }
-                            }
-                        }
+                withElements(parameter, grad, &state.squareAvg, &state.accDelta) { p, g, sq, acc in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                        sq[i] = (sq[i] * rhoF).addingProduct(oneMinusRho * gi, gi)
+                        let std = Kernels.Element.sqrt(sq[i] + epsilon)
+                        var delta = Kernels.Element.sqrt(acc[i] + epsilon)
+                        delta = delta / std * gi
+                        acc[i] = (acc[i] * rhoF).addingProduct(oneMinusRho * delta, delta)
+                        p[i] = p[i].addingProduct(delta, negativeLR)
                     }
                 }
             }

@@ -67,17 +67,13 @@ public final class Adagrad: TensorOptimizer<AdagradState> {
                 let epsilon = Float(eps)
                 let negativeCLR = try Kernels.float32Scalar(-clr)
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.sum.withUnsafeMutableBufferPointer { sum in
-                            for i in 0..<count {
-                                var gi = g[i] * sign
-                                if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                                sum[i] = sum[i].addingProduct(gi, gi)
-                                let std = Kernels.Element.sqrt(sum[i]) + epsilon
-                                p[i] = p[i] + (negativeCLR * gi) / std
-                            }
-                        }
+                withElements(parameter, grad, &state.sum) { p, g, sum in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                        sum[i] = sum[i].addingProduct(gi, gi)
+                        let std = Kernels.Element.sqrt(sum[i]) + epsilon
+                        p[i] = p[i] + (negativeCLR * gi) / std
                     }
                 }
             }

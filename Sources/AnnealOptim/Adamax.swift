@@ -54,19 +54,13 @@ public final class Adamax: TensorOptimizer<AdamaxState> {
                 let biasCorrection = 1 - (try PyFloat.pow(betas.beta1, Double(state.step)))
                 let negativeCLR = try Kernels.float32Scalar(-(try PyFloat.divide(lr, biasCorrection)))
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.expAvg.withUnsafeMutableBufferPointer { m in
-                            state.expInf.withUnsafeMutableBufferPointer { u in
-                                for i in 0..<count {
-                                    var gi = g[i] * sign
-                                    if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                                    m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                                    u[i] = Kernels.Element.maximum(u[i] * beta2, abs(gi) + epsilon)
-                                    p[i] = p[i] + (negativeCLR * m[i]) / u[i]
-                                }
-                            }
-                        }
+                withElements(parameter, grad, &state.expAvg, &state.expInf) { p, g, m, u in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                        m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                        u[i] = Kernels.Element.maximum(u[i] * beta2, abs(gi) + epsilon)
+                        p[i] = p[i] + (negativeCLR * m[i]) / u[i]
                     }
                 }
             }

@@ -72,22 +72,16 @@ public final class NAdam: TensorOptimizer<NAdamState> {
                 let gradValue = try Kernels.float32Scalar(try PyFloat.divide(-lr * (1 - mu), 1 - Double(state.muProduct)))
                 let avgValue = try Kernels.float32Scalar(try PyFloat.divide(-lr * muNext, 1 - muProductNext))
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.expAvg.withUnsafeMutableBufferPointer { m in
-                            state.expAvgSq.withUnsafeMutableBufferPointer { v in
-                                for i in 0..<count {
-                                    var gi = g[i] * sign
-                                    if let decay { p[i] = p[i] * decay }
-                                    if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
-                                    m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                                    v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
-                                    let denom = Kernels.Element.sqrt(v[i] / biasCorrection2F) + epsilon
-                                    p[i] = p[i] + (gradValue * gi) / denom
-                                    p[i] = p[i] + (avgValue * m[i]) / denom
-                                }
-                            }
-                        }
+                withElements(parameter, grad, &state.expAvg, &state.expAvgSq) { p, g, m, v in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if let decay { p[i] = p[i] * decay }
+                        if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
+                        m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                        v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
+                        let denom = Kernels.Element.sqrt(v[i] / biasCorrection2F) + epsilon
+                        p[i] = p[i] + (gradValue * gi) / denom
+                        p[i] = p[i] + (avgValue * m[i]) / denom
                     }
                 }
             }

@@ -71,25 +71,19 @@ public final class RAdam: TensorOptimizer<RAdamState> {
                 }
                 let biasCorrection1F = Float(biasCorrection1), lrF = Float(lr), epsilon = Float(eps)
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.expAvg.withUnsafeMutableBufferPointer { m in
-                            state.expAvgSq.withUnsafeMutableBufferPointer { v in
-                                for i in 0..<count {
-                                    var gi = g[i] * sign
-                                    if let decay { p[i] = p[i] * decay }
-                                    if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
-                                    m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                                    v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
-                                    var update = m[i] / biasCorrection1F * lrF
-                                    if let rectified {
-                                        let adaptive = (1 / (Kernels.Element.sqrt(v[i]) + epsilon)) * rectified.biasCorrection2Sqrt
-                                        update = update * adaptive * rectified.rect
-                                    }
-                                    p[i] = p[i] - update
-                                }
-                            }
+                withElements(parameter, grad, &state.expAvg, &state.expAvgSq) { p, g, m, v in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if let decay { p[i] = p[i] * decay }
+                        if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
+                        m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                        v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
+                        var update = m[i] / biasCorrection1F * lrF
+                        if let rectified {
+                            let adaptive = (1 / (Kernels.Element.sqrt(v[i]) + epsilon)) * rectified.biasCorrection2Sqrt
+                            update = update * adaptive * rectified.rect
                         }
+                        p[i] = p[i] - update
                     }
                 }
             }

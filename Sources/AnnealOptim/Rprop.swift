@@ -63,24 +63,18 @@ public final class Rprop: TensorOptimizer<RpropState> {
                 let plus = try Kernels.float32Scalar(etaPlus), minus = try Kernels.float32Scalar(etaMinus)
                 let low = try Kernels.float32Scalar(stepSizeMin), high = try Kernels.float32Scalar(stepSizeMax)
                 let sign: Float = maximize ? -1 : 1
-                grad.withUnsafeBufferPointer { g in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        state.prev.withUnsafeMutableBufferPointer { prev in
-                            state.stepSize.withUnsafeMutableBufferPointer { size in
-                                for i in 0..<count {
-                                    var gi = g[i] * sign
-                                    // The three masked writes, in order.
-                                    var s = Kernels.Element.sign(gi * prev[i])
-                                    if s > 0 { s = plus }
-                                    if s < 0 { s = minus }
-                                    if s == 0 { s = 1 }
-                                    size[i] = Kernels.Element.clamp(size[i] * s, low, high)
-                                    if s == minus { gi = 0 }
-                                    p[i] = p[i].addingProduct(-Kernels.Element.sign(gi), size[i])
-                                    prev[i] = gi
-                                }
-                            }
-                        }
+                withElements(parameter, grad, &state.prev, &state.stepSize) { p, g, prev, size in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        // The three masked writes, in order.
+                        var s = Kernels.Element.sign(gi * prev[i])
+                        if s > 0 { s = plus }
+                        if s < 0 { s = minus }
+                        if s == 0 { s = 1 }
+                        size[i] = Kernels.Element.clamp(size[i] * s, low, high)
+                        if s == minus { gi = 0 }
+                        p[i] = p[i].addingProduct(-Kernels.Element.sign(gi), size[i])
+                        prev[i] = gi
                     }
                 }
             }
