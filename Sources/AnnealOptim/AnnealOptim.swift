@@ -18,7 +18,8 @@ public struct ParameterGroup: Sendable {
 }
 
 /// Builds `torch.optim.<kind>(groups, **options)`: ``SGD``, ``Adam``,
-/// ``AdamW`` or ``RMSprop``. Invalid options raise PyTorch's exception.
+/// ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adamax``, ``NAdam``,
+/// ``RAdam``, ``ASGD`` or ``Rprop``. Invalid options raise PyTorch's exception.
 ///
 /// The one factory of tensor optimizers: the trace runner and the training
 /// loop build theirs here. A new optimizer (a ``TensorOptimizer`` subclass)

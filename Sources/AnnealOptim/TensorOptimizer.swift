@@ -1,7 +1,7 @@
 import Anneal
 import AnnealTensor
 
-/// What SGD, Adam, AdamW and RMSprop share: `torch.optim.Optimizer`'s
+/// What every AnnealOptim optimizer (SGD, Adam, AdamW, RMSprop, Adagrad, ...) shares: `torch.optim.Optimizer`'s
 /// parameters by group and its per-parameter `state`, beside the
 /// hyperparameters ``Optimizer`` keeps. A subclass adds its step
 /// (``Optimizer/performStep()``) and nothing else; its `State` is what
