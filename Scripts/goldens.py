@@ -48,13 +48,17 @@ REFERENCE_VERSION = "2.13.0"
 TORCH_VERSION = torch.__version__.split("+")[0]
 SOURCE = {"kind": "pytorch", "version": TORCH_VERSION}
 
-OPTIMIZER_TYPES = ("SGD", "Adam", "AdamW", "RMSprop")
+OPTIMIZER_TYPES = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+                   "ASGD", "Rprop")
 # Optimizer keyword arguments the format allows (intersected with each class's
 # signature below). `foreach` is always passed as False by the generator.
 OPTIMIZER_OPTIONS = (
     "lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize",
-    "betas", "eps", "amsgrad", "alpha", "centered",
+    "betas", "eps", "amsgrad", "alpha", "centered", "lr_decay", "initial_accumulator_value", "rho",
+    "momentum_decay", "decoupled_weight_decay", "lambd", "t0", "etas", "step_sizes",
 )
+# Options that are pairs (tuples in PyTorch).
+PAIR_OPTIONS = ("betas", "etas", "step_sizes")
 
 SCHEDULER_CLASSES = {
     "LambdaLR": lr_scheduler.LambdaLR,
@@ -254,6 +258,15 @@ def is_plain_value(v: object) -> bool:
     return False
 
 
+def is_tensor_value(t: object) -> bool:
+    """A 1-D tensor (numbers) or a 2-D one (non-empty equal-length rows of numbers)."""
+    if not isinstance(t, list):
+        return False
+    if all(is_number(x) for x in t):
+        return True
+    return bool(t) and all(isinstance(r, list) and len(r) == len(t[0]) and all(is_number(x) for x in r) for r in t)
+
+
 def signature_params(cls) -> dict:
     return dict(inspect.signature(cls).parameters)
 
@@ -272,15 +285,15 @@ def validate_optimizer(o: object) -> None:
     def check_options(d: dict, where: str, allow_params: bool) -> None:
         for k, v in d.items():
             if k == "params" and allow_params:
-                if not isinstance(v, list) or not all(
-                        isinstance(t, list) and all(is_number(x) for x in t) for t in v):
-                    raise SpecError(f"{where}.params must be an array of arrays of numbers")
+                if not isinstance(v, list) or not all(is_tensor_value(t) for t in v):
+                    raise SpecError(f"{where}.params must be an array of tensors "
+                                    "(arrays of numbers, or arrays of equal-length rows)")
                 continue
             if k not in allowed:
                 raise SpecError(f"{where}: unknown {typ} option {k!r}")
-            if k == "betas":
+            if k in PAIR_OPTIONS:
                 if not (isinstance(v, list) and len(v) == 2 and all(is_number(x) for x in v)):
-                    raise SpecError(f"{where}.betas must be a 2-element array of numbers")
+                    raise SpecError(f"{where}.{k} must be a 2-element array of numbers")
             elif not (v is None or isinstance(v, (bool, int, float))):
                 raise SpecError(f"{where}.{k} must be a number or boolean")
 
@@ -448,7 +461,7 @@ def validate_spec(spec: object) -> None:
 # ------------------------------------------------------------------- building
 
 def option_value(key: str, value):
-    if key == "betas":
+    if key in PAIR_OPTIONS:
         return tuple(value)
     return value
 

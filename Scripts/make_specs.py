@@ -1370,6 +1370,103 @@ def error_specs() -> None:
               o, sched("StepLR", step_size=2), [S(2)], error=what)
 
 
+# ------------------------------------------- the optimizers of issue 16
+
+# Two-dimensional parameters (`tensor.tolist()` rows): 3 x 5 and 1 x 17.
+M35 = [P(5, 11 + row) for row in range(3)]
+M117 = [P(17, 21)]
+
+# Per optimizer: a lr for the runs, then option variants (each one case) that
+# together cover every option, and construction errors.
+NEW_OPTIMIZERS = {
+    "Adagrad": (0.1, [
+        {"lr_decay": 0.01}, {"initial_accumulator_value": 0.5}, {"weight_decay": 0.05}, {"eps": 0.1},
+        {"maximize": True, "weight_decay": 0.01}, {"lr_decay": 0.001, "initial_accumulator_value": 0.1, "eps": 1e-6},
+    ], [("lr_decay=-0.1", {"lr_decay": -0.1}, "negative lr_decay"),
+        ("initial_accumulator_value=-1", {"initial_accumulator_value": -1}, "negative initial_accumulator_value"),
+        ("eps=-1e-10", {"eps": -1e-10}, "negative eps")]),
+    "Adadelta": (1.0, [
+        {"rho": 0.5}, {"rho": 0.99, "eps": 1e-4}, {"weight_decay": 0.01}, {"maximize": True},
+        {"rho": 0.0}, {"rho": 1.0, "eps": 1e-3}, {"lr": 0.5, "eps": 1e-8, "weight_decay": 0.1},
+    ], [("rho=1.5", {"rho": 1.5}, "rho above 1"), ("rho=-0.1", {"rho": -0.1}, "negative rho"),
+        ("weight_decay=-1", {"weight_decay": -1}, "negative weight_decay")]),
+    "Adamax": (0.01, [
+        {"betas": [0.5, 0.9]}, {"betas": [0.0, 0.0]}, {"eps": 0.1}, {"weight_decay": 0.05},
+        {"maximize": True}, {"betas": [0.95, 0.9999], "eps": 1e-10},
+    ], [("betas=[1.0;0.999]", {"betas": [1.0, 0.999]}, "beta1 = 1"),
+        ("betas=[0.9;-0.5]", {"betas": [0.9, -0.5]}, "negative beta2"), ("eps=-1", {"eps": -1}, "negative eps")]),
+    "NAdam": (0.01, [
+        {"momentum_decay": 0.05}, {"momentum_decay": 0.0}, {"weight_decay": 0.05},
+        {"weight_decay": 0.05, "decoupled_weight_decay": True}, {"betas": [0.5, 0.9], "eps": 1e-6},
+        {"maximize": True, "momentum_decay": 1.0}, {"betas": [0.0, 0.99]},
+    ], [("momentum_decay=-0.1", {"momentum_decay": -0.1}, "negative momentum_decay"),
+        ("betas=[0.9;1.0]", {"betas": [0.9, 1.0]}, "beta2 = 1"), ("lr=-0.01", {"lr": -0.01}, "negative lr")]),
+    "RAdam": (0.01, [
+        {"betas": [0.9, 0.9]}, {"weight_decay": 0.05}, {"weight_decay": 0.05, "decoupled_weight_decay": True},
+        {"eps": 0.1}, {"maximize": True}, {"betas": [0.5, 0.999]}, {"betas": [0.0, 0.5]},
+    ], [("betas=[-0.1;0.999]", {"betas": [-0.1, 0.999]}, "negative beta1"),
+        ("weight_decay=-0.5", {"weight_decay": -0.5}, "negative weight_decay"), ("eps=-1e-8", {"eps": -1e-8}, "negative eps")]),
+    "ASGD": (0.05, [
+        {"t0": 10.0}, {"t0": 1.0, "alpha": 1.0}, {"lambd": 0.1}, {"alpha": 0.5, "lambd": 0.01},
+        {"weight_decay": 0.05}, {"maximize": True, "t0": 5.0},
+    ], [("lr=-0.1", {"lr": -0.1}, "negative lr"), ("weight_decay=-0.01", {"weight_decay": -0.01}, "negative weight_decay")]),
+    "Rprop": (0.01, [
+        {"etas": [0.3, 1.5]}, {"etas": [0.9, 1.1]}, {"step_sizes": [0.001, 0.05]}, {"step_sizes": [1e-6, 1]},
+        {"maximize": True}, {"etas": [0.5, 2.0], "step_sizes": [0.005, 0.5]},
+    ], [("etas=[1.5;2.0]", {"etas": [1.5, 2.0]}, "etaminus above 1"),
+        ("etas=[0.5;0.9]", {"etas": [0.5, 0.9]}, "etaplus below 1"), ("lr=-1", {"lr": -1}, "negative lr")]),
+}
+
+
+def new_optimizer_specs() -> None:
+    """At least 15 gradient traces per optimizer added in issue 16 (every
+    option, groups with their own options, schedulers, reloads, 2-D
+    parameters, a 1,200-step run), plus its construction errors."""
+    f = "Optimizer"
+    for typ, (lr, variants, errors) in NEW_OPTIMIZERS.items():
+        has_betas = any("betas" in v for v in variants)
+        cases = [
+            (f"{typ},defaults,1200_steps", gopt(typ, {}, [({}, [T3, [0.0]])]), None, [S(600), RELOAD, S(600)], QUAD2,
+             "every default for 1200 steps, reloaded halfway"),
+            (f"{typ},2d", gopt(typ, {"lr": lr}, [({}, [M35, M117])]), None, [S(30), RELOAD, S(10)], QUAD,
+             "2-D parameters (3 x 5 and 1 x 17), reloaded"),
+            (f"{typ},groups=3,per-group_options",
+             gopt(typ, {"lr": lr}, [({}, [T3]), ({**variants[0], "lr": lr / 2}, [[1.5, -0.5], M35]),
+                                    ({**variants[-1]}, [[-2.0], [0.3]])]),
+             None, [S(25), RELOAD, S(25)], QUAD3, "three groups with their own options, reloaded"),
+            (f"{typ}+StepLR,set_lr", gopt(typ, {"lr": lr}, [({}, [T3]), ({"lr": lr * 2}, [[0.5]])]),
+             sched("StepLR", step_size=5, gamma=0.5), [S(8), SETLR(1, lr / 4), S(8)], QUAD, "StepLR and a user lr change"),
+            (f"{typ}+CosineAnnealingLR", gopt(typ, {"lr": lr}, [({}, [T3, T37])]),
+             sched("CosineAnnealingLR", T_max=30, eta_min=lr / 100), [S(40)], QUAD2, "cosine annealing"),
+            (f"{typ}+OneCycleLR" + (",cycle_betas" if has_betas else ""),
+             gopt(typ, {"lr": lr}, [({}, [T3, M117])]),
+             sched("OneCycleLR", max_lr=lr * 2, total_steps=50, cycle_momentum=has_betas), [S(25), RELOAD, S(25)],
+             QUAD3, "OneCycleLR" + (" cycling betas[0]" if has_betas else " without momentum") + ", reloaded mid-cycle"),
+            (f"{typ}+ExponentialLR,37_elements", gopt(typ, {"lr": lr}, [({}, [T37])]),
+             sched("ExponentialLR", gamma=0.95), [S(15), RELOAD, S(15)], QUADMAX if typ != "Rprop" else QUAD,
+             "exponential decay over 37 elements and a reload"),
+            (f"{typ}+LambdaLR,optimizer_step,scheduler_step", gopt(typ, {"lr": lr}, [({}, [T3])]),
+             sched("LambdaLR", lr_lambda="0.9 ** epoch"), [OS, OS, SS(), S(5), OS, SS(2)], QUAD3,
+             "optimizer steps without scheduler steps and the reverse"),
+            (f"{typ},2d,groups=2+LinearLR",
+             gopt(typ, {"lr": lr}, [({}, [M35]), ({**variants[1], "lr": lr / 2}, [M117, [[0.25], [-1.5]]])]),
+             sched("LinearLR", start_factor=0.2, total_iters=20), [S(200)], QUAD2,
+             "2-D parameters (including 2 x 1) in two groups with their own options, under a warmup"),
+        ]
+        for v in variants:
+            label = ",".join(f"{k}={fmt(x)}" if not isinstance(x, bool) else k for k, x in v.items())
+            grad = QUADMAX if v.get("maximize") else QUAD2
+            cases.append((f"{typ},{label}", gopt(typ, {"lr": lr, **v}, [({}, [T3, T37])]), None, [S(60)], grad,
+                          f"options {label}"))
+        for rest, o, sc, script, grad, what in cases:
+            C.add(f, rest, f"Optimizer arithmetic (float32 params, quadratic gradient target {grad['target']}, "
+                           f"scale {grad['scale']}): {typ}, {what}.", o, sc, script, gradient=grad)
+        for label, opts, what in errors:
+            o = {"type": typ, "options": opts, "param_groups": [{}]}
+            C.add("Errors", f"{typ},{label}", f"Optimizer construction error: {what} (recorded as the golden's error, trace []).",
+                  o, sched("StepLR", step_size=2), [S(2)], error=what)
+
+
 def limit_specs() -> None:
     """Integers PyTorch holds exactly that a double would round (past 2**53,
     up to 2**63 - 1), and `repeat` as the format's extension has it."""
@@ -1833,6 +1930,7 @@ def build_corpus() -> Corpus:
     optimizer_specs()
     gradient_specs()
     error_specs()
+    new_optimizer_specs()
     limit_specs()
     overflow_specs()
     cycling_specs()

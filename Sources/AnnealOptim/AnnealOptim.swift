@@ -1,4 +1,5 @@
-// AnnealOptim: SGD, Adam, AdamW and RMSprop over AnnealTensor parameters,
+// AnnealOptim: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam,
+// RAdam, ASGD and Rprop over AnnealTensor parameters,
 // bit-exact with PyTorch 2.13's `foreach=False` CPU implementation.
 @_exported import Anneal
 @_exported import AnnealTensor
@@ -17,7 +18,8 @@ public struct ParameterGroup: Sendable {
 }
 
 /// Builds `torch.optim.<kind>(groups, **options)`: ``SGD``, ``Adam``,
-/// ``AdamW`` or ``RMSprop``. Invalid options raise PyTorch's exception.
+/// ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adamax``, ``NAdam``,
+/// ``RAdam``, ``ASGD`` or ``Rprop``. Invalid options raise PyTorch's exception.
 ///
 /// The one factory of tensor optimizers: the trace runner and the training
 /// loop build theirs here. A new optimizer (a ``TensorOptimizer`` subclass)
@@ -33,5 +35,12 @@ public func makeOptimizer(_ kind: OptimizerKind, groups: [ParameterGroup], optio
     case .adam: return try Adam(groups, options: options)
     case .adamW: return try AdamW(groups, options: options)
     case .rmsprop: return try RMSprop(groups, options: options)
+    case .adagrad: return try Adagrad(groups, options: options)
+    case .adadelta: return try Adadelta(groups, options: options)
+    case .adamax: return try Adamax(groups, options: options)
+    case .nAdam: return try NAdam(groups, options: options)
+    case .rAdam: return try RAdam(groups, options: options)
+    case .asgd: return try ASGD(groups, options: options)
+    case .rprop: return try Rprop(groups, options: options)
     }
 }

@@ -18,16 +18,22 @@ extension OptimizerStateEntry.Values {
 
     /// A saved `step`: a number (PyTorch's 0-dim float32 tensor), or one value.
     func step(where location: String) throws(PythonError) -> Float {
-        if let values = tensors["step"] {
+        try scalar("step", where: location)
+    }
+
+    /// A saved 0-dim float32 tensor under `key` (`step`, `mu_product`, `eta`,
+    /// `mu`): a number, or one value.
+    func scalar(_ key: String, where location: String) throws(PythonError) -> Float {
+        if let values = tensors[key] {
             guard values.count == 1 else {
-                throw .valueError("loaded optimizer state for \(location): 'step' must be one value, got \(values.count)")
+                throw .valueError("loaded optimizer state for \(location): '\(key)' must be one value, got \(values.count)")
             }
             return values[0]
         }
-        guard let step = json["step"]?.doubleValue else {
-            throw .typeError("loaded optimizer state for \(location): 'step' must be a number")
+        guard let value = json[key]?.doubleValue else {
+            throw .typeError("loaded optimizer state for \(location): '\(key)' must be a number")
         }
-        return Float(step)
+        return Float(value)
     }
 
     /// A saved tensor under `key` that must be there.

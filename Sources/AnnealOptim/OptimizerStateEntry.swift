@@ -43,7 +43,11 @@ public struct OptimizerStateEntry: Sendable, Equatable {
     /// The shape of the state tensor `key` of a parameter of
     /// `parameterShape`: `step` is 0-dimensional (PyTorch's float32 step
     /// counter), every other tensor has its parameter's shape.
+    /// The state keys PyTorch keeps as 0-dimensional float32 tensors:
+    /// `step`, NAdam's `mu_product`, ASGD's `eta` and `mu`.
+    static let scalarKeys: Set<String> = ["step", "mu_product", "eta", "mu"]
+
     public static func shape(of key: String, parameterShape: [Int]) -> [Int] {
-        key == "step" ? [] : parameterShape
+        scalarKeys.contains(key) ? [] : parameterShape
     }
 }

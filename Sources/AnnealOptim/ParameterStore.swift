@@ -34,6 +34,11 @@ struct ParameterStore<State: TensorOptimizerState> {
         states[ObjectIdentifier(parameter)]
     }
 
+    /// Sets the state of `parameter` (a lazily made one, or Adagrad's eager one).
+    mutating func setState(_ state: State, for parameter: Parameter) {
+        states[ObjectIdentifier(parameter)] = state
+    }
+
     /// The state of `parameter`, created by `make` when it has none (PyTorch's lazy initialization).
     mutating func state(for parameter: Parameter, orMake make: () -> State) -> State {
         let key = ObjectIdentifier(parameter)

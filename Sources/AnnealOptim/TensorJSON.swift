@@ -2,7 +2,7 @@ import Anneal
 
 /// Tensors in a state dict: `tensor.tolist()` (nested arrays by shape; a
 /// 0-dim tensor is its number), values the float32 numbers as doubles.
-enum TensorJSON {
+public enum TensorJSON {
     /// `state_dict()["state"][i]` of a parameter of `shape`: the state's
     /// keys in PyTorch's order (``TensorOptimizerState/keys``), tensors as
     /// nested arrays (`step` as its number), other values as they are.
@@ -19,7 +19,12 @@ enum TensorJSON {
         return object
     }
 
-    static func encode(_ values: [Float], shape: [Int]) -> JSONValue {
+    /// `tensor.tolist()` of row-major `values` in `shape`.
+    ///
+    /// ```swift
+    /// TensorJSON.encode([1, 2, 3, 4], shape: [2, 2])   // [[1.0, 2.0], [3.0, 4.0]]
+    /// ```
+    public static func encode(_ values: [Float], shape: [Int]) -> JSONValue {
         var position = 0
         return encode(values, shape: shape[...], position: &position)
     }

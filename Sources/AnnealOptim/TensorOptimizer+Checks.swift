@@ -65,3 +65,33 @@ func withOptionalBuffer(
         body(nil)
     }
 }
+
+/// `body` over one parameter's values, its gradient and one state tensor,
+/// as raw buffers: the per-element loops of the optimizers that update in
+/// plain Swift (Adagrad, ASGD).
+@inline(__always)
+func withElements(
+    _ parameter: Parameter, _ grad: Tensor, _ state: inout [Float],
+    _ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void
+) {
+    grad.withUnsafeBufferPointer { g in
+        parameter.value.withUnsafeMutableBufferPointer { p in
+            state.withUnsafeMutableBufferPointer { s in body(p, g, s) }
+        }
+    }
+}
+
+/// ``withElements(_:_:_:_:)`` with two state tensors (Adadelta, Adamax,
+/// NAdam, RAdam, Rprop).
+@inline(__always)
+func withElements(
+    _ parameter: Parameter, _ grad: Tensor, _ first: inout [Float], _ second: inout [Float],
+    _ body: (
+        UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>,
+        UnsafeMutableBufferPointer<Float>
+    ) -> Void
+) {
+    withElements(parameter, grad, &first) { p, g, a in
+        second.withUnsafeMutableBufferPointer { b in body(p, g, a, b) }
+    }
+}

@@ -1,7 +1,7 @@
 import Anneal
 import AnnealTensor
 
-/// What SGD, Adam, AdamW and RMSprop share: `torch.optim.Optimizer`'s
+/// What every AnnealOptim optimizer (SGD, Adam, AdamW, RMSprop, Adagrad, ...) shares: `torch.optim.Optimizer`'s
 /// parameters by group and its per-parameter `state`, beside the
 /// hyperparameters ``Optimizer`` keeps. A subclass adds its step
 /// (``Optimizer/performStep()``) and nothing else; its `State` is what
@@ -91,13 +91,20 @@ public class TensorOptimizer<State: TensorOptimizerState>: Optimizer {
     /// `check` runs on each state as it is found (the `KeyError` of a state
     /// that lacks a buffer the group now needs).
     func initGroup(
-        _ parameters: [Parameter], make: (_ count: Int) -> State, check: (State) throws(PythonError) -> Void
+        _ parameters: [Parameter], make: (_ count: Int) throws(PythonError) -> State,
+        check: (State) throws(PythonError) -> Void = { _ in }
     ) throws(PythonError) -> [(parameter: Parameter, grad: Tensor, state: State)] {
         var work: [(parameter: Parameter, grad: Tensor, state: State)] = []
         for parameter in parameters {
             guard let grad = try gradient(of: parameter) else { continue }
             let count = parameter.value.count
-            let state = store.state(for: parameter) { make(count) }
+            let state: State
+            if let existing = store.state(for: parameter) {
+                state = existing
+            } else {
+                state = try make(count)
+                store.setState(state, for: parameter)
+            }
             try check(state)
             work.append((parameter, grad, state))
         }

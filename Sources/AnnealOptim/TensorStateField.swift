@@ -32,6 +32,16 @@ public struct TensorStateField<State: AnyObject>: @unchecked Sendable {
             })
     }
 
+    /// Another 0-dimensional float32 tensor every non-empty entry has
+    /// (NAdam's `mu_product`, ASGD's `eta` and `mu`).
+    public static func scalar(_ key: String, _ property: ReferenceWritableKeyPath<State, Float>) -> TensorStateField {
+        TensorStateField(
+            key: key, isRequired: true, write: { state, entry in entry.tensors[key] = [state[keyPath: property]] },
+            read: { (saved, state, _, location) throws(PythonError) in
+                state[keyPath: property] = try saved.scalar(key, where: location)
+            })
+    }
+
     /// A tensor in the parameter's shape that every non-empty entry has.
     public static func tensor(_ key: String, _ property: ReferenceWritableKeyPath<State, [Float]>) -> TensorStateField {
         TensorStateField(

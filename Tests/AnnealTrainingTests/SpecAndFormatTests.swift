@@ -23,7 +23,7 @@ struct SpecAndFormatTests {
         (JSONValue.array([]), ""),
         (["scheduler": ["type": "StepLR", "args": ["step_size": 1]]], "optimizer"),
         (["optimizer": ["type": "SGD"], "epochs": 3], "epochs"),
-        (["optimizer": ["type": "Adagrad"]], "optimizer.type"),
+        (["optimizer": ["type": "SparseAdam"]], "optimizer.type"),
         (["optimizer": ["type": "SGD", "param_groups": [["lr": 0.1], ["lr": 0.2]]]], "optimizer.param_groups"),
         (["optimizer": ["type": "SGD"], "scheduler": ["type": "NoSuchLR"]], "scheduler.type"),
     ]

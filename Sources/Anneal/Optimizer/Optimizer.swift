@@ -1,5 +1,7 @@
 /// An optimizer as the schedulers see it: `torch.optim.Optimizer`'s
-/// `param_groups` and `defaults`, for `SGD`, `Adam`, `AdamW` and `RMSprop`.
+/// `param_groups` and `defaults`, for every ``OptimizerKind`` (`SGD`, `Adam`,
+/// `AdamW`, `RMSprop`, `Adagrad`, `Adadelta`, `Adamax`, `NAdam`, `RAdam`,
+/// `ASGD`, `Rprop`).
 ///
 /// This type holds hyperparameters only; optimizers with parameter tensors
 /// subclass it and override ``performStep()``. Schedulers keep a reference and

@@ -5,6 +5,13 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
     case adam = "Adam"
     case adamW = "AdamW"
     case rmsprop = "RMSprop"
+    case adagrad = "Adagrad"
+    case adadelta = "Adadelta"
+    case adamax = "Adamax"
+    case nAdam = "NAdam"
+    case rAdam = "RAdam"
+    case asgd = "ASGD"
+    case rprop = "Rprop"
 
     /// The keyword arguments of the constructor, in PyTorch's order, with
     /// their defaults (as `optimizer.defaults` holds them; `foreach` is
@@ -29,6 +36,42 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 "weight_decay": 0, "capturable": false, "foreach": nil, "maximize": false,
                 "differentiable": false,
             ]
+        case .adagrad:
+            return [
+                "lr": 0.01, "lr_decay": 0, "eps": 1e-10, "weight_decay": 0, "initial_accumulator_value": 0,
+                "foreach": nil, "maximize": false, "differentiable": false, "fused": nil,
+            ]
+        case .adadelta:
+            return [
+                "lr": 1.0, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "maximize": false, "capturable": false,
+                "foreach": nil, "differentiable": false,
+            ]
+        case .adamax:
+            return [
+                "lr": 0.002, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0, "foreach": nil,
+                "maximize": false, "differentiable": false, "capturable": false,
+            ]
+        case .nAdam:
+            return [
+                "lr": 0.002, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0, "momentum_decay": 0.004,
+                "decoupled_weight_decay": false, "maximize": false, "foreach": nil, "capturable": false,
+                "differentiable": false,
+            ]
+        case .rAdam:
+            return [
+                "lr": 0.001, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0, "maximize": false,
+                "foreach": nil, "capturable": false, "decoupled_weight_decay": false, "differentiable": false,
+            ]
+        case .asgd:
+            return [
+                "lr": 0.01, "lambd": 0.0001, "alpha": 0.75, "t0": 1000000.0, "weight_decay": 0, "foreach": nil,
+                "maximize": false, "differentiable": false, "capturable": false,
+            ]
+        case .rprop:
+            return [
+                "lr": 0.01, "etas": [0.5, 1.2], "step_sizes": [1e-06, 50], "foreach": nil, "maximize": false,
+                "differentiable": false, "capturable": false,
+            ]
         }
     }
 
@@ -49,8 +92,15 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 ("momentum", 0), ("centered", false), ("foreach", nil), ("maximize", false), ("differentiable", false),
                 ("capturable", false),
             ]
+        default:
+            // The newer optimizers: their steps read each flag with PyTorch's default.
+            return []
         }
     }
+
+    /// `'momentum' in optimizer.defaults or 'betas' in optimizer.defaults`:
+    /// whether traces record a momentum per group.
+    public var hasMomentumOrBetas: Bool { usesBetas || defaultOptions["momentum"] != nil }
 
     /// Whether the optimizer's defaults have `momentum` (SGD, RMSprop) or
     /// `betas` (Adam, AdamW): what `CyclicLR` and `OneCycleLR` cycle.
@@ -64,6 +114,9 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
     func validate(_ options: JSONObject) throws(PythonError) {
         func number(_ key: String) throws(PythonError) -> Double {
             guard let value = options[key] else { return 0 }
+            return try number(value)
+        }
+        func number(_ value: JSONValue) throws(PythonError) -> Double {
             switch value {
             case .int(let i): return Double(i)
             case .double(let d): return d
@@ -71,6 +124,13 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             default:
                 throw .typeError("'<' not supported between instances of '\(value.pythonTypeName)' and 'float'")
             }
+        }
+        /// A two-element option (`betas`, `etas`), indexed as Python does.
+        func pair(_ key: String) throws(PythonError) -> [JSONValue] {
+            guard case .array(let items)? = options[key], items.count >= 2 else {
+                throw .typeError("\(key) must be a pair, got \((options[key] ?? .null).pythonDescription)")
+            }
+            return items
         }
         func check(_ key: String, _ ok: (Double) -> Bool, _ message: String) throws(PythonError) {
             let value = try number(key)
@@ -108,6 +168,38 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             try check("momentum", { 0 <= $0 }, "Invalid momentum value")
             try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
             try check("alpha", { 0 <= $0 }, "Invalid alpha value")
+        case .adagrad:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            try check("lr_decay", { 0 <= $0 }, "Invalid lr_decay value")
+            try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+            try check("initial_accumulator_value", { 0 <= $0 }, "Invalid initial_accumulator_value value")
+            try check("eps", { 0 <= $0 }, "Invalid epsilon value")
+        case .adadelta:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            try check("rho", { 0 <= $0 && $0 <= 1 }, "Invalid rho value")
+            try check("eps", { 0 <= $0 }, "Invalid epsilon value")
+            try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+        case .adamax, .nAdam, .rAdam:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            try check("eps", { 0 <= $0 }, "Invalid epsilon value")
+            let betas = try pair("betas")
+            for (index, beta) in betas.prefix(2).enumerated() {
+                let value = try number(beta)
+                if 0 <= value && value < 1 { continue }
+                throw .valueError("Invalid beta parameter at index \(index): \(beta.pythonDescription)")
+            }
+            try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+            if self == .nAdam { try check("momentum_decay", { 0 <= $0 }, "Invalid momentum_decay value") }
+        case .asgd:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            try check("weight_decay", { 0 <= $0 }, "Invalid weight_decay value")
+        case .rprop:
+            try check("lr", { 0 <= $0 }, "Invalid learning rate")
+            let etas = try pair("etas")
+            let minus = try number(etas[0]), plus = try number(etas[1])
+            if !(0 < minus && minus < 1 && 1 < plus) {
+                throw .valueError("Invalid eta values: \(etas[0].pythonDescription), \(etas[1].pythonDescription)")
+            }
         }
     }
 }

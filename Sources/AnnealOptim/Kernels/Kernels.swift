@@ -34,6 +34,11 @@
 // first op of a step that raises; the optimizers reproduce the writes the
 // ops before it made.
 //
+// The ops only the per-element loops of Adagrad, Adadelta, Adamax, NAdam,
+// RAdam, ASGD and Rprop use (`sign`, `clamp`, `abs`, a 0-dim tensor factor,
+// `s / a`, masked writes, which conversions are checked) are in the table
+// of Kernels/Elementwise.swift.
+//
 // ATen's vectorized loop and its scalar remainder loop agree for every op
 // above (both fuse), so the result does not depend on where a tensor's
 // elements fall, on the tensor's size or on how ATen splits it among

@@ -157,7 +157,9 @@ final class Session {
     init(spec: TraceSpec) throws {
         self.spec = spec
         if let gradient = spec.gradient {
-            parameters = spec.optimizer.parameters.map { group in group.map { Parameter(Tensor($0)) } }
+            parameters = zip(spec.optimizer.parameters, spec.optimizer.shapes).map { group, shapes in
+                zip(group, shapes).map { Parameter(Tensor(shape: $1, scalars: $0)) }
+            }
             gradientTarget = gradient.target
             gradientScale = gradient.scale
         } else {
@@ -290,13 +292,19 @@ final class Session {
                 values.append(epoch)
             }
         }
-        keys.append("momentum")
-        values.append(.array(groups.map { $0.cycledMomentumJSON ?? .null }))
+        // Only for optimizers with `momentum` or `betas` in their defaults, as the generator records it.
+        if optimizer.kind.hasMomentumOrBetas {
+            keys.append("momentum")
+            values.append(.array(groups.map { $0.cycledMomentumJSON ?? .null }))
+        }
         if let parameters {
             keys.append("params")
             values.append(.array(
                 parameters.map { group in
-                    .array(group.map { parameter in .array(parameter.value.scalars.map { .double(Double($0)) }) })
+                    // `tensor.tolist()`: nested by the parameter's shape.
+                    .array(group.map { parameter in
+                        TensorJSON.encode(parameter.value.scalars, shape: parameter.value.shape)
+                    })
                 }))
         }
         if stateDict {

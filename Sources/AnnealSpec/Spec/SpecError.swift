@@ -104,7 +104,7 @@ struct SpecReader {
     ///
     /// ```swift
     /// let kind = try reader.required("type").caseName(of: "optimizer", as: OptimizerKind.self)
-    /// // "SDG": unknown optimizer "SDG" (expected one of SGD, Adam, AdamW, RMSprop)
+    /// // "SDG": unknown optimizer "SDG" (expected one of SGD, Adam, AdamW, RMSprop, Adagrad, ...)
     /// ```
     func caseName<Name: RawRepresentable & CaseIterable>(of what: String, as _: Name.Type) throws(SpecError) -> Name
     where Name.RawValue == String {

@@ -83,8 +83,11 @@ public struct OptimizerSpec: Sendable {
     public var kind: OptimizerKind
     public var options: JSONObject
     public var groups: [JSONObject]
-    /// Initial parameter values per group, per tensor (float32).
+    /// Initial parameter values per group, per tensor (float32, row-major).
     public var parameters: [[[Float]]]
+    /// Each tensor's shape, beside ``parameters``: `[n]` for an array of
+    /// numbers, `[rows, columns]` for an array of rows (a 2-D parameter).
+    public var shapes: [[[Int]]]
 
     init(_ reader: SpecReader) throws(SpecError) {
         try reader.allowKeys(["type", "options", "param_groups"])
@@ -92,23 +95,50 @@ public struct OptimizerSpec: Sendable {
         options = try reader.optional("options")?.object() ?? [:]
         var groups: [JSONObject] = []
         var parameters: [[[Float]]] = []
+        var shapes: [[[Int]]] = []
         let groupReaders = try reader.optional("param_groups")?.array() ?? [SpecReader(.object([:]), path: "optimizer.param_groups[0]")]
         for groupReader in groupReaders {
             var group = try groupReader.object()
             if let params = try groupReader.optional("params") {
                 var tensors: [[Float]] = []
+                var tensorShapes: [[Int]] = []
                 for tensor in try params.array() {
-                    tensors.append(try tensor.array().map { (value) throws(SpecError) in Float(try value.number()) })
+                    let (values, shape) = try Self.tensor(tensor)
+                    tensors.append(values)
+                    tensorShapes.append(shape)
                 }
                 parameters.append(tensors)
+                shapes.append(tensorShapes)
                 group["params"] = nil
             } else {
                 parameters.append([[0]])
+                shapes.append([[1]])
             }
             groups.append(group)
         }
         self.groups = groups
         self.parameters = parameters
+        self.shapes = shapes
+    }
+
+    /// One tensor of `params`: an array of numbers, or of equal-length rows
+    /// of numbers (as `tensor.tolist()` writes a 2-D tensor).
+    private static func tensor(_ reader: SpecReader) throws(SpecError) -> (values: [Float], shape: [Int]) {
+        let items = try reader.array()
+        guard case .array? = items.first?.value else {
+            return (try items.map { (value) throws(SpecError) in Float(try value.number()) }, [items.count])
+        }
+        var values: [Float] = []
+        var columns: Int?
+        for row in items {
+            let numbers = try row.array()
+            if let columns, numbers.count != columns {
+                throw row.error("expected a row of \(columns) numbers like the first, got \(numbers.count)")
+            }
+            columns = numbers.count
+            for value in numbers { values.append(Float(try value.number())) }
+        }
+        return (values, [items.count, columns ?? 0])
     }
 }
 

@@ -1,0 +1,91 @@
+import Anneal
+import AnnealTensor
+
+/// `torch.optim.Adadelta` (PyTorch 2.13) over float32 parameters: `rho`,
+/// `eps`, `weight_decay` and `maximize`, with PyTorch's defaults, validation
+/// and `foreach=False` arithmetic bit for bit.
+///
+/// ```swift
+/// let w = Parameter(Tensor([0.5, -1.25]))
+/// let adadelta = try Adadelta(parameters: [w], rho: 0.95)
+/// ```
+///
+/// Per parameter with a gradient (`_single_tensor_adadelta`): `step += 1`;
+/// `g = ±grad + weight_decay * p`; `sq = rho * sq + (1 - rho) * g * g`;
+/// `delta = sqrt(acc + eps) / sqrt(sq + eps) * g`;
+/// `acc = rho * acc + (1 - rho) * delta * delta`; `p -= lr * delta`.
+/// State per parameter: `step`, `square_avg`, `acc_delta`.
+public final class Adadelta: TensorOptimizer<AdadeltaState> {
+    /// `Adadelta(params, **options)` with param groups (PyTorch names: `lr`,
+    /// `rho`, `eps`, `weight_decay`, `maximize`).
+    public init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
+        try super.init(.adadelta, groups: groups, options: options)
+    }
+
+    /// `Adadelta(parameters, lr=..., ...)` with one group; an argument left
+    /// out takes PyTorch's default (``OptimizerKind/defaultOptions``).
+    public convenience init(
+        parameters: [Parameter], lr: Double? = nil, rho: Double? = nil, eps: Double? = nil,
+        weightDecay: Double? = nil, maximize: Bool? = nil
+    ) throws {
+        let arguments = ConvenienceArguments(
+            .adadelta, numbers: ["lr": lr, "rho": rho, "eps": eps, "weight_decay": weightDecay],
+            flags: ["maximize": maximize])
+        try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
+    }
+
+    /// Per group, the options `step()` reads (a missing one is a `KeyError`,
+    /// `maximize` defaults to false), `_init_group`, then
+    /// `_single_tensor_adadelta` per parameter.
+    public override func performStep() throws {
+        for (group, parameters) in try groupsWithParameters() {
+            let lr = try group.number("lr"), rho = try group.number("rho")
+            let eps = try group.number("eps"), weightDecay = try group.number("weight_decay")
+            let maximize = try group.flag("maximize", default: false)
+            let work = try initGroup(parameters) { AdadeltaState(count: $0) }
+            for (parameter, grad, state) in work {
+                let count = parameter.value.count
+                try checkCount(state.squareAvg, count, "square_avg", parameter)
+                try checkCount(state.accDelta, count, "acc_delta", parameter)
+                state.step += 1
+                let decay = weightDecay != 0 ? try Kernels.float32Scalar(weightDecay) : 0
+                let rhoF = Float(rho), oneMinusRho = try Kernels.float32Scalar(1 - rho), epsilon = Float(eps)
+                let negativeLR = try Kernels.float32Scalar(-lr)
+                let sign: Float = maximize ? -1 : 1
+                withElements(parameter, grad, &state.squareAvg, &state.accDelta) { p, g, sq, acc in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                        sq[i] = (sq[i] * rhoF).addingProduct(oneMinusRho * gi, gi)
+                        let std = Kernels.Element.sqrt(sq[i] + epsilon)
+                        var delta = Kernels.Element.sqrt(acc[i] + epsilon)
+                        delta = delta / std * gi
+                        acc[i] = (acc[i] * rhoF).addingProduct(oneMinusRho * delta, delta)
+                        p[i] = p[i].addingProduct(delta, negativeLR)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adadelta's `state[p]`.
+public final class AdadeltaState: TensorOptimizerState {
+    /// `state["step"]`, a float32 tensor in PyTorch.
+    var step: Float = 0
+    var squareAvg: [Float] = []
+    var accDelta: [Float] = []
+
+    public init() {}
+
+    /// The lazy initialization: zeros.
+    convenience init(count: Int) {
+        self.init()
+        squareAvg = ScalarStorage.filled(0, count: count)
+        accDelta = ScalarStorage.filled(0, count: count)
+    }
+
+    public static var fields: [TensorStateField<AdadeltaState>] {
+        [.step(\.step), .tensor("square_avg", \.squareAvg), .tensor("acc_delta", \.accDelta)]
+    }
+}

@@ -1,0 +1,93 @@
+import Anneal
+import AnnealTensor
+
+/// `torch.optim.Adagrad` (PyTorch 2.13) over float32 parameters: `lr_decay`,
+/// `weight_decay`, `initial_accumulator_value`, `eps` and `maximize`, with
+/// PyTorch's defaults, validation and `foreach=False` arithmetic bit for bit.
+///
+/// ```swift
+/// let w = Parameter(Tensor([0.5, -1.25]))
+/// let adagrad = try Adagrad(parameters: [w], lr: 0.1, lrDecay: 0.01)
+/// ```
+///
+/// Per parameter with a gradient (`_single_tensor_adagrad`): `step += 1`;
+/// `g = ±grad + weight_decay * p`; `clr = lr / (1 + (step - 1) * lr_decay)`
+/// (Python floats); `sum += g * g`; `p -= clr * g / (sqrt(sum) + eps)`.
+/// Unlike the other optimizers, PyTorch makes the state (`step` 0 and `sum`
+/// filled with the constructor's `initial_accumulator_value`) for every
+/// parameter in the constructor. Sparse gradients are out of scope.
+public final class Adagrad: TensorOptimizer<AdagradState> {
+    /// `Adagrad(params, **options)` with param groups (PyTorch names: `lr`,
+    /// `lr_decay`, `weight_decay`, `initial_accumulator_value`, `eps`, `maximize`).
+    public init(_ groups: [ParameterGroup], options: JSONObject = [:]) throws {
+        try super.init(.adagrad, groups: groups, options: options)
+        for parameter in indexedParameters where store.state(for: parameter) == nil {
+            store.setState(try makeState(count: parameter.value.count), for: parameter)
+        }
+    }
+
+    /// `Adagrad(parameters, lr=..., ...)` with one group; an argument left
+    /// out takes PyTorch's default (``OptimizerKind/defaultOptions``).
+    public convenience init(
+        parameters: [Parameter], lr: Double? = nil, lrDecay: Double? = nil, weightDecay: Double? = nil,
+        initialAccumulatorValue: Double? = nil, eps: Double? = nil, maximize: Bool? = nil
+    ) throws {
+        let arguments = ConvenienceArguments(
+            .adagrad,
+            numbers: [
+                "lr": lr, "lr_decay": lrDecay, "weight_decay": weightDecay,
+                "initial_accumulator_value": initialAccumulatorValue, "eps": eps,
+            ], flags: ["maximize": maximize])
+        try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
+    }
+
+    /// A fresh state: `torch.full_like(p, defaults["initial_accumulator_value"])`
+    /// (a checked conversion; group overrides of the value are ignored, as in PyTorch).
+    private func makeState(count: Int) throws(PythonError) -> AdagradState {
+        let initial = try Kernels.float32Scalar(defaults["initial_accumulator_value"]?.doubleValue ?? 0)
+        let state = AdagradState()
+        state.sum = ScalarStorage.filled(initial, count: count)
+        return state
+    }
+
+    /// Per group, `_init_group` then `_single_tensor_adagrad` per parameter.
+    public override func performStep() throws {
+        for (group, parameters) in try groupsWithParameters() {
+            let work = try initGroup(parameters) { (count) throws(PythonError) in try makeState(count: count) }
+            let lr = try group.number("lr"), weightDecay = try group.number("weight_decay")
+            let lrDecay = try group.number("lr_decay"), eps = try group.number("eps")
+            let maximize = try group.flag("maximize", default: false)
+            for (parameter, grad, state) in work {
+                let count = parameter.value.count
+                try checkCount(state.sum, count, "sum", parameter)
+                state.step += 1
+                let step = Double(state.step)
+                let decay = weightDecay != 0 ? try Kernels.float32Scalar(weightDecay) : 0
+                let clr = try PyFloat.divide(lr, 1 + (step - 1) * lrDecay)
+                let epsilon = Float(eps)
+                let negativeCLR = try Kernels.float32Scalar(-clr)
+                let sign: Float = maximize ? -1 : 1
+                withElements(parameter, grad, &state.sum) { p, g, sum in
+                    for i in 0..<count {
+                        var gi = g[i] * sign
+                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                        sum[i] = sum[i].addingProduct(gi, gi)
+                        let std = Kernels.Element.sqrt(sum[i]) + epsilon
+                        p[i] = p[i] + (negativeCLR * gi) / std
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adagrad's `state[p]`.
+public final class AdagradState: TensorOptimizerState {
+    /// `state["step"]`, a float32 tensor in PyTorch.
+    var step: Float = 0
+    var sum: [Float] = []
+
+    public init() {}
+
+    public static var fields: [TensorStateField<AdagradState>] { [.step(\.step), .tensor("sum", \.sum)] }
+}
