@@ -152,6 +152,7 @@ bench-torch-files: deps $(VENV_PY)
 test-torch-files: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
 	$(VENV_PY) Scripts/torch_roundtrip.py --anneal .build/debug/anneal
+	$(VENV_PY) Scripts/torch_training_state.py --anneal .build/debug/anneal
 
 test-torch-checkpoint: deps $(VENV_PY)
 	$(SWIFT) build --product anneal

@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
         .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle", "AnnealJSON", "CZlib"]),
+        .testTarget(name: "AnnealTorchTests", dependencies: ["AnnealTorch", "AnnealCheckpoint", "AnnealPickle", "AnnealJSON"]),
         .testTarget(
             name: "AnnealTrainingTests", dependencies: ["AnnealTraining", "AnnealSpec"], exclude: ["make_training_reference.py"]),
     ]
