@@ -11,6 +11,8 @@ struct StateReader {
     let file: TorchFile
     /// The tree read: the file's, or a bare model state_dict wrapped as `{"model": ...}`.
     let root: PickleValue
+    var fallback: TorchTrainingState.FallbackTypes?
+    var stepWhenMissing: (Int) -> Int = { _ in 0 }
 
     init(file: TorchFile, root: PickleValue? = nil) {
         self.file = file
@@ -123,7 +125,8 @@ struct StateReader {
 
         // Counters, the generator, metadata.
         let epoch = try counter(part(keys.epoch))
-        let step = try counter(part(keys.step))
+        let stepPart = part(keys.step)
+        let step = stepPart == nil || stepPart?.value == PickleValue.none ? max(0, stepWhenMissing(epoch)) : try counter(stepPart)
         var rng: CheckpointManifest.RNGRecord?
         if let (key, value) = part(["rng"]), value != .none { rng = try readRNG(value, at: key) }
         var metadata: JSONObject = [:]
@@ -159,6 +162,8 @@ struct StateReader {
         }
         let name = keys.model.first ?? "model"
         var reader = StateReader(file: file, root: .dict(PickleDict([(.string(name), root)])))
+        reader.fallback = fallback
+        reader.stepWhenMissing = stepWhenMissing
         return try reader.checkpoint(keys: keys, optimizerType: nil, schedulerTypes: nil)
     }
 
@@ -199,6 +204,8 @@ struct StateReader {
             type = given
         } else if let first = groups.first?.objectValue, let inferred = TorchTrainingState.inferOptimizerType(first) {
             type = inferred
+        } else if let fallback = fallback?.optimizer {
+            type = fallback
         } else {
             throw fail("cannot tell the optimizer's type from its param groups' keys; name it (--optimizer-type)")
         }
@@ -247,6 +254,7 @@ struct StateReader {
             return index < given.count ? given[index] : ""
         }
         guard let type = TorchTrainingState.inferSchedulerType(state) else {
+            if let fallback = fallback?.schedulers, fallback.count == count { return fallback[index] }
             if state["lr_lambdas"] != nil {
                 throw fail("\(at) is a LambdaLR's or a MultiplicativeLR's state (the same keys); name it (--scheduler-type)")
             }

@@ -47,13 +47,34 @@ public enum TorchTrainingState {
     ///     `optimizer_type` and the inference from its param groups' keys.
     ///   - schedulerTypes: the schedulers' class names, one per scheduler
     ///     state, overriding the file's and the inference.
+    ///   - fallback: the types to use where the file does not say and the
+    ///     keys do not tell (a resume gives the spec's, so that a LambdaLR
+    ///     state needs no naming); a type the file does say or the keys do
+    ///     tell is kept, so a mismatch with the spec shows when restoring.
+    ///   - stepWhenMissing: the step counter of a file without one, from its
+    ///     epoch (a resume computes epoch × steps per epoch); 0 by default.
     /// - Throws: ``TorchStateError`` naming the file and the entry.
     public static func checkpoint(
         from file: TorchFile, keys: TorchStateKeys = TorchStateKeys(), optimizerType: String? = nil,
-        schedulerTypes: [String]? = nil
+        schedulerTypes: [String]? = nil, fallback: FallbackTypes? = nil,
+        stepWhenMissing: @escaping (Int) -> Int = { _ in 0 }
     ) throws(TorchStateError) -> Checkpoint {
         var reader = StateReader(file: file)
+        reader.fallback = fallback
+        reader.stepWhenMissing = stepWhenMissing
         return try reader.checkpoint(keys: keys, optimizerType: optimizerType, schedulerTypes: schedulerTypes)
+    }
+
+    /// Types for the optimizer and the schedulers (in order) when a file
+    /// does not name them and their keys do not tell.
+    public struct FallbackTypes: Sendable {
+        public var optimizer: String?
+        public var schedulers: [String]
+
+        public init(optimizer: String?, schedulers: [String]) {
+            self.optimizer = optimizer
+            self.schedulers = schedulers
+        }
     }
 
     /// The optimizer class whose `state_dict()["param_groups"]` has these

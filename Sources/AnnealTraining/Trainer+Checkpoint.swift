@@ -59,9 +59,10 @@ extension Trainer {
     }
 
     /// Trains until ``epoch`` reaches `lastEpoch` (nothing when it already
-    /// has), handing each record to `report`; with a `store`, saves a
-    /// checkpoint after every epoch whose number is a multiple of `every`,
-    /// and after the last.
+    /// has), handing each record to `report`; with a `store` or an `export`,
+    /// saves a checkpoint after every epoch whose number is a multiple of
+    /// `every`, and after the last: into `store`, and to `export` (which
+    /// writes it elsewhere, e.g. as a torch.save file), in that order.
     ///
     /// ```swift
     /// let store = try CheckpointStore(directory: "runs/a", keepLast: 3)
@@ -70,7 +71,8 @@ extension Trainer {
     /// ```
     @discardableResult
     public func train(
-        through lastEpoch: Int, saving store: CheckpointStore?, every: Int = 1, report: (EpochRecord) -> Void = { _ in }
+        through lastEpoch: Int, saving store: CheckpointStore?, every: Int = 1,
+        export: ((Checkpoint) throws -> Void)? = nil, report: (EpochRecord) -> Void = { _ in }
     ) throws -> [EpochRecord] {
         precondition(every > 0, "every must be positive, got \(every)")
         var records: [EpochRecord] = []
@@ -78,9 +80,11 @@ extension Trainer {
             let record = try trainEpoch()
             report(record)
             records.append(record)
-            if let store, epoch % every == 0 || epoch == lastEpoch {
+            if store != nil || export != nil, epoch % every == 0 || epoch == lastEpoch {
                 do {
-                    try store.save(checkpoint())
+                    let checkpoint = try checkpoint()
+                    try store?.save(checkpoint)
+                    try export?(checkpoint)
                 } catch {
                     // The epoch is done: the failure is its checkpoint's, not the next epoch's.
                     throw CheckpointSaveError(epoch: epoch, underlying: error)

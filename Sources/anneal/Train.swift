@@ -1,12 +1,14 @@
 import AnnealCheckpoint
 import AnnealConformance
+import AnnealPickle
 import AnnealSpec
+import AnnealTorch
 import AnnealTraining
 import ArgumentParser
 
 extension AnnealCommand {
     /// `anneal train SPEC.json [--model seed1|seed3] [--epochs N] [--seed S] [--shuffle]
-    /// [--checkpoint-dir DIR [--every N] [--keep N] [--resume]]`.
+    /// [--checkpoint-dir DIR [--every N] [--keep N] [--resume]] [--resume FILE.pt] [--save-torch DIR]`.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a seed document's model with the optimizer and scheduler of a spec.",
@@ -28,6 +30,17 @@ extension AnnealCommand {
                 Checkpoints are trusted only when they verify (a file whose manifest's step is not the \
                 one in its name does not); invalid files never count toward --keep, and those newer \
                 than the kept checkpoints are left in place (anneal checkpoint verify DIR reports them). \
+                --resume FILE.pt (or .pth, .bin; also --resume-from) restores a torch.save'd training \
+                state instead: a dict with the model's state_dict ("model", "model_state_dict" or \
+                "state_dict"), the optimizer's ("optimizer", "optimizer_state_dict"), the schedulers' \
+                ("scheduler", "lr_scheduler", "scheduler_state_dict": one state_dict or a list) and \
+                "epoch" (epochs completed); the parameters by name, the optimizer's state and param \
+                groups and every scheduler's state, checked against the spec first (names, shapes, \
+                types, group counts: a mismatch names both sides and restores nothing). A \
+                LambdaLR's functions come from the spec. Training continues from that epoch. \
+                With --save-torch DIR, every checkpoint (every --every epochs and after the last) is \
+                also written as DIR/checkpoint-<step>.pt, a torch.save dict whose "model", \
+                "optimizer" and "scheduler" (or "schedulers") PyTorch 2.13's load_state_dict takes. \
                 Exit status: 0 success (also when a resumed checkpoint is already at or past --epochs: \
                 nothing to train); 1 a failure: the directory cannot be created or listed, is locked by \
                 another writer (its pid is named), holds another run's checkpoints without --resume, or \
@@ -61,10 +74,50 @@ extension AnnealCommand {
         @Option(help: "Keep the newest N checkpoints, deleting older ones after each save (0 keeps all).")
         var keep: Int = 3
 
-        @Flag(help: "Continue from the newest valid checkpoint in --checkpoint-dir (from scratch when there is none).")
+        @Flag(
+            help: ArgumentHelp(
+                "Continue from the newest valid checkpoint in --checkpoint-dir (from scratch when there is none); --resume FILE.pt continues a PyTorch run.",
+                valueName: "FILE.pt"))
         var resume = false
 
+        @Option(help: ArgumentHelp("Continue from a torch.save'd training state (what --resume FILE.pt means).", valueName: "FILE.pt"))
+        var resumeFrom: String?
+
+        @Option(help: ArgumentHelp("Also write every checkpoint as a torch.save file in this directory (created if missing).", valueName: "DIR"))
+        var saveTorch: String?
+
+        /// `train ... --resume FILE.pt`: `--resume` followed by a torch.save
+        /// file's name is `--resume-from FILE.pt`; otherwise it is the flag.
+        static func rewritingResume(_ arguments: [String]) -> [String] {
+            guard arguments.first == "train" else { return arguments }
+            var result: [String] = []
+            var index = 0
+            while index < arguments.count {
+                let argument = arguments[index]
+                if argument == "--" {
+                    result.append(contentsOf: arguments[index...])
+                    break
+                }
+                if argument.hasPrefix("--resume=") {
+                    result.append("--resume-from=" + argument.dropFirst("--resume=".count))
+                } else if argument == "--resume", index + 1 < arguments.count, isTorchFile(arguments[index + 1]) {
+                    result.append(contentsOf: ["--resume-from", arguments[index + 1]])
+                    index += 1
+                } else {
+                    result.append(argument)
+                }
+                index += 1
+            }
+            return result
+        }
+
         func validate() throws {
+            if let resumeFrom {
+                guard isTorchFile(resumeFrom) else {
+                    throw ValidationError("--resume-from \"\(resumeFrom)\" is not a torch.save file (.pt, .pth, .bin).")
+                }
+                if resume { throw ValidationError("--resume (the newest checkpoint in --checkpoint-dir) and --resume FILE.pt exclude each other.") }
+            }
             guard every > 0 else { throw ValidationError("--every must be 1 or more, got \(every).") }
             guard keep >= 0 else { throw ValidationError("--keep must be 0 or more, got \(keep).") }
             if resume && checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir.") }
@@ -106,16 +159,32 @@ extension AnnealCommand {
                     try refuseOtherRuns(in: opened)
                 }
             }
+            if let resumeFrom { try restoreTorch(from: resumeFrom, into: trainer) }
+            var export: ((AnnealCheckpoint.Checkpoint) throws -> Void)?
+            if let saveTorch {
+                do {
+                    try CheckpointStore.makeDirectories(saveTorch)
+                } catch {
+                    printError("anneal train: \(error)")
+                    throw ExitCode.failure
+                }
+                export = { checkpoint in
+                    let name = CheckpointStore.fileName(step: checkpoint.manifest.step).dropLast(".safetensors".count) + ".pt"
+                    let path = saveTorch + "/" + name
+                    let (root, storages) = TorchTrainingState.torchTree(of: checkpoint)
+                    try TorchFileWriter.write(root, storages: storages, to: path)
+                }
+            }
             // Held while this process writes: released when it exits.
             defer { lock?.unlock() }
-            if trainer.epoch >= epochs, resume, let checkpointDir {
+            if trainer.epoch >= epochs, let source = resumeFrom ?? (resume ? checkpointDir : nil) {
                 let relation = trainer.epoch == epochs ? "already at" : "already past"
                 printError(
-                    "anneal train: the checkpoint in \(checkpointDir) is at epoch \(trainer.epoch), \(relation) --epochs \(epochs); nothing to train")
+                    "anneal train: the checkpoint in \(source) is at epoch \(trainer.epoch), \(relation) --epochs \(epochs); nothing to train")
                 return
             }
             do {
-                try trainer.train(through: epochs, saving: store, every: every) { print(experiment.logLine($0)) }
+                try trainer.train(through: epochs, saving: store, every: every, export: export) { print(experiment.logLine($0)) }
             } catch let error as CheckpointSaveError {
                 printError("anneal train: \(error)")
                 throw ExitCode.failure
@@ -141,6 +210,26 @@ extension AnnealCommand {
                 return
             }
             do {
+                try trainer.restore(from: checkpoint)
+            } catch {
+                printError("anneal train: \(error)")
+                throw ExitCode.dataError
+            }
+        }
+
+        /// `--resume FILE.pt`: a torch.save'd training state into `trainer`,
+        /// all or nothing; exit 65 when it cannot be read or does not fit.
+        func restoreTorch(from path: String, into trainer: Trainer) throws {
+            do {
+                let file = try TorchFile(contentsOf: path)
+                let fallback = TorchTrainingState.FallbackTypes(
+                    optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
+                let stepsPerEpoch = trainer.stepsPerEpoch
+                var checkpoint = try TorchTrainingState.checkpoint(from: file, fallback: fallback) { epoch in
+                    let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
+                    return overflow ? 0 : step
+                }
+                checkpoint.source = path
                 try trainer.restore(from: checkpoint)
             } catch {
                 printError("anneal train: \(error)")
