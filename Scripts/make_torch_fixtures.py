@@ -345,10 +345,31 @@ def training_state_fixtures():
         optimizer = obj.get("optimizer", obj.get("optimizer_state_dict"))
         torch_checkpoint.export_checkpoint(os.path.join(out, name + ".safetensors"), model_state=model,
                                            optimizer_state=optimizer, **export)
+    # A PyTorch run of the first seed document's model for `anneal train --resume FILE.pt`: 5 epochs
+    # saved as the tutorials do, the spec it was built from, and the learning rates PyTorch prints
+    # for epochs 6-8 (the losses depend on the gradient kernels; the rates must be identical).
+    import interop
+    spec = {"optimizer": {"type": "AdamW", "options": {"lr": 0.01, "weight_decay": 0.05}},
+            "scheduler": [{"type": "StepLR", "args": {"step_size": 2, "gamma": 0.5}},
+                          {"type": "LambdaLR", "args": {"lr_lambda": "0.9 ** epoch"}}]}
+    with open(os.path.join(out, "seed1_adamw.json"), "w") as f:
+        json.dump(spec, f, indent=1, sort_keys=True)
+        f.write("\n")
+    run = interop.Run(spec, 0, "autograd")
+    for _ in range(5):
+        run.train_epoch()
+    run.save_torch(os.path.join(out, "seed1_adamw.pt"))
+    lines = []
+    for _ in range(3):
+        lr, _ = run.train_epoch()
+        lines.append(f"Epoch {run.epoch}: LR = {lr:.5f}")
+    with open(os.path.join(out, "seed1_adamw.lr.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
     # Refused: a LambdaLR state (MultiplicativeLR's keys too) without a type, an int64 buffer,
     # more model entries than optimizer parameters.
     torch.save({"model": net.state_dict(), "optimizer": sgd.state_dict(), "scheduler": lam.state_dict()},
                os.path.join(out, "lambda_untyped.pt"))
+    torch.manual_seed(5)
     bn = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
     torch.save({"model": bn.state_dict()}, os.path.join(out, "int64_buffer.pt"))
     extra = dict(net.state_dict())

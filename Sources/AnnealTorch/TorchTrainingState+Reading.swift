@@ -254,7 +254,12 @@ struct StateReader {
             return index < given.count ? given[index] : ""
         }
         guard let type = TorchTrainingState.inferSchedulerType(state) else {
-            if let fallback = fallback?.schedulers, fallback.count == count { return fallback[index] }
+            if let fallback = fallback?.schedulers {
+                guard fallback.count == count else {
+                    throw fail("the file has \(count) scheduler state\(count == 1 ? "" : "s"), the live schedulers are [\(fallback.joined(separator: ", "))]")
+                }
+                return fallback[index]
+            }
             if state["lr_lambdas"] != nil {
                 throw fail("\(at) is a LambdaLR's or a MultiplicativeLR's state (the same keys); name it (--scheduler-type)")
             }

@@ -182,6 +182,47 @@ expect 0 "train --help" "$anneal" train --help
 contains "; 1 a failure: " <(tr '\n' ' ' <"$work/out") "train --help documents exit 1"
 
 # Plots of extreme rates (an overflowing span, subnormal steps) once trapped.
+# anneal train --resume FILE.pt: a PyTorch run (Scripts/make_torch_fixtures.py: 5 epochs, torch.save'd as
+# the tutorials do) continues with the learning rates PyTorch printed for epochs 6-8.
+runs=Fixtures/torch/training
+expect 0 "train --resume a PyTorch run" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt
+holds "the resumed PyTorch run has PyTorch's learning rates" cmp -s <(sed 's/ | loss.*//' "$work/out") $runs/seed1_adamw.lr.txt
+expect 0 "train --resume=FILE.pt" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 6 --resume=$runs/seed1_adamw.pt
+contains "Epoch 6: LR = 0.00531" "$work/out" "--resume=FILE.pt resumes"
+sed 's/"AdamW"/"SGD"/' $runs/seed1_adamw.json >"$work/sgd.json"
+expect 65 "train --resume FILE.pt with another optimizer" "$anneal" train "$work/sgd.json" --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt
+contains "the checkpoint's optimizer is AdamW, the live one SGD" "$work/err" "the optimizer mismatch names both sides"
+expect 65 "train --resume FILE.pt with other schedulers" "$anneal" train "$spec" --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt
+contains "the file has 2 scheduler states, the live schedulers are [StepLR]" "$work/err" "the scheduler mismatch names both sides"
+expect 65 "train --resume FILE.pt into another model" "$anneal" train $runs/seed1_adamw.json --model seed3 --epochs 8 --resume $runs/seed1_adamw.pt
+contains "$runs/seed1_adamw.pt: " "$work/err" "the model mismatch names the file"
+expect 65 "train --resume a state a checkpoint cannot hold" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/int64_buffer.pt
+contains "num_batches_tracked" "$work/err" "the int64 buffer is named"
+expect 65 "train --resume a hostile file" "$anneal" train $runs/seed1_adamw.json --epochs 8 --resume Fixtures/torch/hostile_global.pt
+expect 0 "train --resume FILE.pt at --epochs" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 5 --resume $runs/seed1_adamw.pt
+contains "already at --epochs 5; nothing to train" "$work/err" "nothing to train"
+expect 64 "train --resume with --resume-from" "$anneal" train "$spec" --checkpoint-dir "$work/keep0" --resume --resume-from $runs/seed1_adamw.pt
+# --save-torch: Anneal's torch.save files resume in Anneal as the run that never stopped (generator and all).
+expect 0 "train --shuffle uninterrupted" "$anneal" train "$spec" --model seed3 --epochs 6 --shuffle
+cp "$work/out" "$work/shuffled"
+expect 0 "train --save-torch" "$anneal" train "$spec" --model seed3 --epochs 4 --shuffle --save-torch "$work/torch" --every 2
+holds "--save-torch writes every checkpoint" test -s "$work/torch/checkpoint-00000002.pt" -a -s "$work/torch/checkpoint-00000004.pt"
+expect 0 "train --resume its own torch.save file" "$anneal" train "$spec" --model seed3 --epochs 6 --shuffle --resume "$work/torch/checkpoint-00000004.pt"
+holds "the resumed epochs equal the uninterrupted run's" cmp -s <(tail -2 "$work/shuffled") "$work/out"
+expect 0 "checkpoint convert a --save-torch file" "$anneal" checkpoint convert "$work/torch/checkpoint-00000004.pt" "$work/from-torch.safetensors"
+expect 0 "checkpoint inspect the converted file" "$anneal" checkpoint inspect "$work/from-torch.safetensors"
+contains "step 4, epoch 4" "$work/out" "the counters survive"
+contains "rng: xoshiro256**" "$work/out" "the generator survives"
+# convert .pt <-> .safetensors as the Python converter does (Scripts/make_torch_fixtures.py wrote both).
+for name in tutorial official model_only; do
+    expect 0 "checkpoint convert $name.pt to .safetensors" "$anneal" checkpoint convert $runs/$name.pt "$work/$name.safetensors"
+    holds "$name.pt converts to the Python converter's bytes" cmp -s "$work/$name.safetensors" $runs/$name.safetensors
+    expect 0 "checkpoint convert $name.safetensors to .pt" "$anneal" checkpoint convert $runs/$name.safetensors "$work/$name.pt"
+done
+expect 65 "checkpoint convert an untyped LambdaLR state" "$anneal" checkpoint convert $runs/lambda_untyped.pt "$work/x.safetensors"
+contains "name it (--scheduler-type)" "$work/err" "the ambiguity asks for a type"
+expect 0 "checkpoint convert --scheduler-type" "$anneal" checkpoint convert $runs/lambda_untyped.pt "$work/x.safetensors" --scheduler-type LambdaLR
+expect 64 "checkpoint convert --optimizer-type for .pt to .pt" "$anneal" checkpoint convert $runs/tutorial.pt "$work/x.pt" --optimizer-type SGD
 for file in Fixtures/fuzz/spec/plot-*.json; do
     expect 0 "plot $file" "$anneal" plot "$file" -o "$work/extreme.svg"
     expect 0 "plot --log-y --momentum --ascii $file" "$anneal" plot "$file" --log-y --momentum --ascii -o "$work/extreme.svg"
