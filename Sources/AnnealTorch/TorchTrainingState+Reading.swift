@@ -169,7 +169,7 @@ struct StateReader {
 
     // MARK: Parts
 
-    private func readOptimizer(
+    func readOptimizer(
         _ value: PickleValue, at key: String, type given: String?, modelCount: Int, into tensors: inout [String: Tensor]
     ) throws(TorchStateError) -> CheckpointManifest.OptimizerRecord {
         guard let dict = Self.entries(value), let stateValue = dict[.string("state")],
@@ -246,7 +246,7 @@ struct StateReader {
         return .init(type: kind.rawValue, paramGroups: groups, state: records)
     }
 
-    private func schedulerType(
+    func schedulerType(
         _ state: JSONObject, index: Int, of count: Int, given: [String]?, at: String
     ) throws(TorchStateError) -> String {
         if let given {
@@ -309,7 +309,7 @@ struct StateReader {
     // MARK: Values
 
     /// A tensor as a checkpoint holds it: float32, row-major.
-    private func float32Tensor(_ value: PickleValue, at: String) throws(TorchStateError) -> Tensor {
+    func float32Tensor(_ value: PickleValue, at: String) throws(TorchStateError) -> Tensor {
         guard case .tensor(let tensor) = value else {
             throw fail("\(at) is a \(value.pythonTypeName), not a tensor")
         }
@@ -343,7 +343,7 @@ struct StateReader {
     /// `stateDict()` writes one: tuples and lists as arrays, dicts (and
     /// Counters) as objects with their int keys as strings, 0-dimensional
     /// tensors as their number.
-    private func json(_ value: PickleValue, at: String, depth: Int = 0) throws(TorchStateError) -> JSONValue {
+    func json(_ value: PickleValue, at: String, depth: Int = 0) throws(TorchStateError) -> JSONValue {
         guard depth < 64 else { throw fail("\(at) is nested more than 64 deep") }
         switch value {
         case .none: return .null

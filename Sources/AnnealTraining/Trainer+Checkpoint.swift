@@ -4,9 +4,16 @@ import AnnealTensor
 
 extension Trainer {
     /// The live objects a checkpoint saves and restores: the model's named
-    /// parameters, the optimizer and the schedulers.
+    /// parameters (in the optimizer's index order, which is the model's
+    /// with one group), the optimizer and the schedulers.
     public var trainingState: TrainingState {
-        TrainingState(namedParameters: model.namedParameters(), optimizer: optimizer, schedulers: schedulers)
+        var named = model.namedParameters()
+        if let ordered = (optimizer as? any CheckpointableOptimizer)?.parameters, ordered.count == named.count {
+            let byIdentity = Dictionary(named.map { (ObjectIdentifier($0.parameter), $0) }, uniquingKeysWith: { first, _ in first })
+            let reordered = ordered.compactMap { byIdentity[ObjectIdentifier($0)] }
+            if reordered.count == named.count { named = reordered }
+        }
+        return TrainingState(namedParameters: named, optimizer: optimizer, schedulers: schedulers)
     }
 
     /// Optimizer steps per epoch (batches, the last possibly smaller).
@@ -14,7 +21,8 @@ extension Trainer {
 
     /// A checkpoint of the run after ``epoch`` epochs: parameters, optimizer
     /// state, schedulers, the generator, and the step and epoch counters.
-    public func checkpoint(metadata: JSONObject = [:]) throws -> Checkpoint {
+    public func checkpoint(metadata: JSONObject? = nil) throws -> Checkpoint {
+        let metadata = metadata ?? self.metadata
         let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
         guard !overflow else {
             throw CheckpointError(file: "checkpoint", .manifestInvalid(path: "step", problem: "epoch \(epoch) × \(stepsPerEpoch) steps per epoch overflows"))
@@ -45,6 +53,7 @@ extension Trainer {
         let restored = try trainingState.restore(from: checkpoint)
         if let saved = restored.rng { rng = saved }
         epoch = restored.epoch
+        metadata = restored.metadata
         return restored
     }
 

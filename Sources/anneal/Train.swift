@@ -41,6 +41,13 @@ extension AnnealCommand {
                 With --save-torch DIR, every checkpoint (every --every epochs and after the last) is \
                 also written as DIR/checkpoint-<step>.pt, a torch.save dict whose "model", \
                 "optimizer" and "scheduler" (or "schedulers") PyTorch 2.13's load_state_dict takes. \
+                --resume checkpoint-N/ continues a Hugging Face Trainer run from its checkpoint \
+                directory (trainer_state.json, model.safetensors or pytorch_model.bin, optimizer.pt, \
+                scheduler.pt; rng_state.pth and training_args.bin are not read): the parameters go into \
+                the Trainer's two groups (decaying, then biases and norms with weight_decay 0), the \
+                schedulers step after every batch as the Trainer's do, and --save-torch writes \
+                DIR/checkpoint-<step>/ in the Trainer's layout, which Trainer.train(resume_from_checkpoint=...) \
+                continues from. \
                 Exit status: 0 success (also when a resumed checkpoint is already at or past --epochs: \
                 nothing to train); 1 a failure: the directory cannot be created or listed, is locked by \
                 another writer (its pid is named), holds another run's checkpoints without --resume, or \
@@ -100,7 +107,9 @@ extension AnnealCommand {
                 }
                 if argument.hasPrefix("--resume=") {
                     result.append("--resume-from=" + argument.dropFirst("--resume=".count))
-                } else if argument == "--resume", index + 1 < arguments.count, isTorchFile(arguments[index + 1]) {
+                } else if argument == "--resume", index + 1 < arguments.count,
+                    isTorchFile(arguments[index + 1]) || HuggingFaceCheckpoint.isCheckpointDirectory(arguments[index + 1])
+                {
                     result.append(contentsOf: ["--resume-from", arguments[index + 1]])
                     index += 1
                 } else {
@@ -113,8 +122,9 @@ extension AnnealCommand {
 
         func validate() throws {
             if let resumeFrom {
-                guard isTorchFile(resumeFrom) else {
-                    throw ValidationError("--resume-from \"\(resumeFrom)\" is not a torch.save file (.pt, .pth, .bin).")
+                guard isTorchFile(resumeFrom) || HuggingFaceCheckpoint.isCheckpointDirectory(resumeFrom) else {
+                    throw ValidationError(
+                        "--resume-from \"\(resumeFrom)\" is neither a torch.save file (.pt, .pth, .bin) nor a Hugging Face Trainer checkpoint directory (with trainer_state.json).")
                 }
                 if resume { throw ValidationError("--resume (the newest checkpoint in --checkpoint-dir) and --resume FILE.pt exclude each other.") }
             }
@@ -133,7 +143,10 @@ extension AnnealCommand {
             let trainer: Trainer
             do {
                 let trainingSpec = try TrainingSpec(contentsOf: spec)
-                trainer = try Trainer(experiment: experiment, spec: trainingSpec, seed: seed, shuffle: shuffle)
+                trainer = try Trainer(
+                    experiment: experiment, spec: trainingSpec, seed: seed, shuffle: shuffle,
+                    grouping: resumesHuggingFace ? .huggingFace : .one)
+                trainer.schedulersStepPerBatch = resumesHuggingFace
             } catch let error as SpecError {
                 printError("anneal train: \(error)")
                 throw ExitCode.dataError
@@ -168,7 +181,12 @@ extension AnnealCommand {
                     printError("anneal train: \(error)")
                     throw ExitCode.failure
                 }
+                let huggingFace = resumesHuggingFace
                 export = { checkpoint in
+                    if huggingFace {
+                        try HuggingFaceCheckpoint.write(checkpoint, to: saveTorch + "/checkpoint-\(checkpoint.manifest.step)")
+                        return
+                    }
                     let name = CheckpointStore.fileName(step: checkpoint.manifest.step).dropLast(".safetensors".count) + ".pt"
                     let path = saveTorch + "/" + name
                     let (root, storages) = TorchTrainingState.torchTree(of: checkpoint)
@@ -217,10 +235,23 @@ extension AnnealCommand {
             }
         }
 
+        /// Whether `--resume` names a Hugging Face Trainer checkpoint directory.
+        var resumesHuggingFace: Bool { resumeFrom.map(HuggingFaceCheckpoint.isCheckpointDirectory) ?? false }
+
         /// `--resume FILE.pt`: a torch.save'd training state into `trainer`,
         /// all or nothing; exit 65 when it cannot be read or does not fit.
+        /// `--resume checkpoint-N/`: a Hugging Face Trainer checkpoint.
         func restoreTorch(from path: String, into trainer: Trainer) throws {
             do {
+                if resumesHuggingFace {
+                    let fallback = TorchTrainingState.FallbackTypes(
+                        optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
+                    let loaded = try HuggingFaceCheckpoint.checkpoint(
+                        directory: path, parameterNames: trainer.trainingState.namedParameters.map(\.name), fallback: fallback)
+                    for note in loaded.notes { printError("anneal train: \(note)") }
+                    try trainer.restore(from: loaded.checkpoint)
+                    return
+                }
                 let file = try TorchFile(contentsOf: path)
                 let fallback = TorchTrainingState.FallbackTypes(
                     optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
