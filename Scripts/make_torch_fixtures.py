@@ -377,13 +377,42 @@ def training_state_fixtures():
     torch.save({"model": extra, "optimizer": opt.state_dict()}, os.path.join(out, "count_mismatch.pt"))
 
 
+def huggingface_fixture():
+    """A real transformers Trainer checkpoint (Scripts/hf_trainer_run.py, 5
+    epochs, saved after each): Fixtures/torch/huggingface/checkpoint-30/ as
+    the Trainer wrote it, the spec `anneal train` resumes it with, and the
+    learning rates the Trainer's checkpoints 40 and 50 hold (what Anneal must
+    print for epochs 4 and 5)."""
+    import shutil
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import hf_trainer_run
+    out = os.path.join(OUT, "huggingface")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    with tempfile.TemporaryDirectory() as work:
+        hf_trainer_run.run(work)
+        shutil.copytree(os.path.join(work, "checkpoint-30"), os.path.join(out, "checkpoint-30"))
+        lines = []
+        for epoch, step in ((4, 40), (5, 50)):
+            groups = torch.load(os.path.join(work, f"checkpoint-{step}", "optimizer.pt"), weights_only=True)["param_groups"]
+            lines.append(f"Epoch {epoch}: LR = {groups[0]['lr']:.5f}")
+    with open(os.path.join(out, "spec.json"), "w") as f:
+        json.dump(hf_trainer_run.SPEC, f, indent=1, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(out, "lr.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
     if "--training-only" in sys.argv[1:]:
         training_state_fixtures()
+        huggingface_fixture()
         print(f"training states in {os.path.join(OUT, 'training')}")
         return
     os.makedirs(OUT, exist_ok=True)
     training_state_fixtures()
+    huggingface_fixture()
     expectations = {"torch": torch.__version__, "valid": {}, "hostile": {}}
     for name, obj in valid_fixtures():
         path = os.path.join(OUT, name)

@@ -21,7 +21,12 @@ with torch.save, then:
    that ``load_state_dict`` them must continue exactly as the originals do
    for 3 more steps (parameters, learning rates, scheduler states).
 
-Prints one line per case and ``N passed, M failed``; exits 1 on a failure.
+4. a real Hugging Face Trainer run: its checkpoint-30 resumed by ``anneal
+   train --resume DIR --save-torch T`` and handed back to the Trainer, whose
+   learning rates, param groups and scheduler states must equal its own
+   uninterrupted checkpoints (``huggingface_case``).
+
+Prints one line per failing case and ``N passed, M failed``; exits 1 on a failure.
 """
 from __future__ import annotations
 
@@ -206,6 +211,52 @@ def case(anneal, typ, seed, work, official) -> list[str]:
     return [f"{typ}+{type(sched).__name__} (seed {seed}{', official layout' if official else ''}): {p}" for p in problems]
 
 
+def huggingface_case(anneal, work) -> list[str]:
+    """A real Trainer run (Scripts/hf_trainer_run.py): its checkpoint-30
+    resumed by `anneal train --resume DIR --save-torch T` for epoch 4, then
+    T/checkpoint-40 resumed by the Trainer for epoch 5. Learning rates,
+    param groups, scheduler states and step counts must equal the Trainer's
+    own uninterrupted checkpoints 40 and 50. (Parameters differ: the Trainer
+    shuffles the data and sums gradients in MKL's order.)"""
+    import json
+    import hf_trainer_run
+    problems = []
+    hf, handed = os.path.join(work, "hf"), os.path.join(work, "handed")
+    hf_trainer_run.run(hf)
+    spec = os.path.join(work, "hf_spec.json")
+    with open(spec, "w") as f:
+        json.dump(hf_trainer_run.SPEC, f)
+    result = subprocess.run([anneal, "train", spec, "--model", "seed1", "--epochs", "4", "--resume",
+                             os.path.join(hf, "checkpoint-30"), "--save-torch", handed], capture_output=True, text=True)
+    if result.returncode != 0:
+        return [f"huggingface: anneal train exited {result.returncode}: {result.stderr.strip()}"]
+
+    def compare(step, ours):
+        for file in ("scheduler.pt", "optimizer.pt"):
+            a = torch.load(os.path.join(ours, f"checkpoint-{step}", file), weights_only=True)
+            b = torch.load(os.path.join(hf, f"checkpoint-{step}", file), weights_only=True)
+            if file == "optimizer.pt":
+                d = exact(a["param_groups"], b["param_groups"], f"checkpoint-{step}/optimizer.pt param_groups")
+                steps = sorted({v["step"].item() for v in a["state"].values()})
+                if not d and steps != [float(step)]:
+                    d = f"checkpoint-{step}/optimizer.pt: steps {steps}"
+                if not d and sorted(a["state"]) != sorted(b["state"]):
+                    d = f"checkpoint-{step}/optimizer.pt: state indices differ"
+            else:
+                d = exact(a, b, f"checkpoint-{step}/scheduler.pt")
+            if d:
+                problems.append("huggingface: " + d)
+        with open(os.path.join(ours, f"checkpoint-{step}", "trainer_state.json")) as f:
+            state = json.load(f)
+        if state["global_step"] != step:
+            problems.append(f"huggingface: checkpoint-{step}/trainer_state.json global_step {state['global_step']}")
+
+    compare(40, handed)
+    hf_trainer_run.run(handed, resume=os.path.join(handed, "checkpoint-40"))
+    compare(50, handed)
+    return problems
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--anneal", required=True)
@@ -227,6 +278,10 @@ def main() -> int:
                     failed += 1
                 else:
                     passed += 1
+        problems = huggingface_case(args.anneal, work)
+        for p in problems:
+            print("FAIL:", p)
+        passed, failed = (passed, failed + 1) if problems else (passed + 1, failed)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

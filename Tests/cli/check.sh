@@ -213,6 +213,27 @@ expect 0 "checkpoint convert a --save-torch file" "$anneal" checkpoint convert "
 expect 0 "checkpoint inspect the converted file" "$anneal" checkpoint inspect "$work/from-torch.safetensors"
 contains "step 4, epoch 4" "$work/out" "the counters survive"
 contains "rng: xoshiro256**" "$work/out" "the generator survives"
+# --resume checkpoint-N/: a real Hugging Face Trainer checkpoint (Scripts/hf_trainer_run.py) continues with
+# the learning rates of the Trainer's own next checkpoints, and --save-torch writes the Trainer's layout.
+hf=Fixtures/torch/huggingface
+expect 0 "train --resume a Hugging Face checkpoint" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume $hf/checkpoint-30 --save-torch "$work/hf"
+holds "the resumed Trainer run has the Trainer's learning rates" cmp -s <(sed 's/ | loss.*//' "$work/out") $hf/lr.txt
+cp "$work/out" "$work/hf-lines"
+contains "rng_state.pth: not read" "$work/err" "what is not read is said"
+for file in model.safetensors optimizer.pt scheduler.pt trainer_state.json; do
+    holds "--save-torch writes checkpoint-50/$file" test -s "$work/hf/checkpoint-50/$file"
+done
+expect 0 "train --resume the Hugging Face checkpoint Anneal wrote" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume "$work/hf/checkpoint-40"
+holds "resuming Anneal's own Trainer checkpoint gives the same epoch 5" cmp -s <(tail -1 "$work/hf-lines") "$work/out"
+expect 0 "checkpoint inspect the Trainer checkpoint's optimizer.pt" "$anneal" checkpoint inspect "$work/hf/checkpoint-50/optimizer.pt"
+contains "'params': [3, 4, 5]" "$work/out" "the Trainer's second group (the biases)"
+expect 65 "train --resume a Hugging Face checkpoint with other schedulers" "$anneal" train "$spec" --model seed1 --epochs 5 --resume $hf/checkpoint-30
+cp -r $hf/checkpoint-30 "$work/mid-epoch"
+sed 's/"epoch": 3.0/"epoch": 2.5/' $hf/checkpoint-30/trainer_state.json >"$work/mid-epoch/trainer_state.json"
+expect 65 "train --resume a mid-epoch Hugging Face checkpoint" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume "$work/mid-epoch"
+contains "trainer_state.json: \"epoch\" is 2.5" "$work/err" "the mid-epoch checkpoint is named"
+rm "$work/mid-epoch/model.safetensors"
+expect 65 "train --resume a Hugging Face checkpoint without its model" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume "$work/mid-epoch"
 # convert .pt <-> .safetensors as the Python converter does (Scripts/make_torch_fixtures.py wrote both).
 for name in tutorial official model_only; do
     expect 0 "checkpoint convert $name.pt to .safetensors" "$anneal" checkpoint convert $runs/$name.pt "$work/$name.safetensors"
