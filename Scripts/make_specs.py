@@ -1784,7 +1784,31 @@ def cycling_specs() -> None:
         ("AdamW+CyclicLR,triangular2,reload", gopt("AdamW", {"lr": 0.01, "weight_decay": 0.05}, one()),
          sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, mode="triangular2", base_momentum=0.7,
                max_momentum=0.95), [S(9), RELOAD, S(9)], "AdamW's betas[0] cycled between 0.7 and 0.95, reloaded"),
+        ("Adamax+CyclicLR,reload", gopt("Adamax", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, base_momentum=0.7, max_momentum=0.9),
+         [S(8), RELOAD, S(8)], "Adamax's betas[0] cycled, reloaded"),
+        ("NAdam,decoupled_weight_decay+CyclicLR,exp_range",
+         gopt("NAdam", {"lr": 0.01, "weight_decay": 0.01, "decoupled_weight_decay": True}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, mode="exp_range", gamma=0.9), [S(15)],
+         "NAdam's betas[0] cycled (mu reads it every step)"),
+        ("RAdam,groups=2+CyclicLR,triangular2",
+         gopt("RAdam", {"lr": 0.01}, [({}, [T3]), ({"betas": [0.5, 0.99]}, [[1.5, -0.5]])]),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, mode="triangular2", base_momentum=0.6,
+               max_momentum=0.95), [S(10), RELOAD, S(10)], "RAdam's betas[0] cycled per group, beta2 kept"),
     ]
+    # Optimizers whose defaults have neither momentum nor betas: cycle_momentum (the default) is
+    # PyTorch's ValueError at the scheduler's construction; without it the schedulers run.
+    for typ in ("Adagrad", "Adadelta", "ASGD", "Rprop"):
+        cases += [
+            (f"{typ}+CyclicLR,cycle_momentum", gopt(typ, {"lr": 0.01}, one()),
+             sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2), [S(3)],
+             "no momentum or betas to cycle: ValueError"),
+            (f"{typ}+OneCycleLR,cycle_momentum", gopt(typ, {"lr": 0.01}, one()),
+             sched("OneCycleLR", max_lr=0.05, total_steps=10), [S(3)], "no momentum or betas to cycle: ValueError"),
+            (f"{typ}+CyclicLR,cycle_momentum=False", gopt(typ, {"lr": 0.01}, one()),
+             sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, cycle_momentum=False),
+             [S(8), RELOAD, S(4)], "without cycle_momentum"),
+        ]
     for rest, o, s1, script, what in cases:
         C.add(f, "Cycling," + rest, f"Momentum cycling with real gradients (quadratic): {what}.", o, s1, script,
               gradient=QUAD)
