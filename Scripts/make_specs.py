@@ -1841,6 +1841,17 @@ def int_lr_specs() -> None:
         ("SGD,lr=1+LambdaLR,int", gopt("SGD", {"lr": 1}, one()), sched("LambdaLR", lr_lambda="2"), [S(3)],
          "base_lr * an int lambda"),
     ]
+    # The seven newer optimizers: the int lr in their groups (and Rprop's step sizes, ASGD's eta).
+    for typ in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"):
+        cases += [
+            (f"{typ},lr=1+StepLR,gamma=1,reload", gopt(typ, {"lr": 1}, one()), sched("StepLR", step_size=2, gamma=1),
+             [S(3), SD, RELOAD, S(2)], "int * int: lr stays the int 1 through a reload"),
+            (f"{typ},lr=2,groups=2+ConstantLR,factor=1", gopt(typ, {"lr": 2}, [({}, [T3]), ({"lr": 1}, [[0.5]])]),
+             sched("ConstantLR", factor=1, total_iters=2), [S(3)], "ints in two groups until 1.0 / factor"),
+            (f"{typ}+MultiStepLR,gamma=2,set_lr=1", gopt(typ, {"lr": 0.5}, one()),
+             sched("MultiStepLR", milestones=[2], gamma=2), [S(1), SETLR(0, 1), S(3)],
+             "a user's int lr, doubled by an int gamma"),
+        ]
     for rest, o, s1, script, what in cases:
         C.add(f, "IntLR," + rest, f"Python ints in lr and gamma (quadratic gradient): {what}.", o, s1, script,
               gradient=QUAD)
