@@ -1712,6 +1712,9 @@ def overflow_specs() -> None:
          gopt("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
               [({"betas": [0.9, 1.0]}, [T3, [0.25]])]), None, [S(2)],
          "a group's beta2 1 (not validated): rho_inf's 2 / (1 - beta2) is a ZeroDivisionError after the moments"),
+        ("RAdam,beta2=1.5_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [0.9, 1.5]}, [T3, [0.25]])]),
+         None, [S(6)], "beta2 1.5: rectified from the 5th step, where bias_correction2 ** 0.5 is complex in "
+         "Python and param.add_ refuses the complex update (RuntimeError) after the moments"),
         ("RAdam,betas=1e300_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [big, 0.999]}, [T3, [0.25]])]),
          None, [S(2)], "beta1 1e300: the lerp weight checks"),
         ("RAdam,beta1=1_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [1.0, 0.999]}, [T3, [0.25]])]),

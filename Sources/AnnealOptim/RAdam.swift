@@ -42,7 +42,8 @@ public final class RAdam: TensorOptimizer<RAdamState> {
     /// `grad.add(param, alpha=weight_decay)`, `exp_avg.lerp_(grad, 1 -
     /// beta1)` (after the decoupled `param.mul_`), `exp_avg_sq.mul_(beta2)
     /// .addcmul_(grad, grad, value=1 - beta2)`, then the Python arithmetic
-    /// of the bias corrections, `rho_t` and `rect` (after both moments).
+    /// of the bias corrections, `rho_t` and `rect` (after both moments), and
+    /// `param.add_` of an update made complex by a negative `** 0.5`.
     /// (`param.mul_`, `mul_(beta2)`, the products by `lr` and `rect`, and
     /// `add_(eps)` do not check; the update's `alpha=-1.0` always converts.)
     enum Stage { case weightDecay, lerp, addcmul, rectification }
@@ -81,10 +82,16 @@ public final class RAdam: TensorOptimizer<RAdamState> {
                     let rhoInf = try PyFloat.divide(2, 1 - beta2) - 1
                     let rhoT = rhoInf - (try PyFloat.divide(2 * step * beta2Power, biasCorrection2))
                     if rhoT > 5 {
+                        // `** 0.5` of a finite negative number is complex in Python (no
+                        // error): the update tensor is then complex, and `param.add_` refuses it.
+                        let isComplex = { (x: Double) in x < 0 && x.isFinite }
+                        let biasCorrection2Sqrt = isComplex(biasCorrection2) ? nil : try PyFloat.pow(biasCorrection2, 0.5)
                         let ratio = try PyFloat.divide(
                             (rhoT - 4) * (rhoT - 2) * rhoInf, (rhoInf - 4) * (rhoInf - 2) * rhoT)
-                        let biasCorrection2Sqrt = Float(try PyFloat.pow(biasCorrection2, 0.5))
-                        rectified = (Float(try PyFloat.pow(ratio, 0.5)), biasCorrection2Sqrt)
+                        guard let biasCorrection2Sqrt, !isComplex(ratio) else {
+                            throw .runtimeError("result type ComplexFloat can't be cast to the desired output type Float")
+                        }
+                        rectified = (Float(try PyFloat.pow(ratio, 0.5)), Float(biasCorrection2Sqrt))
                     }
                     return 0
                 }
