@@ -1582,6 +1582,10 @@ def overflow_specs() -> None:
          gopt("Adam", {"lr": 0.01}, one()),
          sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=1.0), [S(3)],
          "betas[0] cycled to 1: bias_correction1 is 0, a ZeroDivisionError after the moments"),
+        ("Adam,amsgrad,beta2=1.5_in_group", gopt("Adam", {"lr": 0.01, "amsgrad": True},
+         [({"betas": [0.9, 1.5]}, [T3, [0.25]])]), None, [S(2)],
+         "a group's beta2 1.5 (not validated): bias_correction2 ** 0.5 is complex in Python, and addcdiv_ refuses "
+         "the complex denominator (RuntimeError)"),
         ("AdamW,lr=1e300", gopt("AdamW", {"lr": big}, one()), None, [S(2)],
          "param.mul_(1 - lr * weight_decay) does not check, value=-step_size does"),
         ("AdamW,lr=1e38", gopt("AdamW", {"lr": 1e38}, one()), None, [S(2)], "step_size out of range"),
