@@ -92,9 +92,20 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 ("momentum", 0), ("centered", false), ("foreach", nil), ("maximize", false), ("differentiable", false),
                 ("capturable", false),
             ]
-        default:
-            // The newer optimizers: their steps read each flag with PyTorch's default.
-            return []
+        case .adagrad:
+            return [("foreach", nil), ("maximize", false), ("differentiable", false), ("fused", nil)]
+        case .adadelta, .adamax, .asgd, .rprop:
+            return [("foreach", nil), ("maximize", false), ("differentiable", false), ("capturable", false)]
+        case .nAdam:
+            return [
+                ("maximize", false), ("foreach", nil), ("capturable", false), ("differentiable", false),
+                ("decoupled_weight_decay", false),
+            ]
+        case .rAdam:
+            return [
+                ("foreach", nil), ("maximize", false), ("differentiable", false), ("decoupled_weight_decay", false),
+                ("capturable", false),
+            ]
         }
     }
 
