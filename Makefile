@@ -179,7 +179,7 @@ FUZZ_BIN     := .build-fuzz/release/anneal-fuzz
 FUZZ_SEEDS_spec       := Golden Fixtures/malformed Fixtures/limits Fixtures/compare Fixtures/fuzz/spec
 FUZZ_SEEDS_checkpoint := Fixtures/checkpoints Fixtures/fuzz/checkpoint
 FUZZ_SEEDS_state      := .build-fuzz/seeds/state Fixtures/fuzz/state
-FUZZ_SEEDS_torch      := Fixtures/torch Fixtures/torch/pickles Fixtures/fuzz/torch
+FUZZ_SEEDS_torch      := Fixtures/torch Fixtures/torch/training Fixtures/torch/huggingface/checkpoint-30 Fixtures/torch/pickles Fixtures/fuzz/torch
 fuzz: deps
 	$(RELEASE) --product anneal-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DANNEAL_LIBFUZZER
 	$(SWIFT) build --product anneal-fuzz

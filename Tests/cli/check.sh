@@ -290,7 +290,7 @@ if [ -x "$fuzz" ]; then
         Fixtures/limits/*.json Fixtures/compare/*.json Fixtures/fuzz/spec/*
     expect 0 "fuzz checkpoint over the fixtures" "$fuzz" checkpoint Fixtures/checkpoints/*.safetensors Fixtures/fuzz/checkpoint/*
     expect 0 "fuzz torch over the torch.save fixtures and their pickles" "$fuzz" torch Fixtures/torch/*.pt \
-        Fixtures/torch/pickles/*.pkl Fixtures/fuzz/torch/*
+        Fixtures/torch/training/*.pt Fixtures/torch/huggingface/checkpoint-30/*.pt Fixtures/torch/pickles/*.pkl Fixtures/fuzz/torch/*
     expect 0 "fuzz state seeds" "$fuzz" --state-seeds Golden "$work/state-seeds"
     expect 0 "fuzz state over the goldens' state dicts" "$fuzz" state "$work"/state-seeds/* Fixtures/fuzz/state/*
     shopt -u nullglob globstar
