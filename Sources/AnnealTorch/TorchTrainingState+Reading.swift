@@ -317,6 +317,15 @@ struct StateReader {
             throw fail("\(at) is a \(tensor.dtype.torchName) tensor; Anneal checkpoints hold float32 tensors")
         }
         guard let count = tensor.elementCount else { throw fail("\(at) has too many elements") }
+        // A contiguous little-endian float32 tensor of a stored record is borrowed
+        // from the mapped file, not copied (until written).
+        if tensor.isContiguous, count > 0, !file.isBigEndian, 1.littleEndian == 1,
+            let (bytes, owner) = file.borrowedStorageBytes(tensor.storage),
+            let base = bytes.baseAddress, (Int(bitPattern: base) + tensor.storageOffset * 4) % 4 == 0
+        {
+            let start = (base + tensor.storageOffset * 4).assumingMemoryBound(to: Float.self)
+            return Tensor(shape: tensor.shape, borrowing: BorrowedScalars(UnsafeBufferPointer(start: start, count: count), owner: owner))
+        }
         let values: [Float]?
         if tensor.isContiguous {
             values = file.withStorageBytes(tensor.storage) { bytes in

@@ -81,7 +81,7 @@ extension Trainer {
     @discardableResult
     public func train(
         through lastEpoch: Int, saving store: CheckpointStore?, every: Int = 1,
-        export: ((Checkpoint) throws -> Void)? = nil, report: (EpochRecord) -> Void = { _ in }
+        report: (EpochRecord) -> Void = { _ in }, export: ((Checkpoint) throws -> Void)? = nil
     ) throws -> [EpochRecord] {
         precondition(every > 0, "every must be positive, got \(every)")
         var records: [EpochRecord] = []

@@ -202,7 +202,8 @@ extension AnnealCommand {
                 return
             }
             do {
-                try trainer.train(through: epochs, saving: store, every: every, export: export) { print(experiment.logLine($0)) }
+                try trainer.train(
+                    through: epochs, saving: store, every: every, report: { print(experiment.logLine($0)) }, export: export)
             } catch let error as CheckpointSaveError {
                 printError("anneal train: \(error)")
                 throw ExitCode.failure
