@@ -92,7 +92,7 @@ check-generated: $(VENV_PY)
 # DocC documentation for every library product but AnnealSpec, into
 # .build/docs/MODULE (swift-docc-plugin); open .build/docs/MODULE/index.html
 # through a web server, or pass DOCC_FLAGS=--transform-for-static-hosting.
-DOCS_TARGETS := Anneal AnnealTensor AnnealOptim AnnealCheckpoint AnnealPickle AnnealSpec AnnealConformance
+DOCS_TARGETS := Anneal AnnealTensor AnnealOptim AnnealCheckpoint AnnealPickle AnnealTorch AnnealSpec AnnealConformance
 DOCC_FLAGS   ?=
 docs: deps
 	@mkdir -p .build/docs; for target in $(DOCS_TARGETS); do \
