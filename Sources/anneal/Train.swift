@@ -93,6 +93,28 @@ extension AnnealCommand {
         @Option(help: ArgumentHelp("Also write every checkpoint as a torch.save file in this directory (created if missing).", valueName: "DIR"))
         var saveTorch: String?
 
+        @Option(help: "With --resume FILE.pt: the top-level key of the model's state_dict (repeat to try several in order).")
+        var modelKey: [String] = []
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the optimizer's state_dict.")
+        var optimizerKey: [String] = []
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the scheduler's state_dict (or a list of them).")
+        var schedulerKey: [String] = []
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the epoch counter (epochs completed).")
+        var epochKey: [String] = []
+
+        /// ``TorchStateKeys`` with the `--*-key` options.
+        var stateKeys: TorchStateKeys {
+            var keys = TorchStateKeys()
+            if !modelKey.isEmpty { keys.model = modelKey }
+            if !optimizerKey.isEmpty { keys.optimizer = optimizerKey }
+            if !schedulerKey.isEmpty { keys.scheduler = schedulerKey }
+            if !epochKey.isEmpty { keys.epoch = epochKey }
+            return keys
+        }
+
         /// `train ... --resume FILE.pt`: `--resume` followed by a torch.save
         /// file's name is `--resume-from FILE.pt`; otherwise it is the flag.
         static func rewritingResume(_ arguments: [String]) -> [String] {
@@ -127,6 +149,11 @@ extension AnnealCommand {
                         "--resume-from \"\(resumeFrom)\" is neither a torch.save file (.pt, .pth, .bin) nor a Hugging Face Trainer checkpoint directory (with trainer_state.json).")
                 }
                 if resume { throw ValidationError("--resume (the newest checkpoint in --checkpoint-dir) and --resume FILE.pt exclude each other.") }
+            }
+            if (resumeFrom == nil || HuggingFaceCheckpoint.isCheckpointDirectory(resumeFrom!))
+                && !(modelKey.isEmpty && optimizerKey.isEmpty && schedulerKey.isEmpty && epochKey.isEmpty)
+            {
+                throw ValidationError("--model-key, --optimizer-key, --scheduler-key and --epoch-key apply to --resume FILE.pt.")
             }
             guard every > 0 else { throw ValidationError("--every must be 1 or more, got \(every).") }
             guard keep >= 0 else { throw ValidationError("--keep must be 0 or more, got \(keep).") }
@@ -257,7 +284,7 @@ extension AnnealCommand {
                 let fallback = TorchTrainingState.FallbackTypes(
                     optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
                 let stepsPerEpoch = trainer.stepsPerEpoch
-                var checkpoint = try TorchTrainingState.checkpoint(from: file, fallback: fallback) { epoch in
+                var checkpoint = try TorchTrainingState.checkpoint(from: file, keys: stateKeys, fallback: fallback) { epoch in
                     let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
                     return overflow ? 0 : step
                 }

@@ -198,6 +198,11 @@ expect 65 "train --resume FILE.pt into another model" "$anneal" train $runs/seed
 contains "$runs/seed1_adamw.pt: " "$work/err" "the model mismatch names the file"
 expect 65 "train --resume a state a checkpoint cannot hold" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/int64_buffer.pt
 contains "num_batches_tracked" "$work/err" "the int64 buffer is named"
+"$anneal" checkpoint convert $runs/official.pt "$work/official-keys.safetensors" --model-key nothing 2>/dev/null
+holds "convert --model-key names the key to read" test ! -e "$work/official-keys.safetensors"
+expect 64 "train --model-key without --resume FILE.pt" "$anneal" train "$spec" --model-key net
+expect 65 "train --resume FILE.pt --model-key (a key the file lacks)" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt --model-key net
+contains 'none of the keys "net"' "$work/err" "the missing key is named"
 expect 65 "train --resume a hostile file" "$anneal" train $runs/seed1_adamw.json --epochs 8 --resume Fixtures/torch/hostile_global.pt
 expect 0 "train --resume FILE.pt at --epochs" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 5 --resume $runs/seed1_adamw.pt
 contains "already at --epochs 5; nothing to train" "$work/err" "nothing to train"
