@@ -178,3 +178,62 @@ public struct TorchStateError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(file): \(problem)" }
 }
+
+extension TorchTrainingState {
+    /// A training state saved part by part, as some scripts do:
+    ///
+    /// ```python
+    /// torch.save(model.state_dict(), "model.pt")
+    /// torch.save(optimizer.state_dict(), "optimizer.pt")
+    /// torch.save(scheduler.state_dict(), "scheduler.pt")
+    /// ```
+    ///
+    /// `model` is a bare `state_dict` (or a training state dict, read as
+    /// ``checkpoint(from:keys:optimizerType:schedulerTypes:fallback:stepWhenMissing:)``
+    /// reads it, whose optimizer and schedulers the other files then must not
+    /// repeat); `optimizer` an optimizer's `state_dict()`; `schedulers` one
+    /// scheduler's `state_dict()` each, in stepping order. `epoch` counts the
+    /// epochs completed (none of the files records it); the step is
+    /// `stepWhenMissing(epoch)`.
+    ///
+    /// - Throws: ``TorchStateError`` naming the file and the entry.
+    public static func checkpoint(
+        model: TorchFile, optimizer: TorchFile?, schedulers: [TorchFile], epoch: Int,
+        fallback: FallbackTypes? = nil, stepWhenMissing: @escaping (Int) -> Int = { _ in 0 }
+    ) throws(TorchStateError) -> Checkpoint {
+        precondition(epoch >= 0, "epoch must be >= 0, got \(epoch)")
+        let base = try checkpoint(from: model, fallback: fallback)
+        var manifest = base.manifest
+        var tensors = base.tensors
+        if let optimizer {
+            guard manifest.optimizer == nil else {
+                throw TorchStateError(file: model.file, problem: "has an optimizer state of its own, and another file is given")
+            }
+            var reader = StateReader(file: optimizer)
+            reader.fallback = fallback
+            manifest.optimizer = try reader.readOptimizer(
+                optimizer.root, at: "the optimizer's state_dict", type: nil, modelCount: manifest.parameters.count,
+                into: &tensors)
+        }
+        if !schedulers.isEmpty {
+            guard manifest.schedulers.isEmpty else {
+                throw TorchStateError(file: model.file, problem: "has scheduler states of its own, and other files are given")
+            }
+            for (index, file) in schedulers.enumerated() {
+                var reader = StateReader(file: file)
+                reader.fallback = fallback
+                let state = try reader.json(file.root, at: "the scheduler's state_dict")
+                guard case .object(let object) = state else {
+                    throw TorchStateError(file: file.file, problem: "holds a \(file.root.pythonTypeName), not a scheduler's state_dict")
+                }
+                let type = try reader.schedulerType(object, index: index, of: schedulers.count, given: nil, at: "the scheduler's state_dict")
+                manifest.schedulers.append(.init(type: type, state: state))
+            }
+        }
+        manifest.epoch = epoch
+        manifest.step = max(0, stepWhenMissing(epoch))
+        var result = Checkpoint(manifest: manifest, tensors: tensors)
+        result.source = model.file
+        return result
+    }
+}

@@ -105,6 +105,15 @@ extension AnnealCommand {
         @Option(help: "With --resume FILE.pt: the top-level key of the epoch counter (epochs completed).")
         var epochKey: [String] = []
 
+        @Option(help: ArgumentHelp("With --resume MODEL.pt (a state_dict alone): the optimizer's state_dict, saved on its own.", valueName: "FILE.pt"))
+        var resumeOptimizer: String?
+
+        @Option(help: ArgumentHelp("With --resume MODEL.pt: a scheduler's state_dict saved on its own (once per scheduler, in order).", valueName: "FILE.pt"))
+        var resumeScheduler: [String] = []
+
+        @Option(help: "With --resume-optimizer or --resume-scheduler: the epochs the saved run completed (its files do not say).")
+        var resumeEpoch: Int?
+
         /// ``TorchStateKeys`` with the `--*-key` options.
         var stateKeys: TorchStateKeys {
             var keys = TorchStateKeys()
@@ -149,6 +158,19 @@ extension AnnealCommand {
                         "--resume-from \"\(resumeFrom)\" is neither a torch.save file (.pt, .pth, .bin) nor a Hugging Face Trainer checkpoint directory (with trainer_state.json).")
                 }
                 if resume { throw ValidationError("--resume (the newest checkpoint in --checkpoint-dir) and --resume FILE.pt exclude each other.") }
+            }
+            let separateFiles = resumeOptimizer != nil || !resumeScheduler.isEmpty
+            if separateFiles || resumeEpoch != nil {
+                guard let resumeFrom, isTorchFile(resumeFrom) else {
+                    throw ValidationError("--resume-optimizer, --resume-scheduler and --resume-epoch go with --resume MODEL.pt.")
+                }
+                guard let resumeEpoch, resumeEpoch >= 0 else {
+                    throw ValidationError("--resume-optimizer and --resume-scheduler need --resume-epoch N (0 or more): the epochs the saved run completed.")
+                }
+                guard separateFiles else { throw ValidationError("--resume-epoch goes with --resume-optimizer or --resume-scheduler.") }
+                for file in [resumeOptimizer].compactMap({ $0 }) + resumeScheduler where !isTorchFile(file) {
+                    throw ValidationError("\"\(file)\" is not a torch.save file (.pt, .pth, .bin).")
+                }
             }
             if (resumeFrom == nil || HuggingFaceCheckpoint.isCheckpointDirectory(resumeFrom!))
                 && !(modelKey.isEmpty && optimizerKey.isEmpty && schedulerKey.isEmpty && epochKey.isEmpty)
@@ -284,9 +306,19 @@ extension AnnealCommand {
                 let fallback = TorchTrainingState.FallbackTypes(
                     optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
                 let stepsPerEpoch = trainer.stepsPerEpoch
-                var checkpoint = try TorchTrainingState.checkpoint(from: file, keys: stateKeys, fallback: fallback) { epoch in
+                let stepOfEpoch = { (epoch: Int) -> Int in
                     let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
                     return overflow ? 0 : step
+                }
+                var checkpoint: AnnealCheckpoint.Checkpoint
+                if resumeOptimizer != nil || !resumeScheduler.isEmpty {
+                    checkpoint = try TorchTrainingState.checkpoint(
+                        model: file, optimizer: try resumeOptimizer.map { try TorchFile(contentsOf: $0) },
+                        schedulers: try resumeScheduler.map { try TorchFile(contentsOf: $0) }, epoch: resumeEpoch ?? 0,
+                        fallback: fallback, stepWhenMissing: stepOfEpoch)
+                } else {
+                    checkpoint = try TorchTrainingState.checkpoint(
+                        from: file, keys: stateKeys, fallback: fallback, stepWhenMissing: stepOfEpoch)
                 }
                 checkpoint.source = path
                 try trainer.restore(from: checkpoint)
