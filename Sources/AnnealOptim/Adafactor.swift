@@ -8,7 +8,7 @@ import AnnealTensor
 /// see Kernels/Reductions.swift). A tensor `lr` is not supported.
 ///
 /// ```swift
-/// let w = Parameter(Tensor(shape: [2, 3], [0.5, -1.25, 2, 0.25, 1, -3]))
+/// let w = Parameter(Tensor(shape: [2, 3], scalars: [0.5, -1.25, 2, 0.25, 1, -3]))
 /// let adafactor = try Adafactor(parameters: [w], lr: 0.01)
 /// ```
 ///
