@@ -6,8 +6,9 @@ PyTorch's `foreach=False` result bit for bit.
     python Scripts/bench_optim.py --anneal PATH [--baseline PATH] [--parameters N] [--repeats R] [--rounds K]
 
 Optimizers: AdamW (lr 1e-3, weight_decay 0.01), Adam (lr 1e-3), SGD
-(lr 1e-2, momentum 0.9) and RMSprop (lr 1e-2, momentum 0.9; PyTorch has no
-fused RMSprop), over four tensors of 40%, 30%, 20% and 10% of the
+(lr 1e-2, momentum 0.9), RMSprop (lr 1e-2, momentum 0.9; PyTorch has no
+fused RMSprop) and Adafactor (lr 1e-2, vectors: the unfactored path; no fused
+Adafactor), over four tensors of 40%, 30%, 20% and 10% of the
 parameters. PyTorch runs each with `foreach=False` (the path Anneal
 reproduces), `foreach=True` and `fused=True`, with PyTorch's default thread
 count; Anneal's kernels run on up to as many threads as the machine has
@@ -56,6 +57,7 @@ OPTIMIZERS = {
     "Adam": (torch.optim.Adam, {"lr": 1e-3}),
     "SGD": (torch.optim.SGD, {"lr": 1e-2, "momentum": 0.9}),
     "RMSprop": (torch.optim.RMSprop, {"lr": 1e-2, "momentum": 0.9}),
+    "Adafactor": (torch.optim.Adafactor, {"lr": 1e-2}),
 }
 VARIANTS = (("foreach=False", {"foreach": False}), ("foreach=True", {"foreach": True}), ("fused=True", {"fused": True}))
 

@@ -110,7 +110,8 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
             }
             try checkCount(variance, count, "variance", parameter)
         }
-        let g: [Float] = grad.withUnsafeBufferPointer { g in maximize ? g.map { -$0 } : Array(g) }
+        // `grad.scalars` shares the gradient's storage: no copy unless negated.
+        let g: [Float] = maximize ? grad.scalars.map { -$0 } : grad.scalars
         state.step += 1
         let step = Double(state.step)
         let oneMinusBeta2 = try PyFloat.pow(step, beta2Decay)
@@ -126,7 +127,8 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
                 for i in 0..<count { p[i] = p[i] * decay }
             }
         }
-        var estimate: [Float]
+        // `update`: `var_estimate.clamp_(min=eps1 * eps1).rsqrt_().mul_(grad)`.
+        var update: [Float]
         if factored {
             let columns = shape[shape.count - 1], rows = shape[shape.count - 2], batches = count / (rows * columns)
             let weight = try Kernels.float32Scalar(oneMinusBeta2)
@@ -155,7 +157,7 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
                 }
             }
             let rowVar = state.rowVar!, colVar = state.colVar!
-            estimate = [Float](repeating: 0, count: count)
+            var estimate = [Float](repeating: 0, count: count)
             let floor = try Kernels.float32Scalar(eps1)
             rowVar.withUnsafeBufferPointer { rowVar in
                 for b in 0..<batches {
@@ -170,22 +172,43 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
                     }
                 }
             }
+            let squaredFloor = try Kernels.float32Scalar(eps1 * eps1)
+            for i in 0..<count { estimate[i] = Self.rsqrt(estimate[i], squaredFloor) * g[i] }
+            update = estimate
         } else {
             let weight = try Kernels.float32Scalar(oneMinusBeta2)
-            state.variance!.withUnsafeMutableBufferPointer { variance in
-                for i in 0..<count { variance[i] = Kernels.Element.lerp(variance[i], g[i] * g[i], weight: weight) }
+            // The clamp's scalar is converted after the lerp has written `variance`: one pass
+            // for both when it converts, the lerp alone before the error when not.
+            let floor = Result { () throws(PythonError) in try Kernels.float32Scalar(eps1 * eps1) }
+            update = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                state.variance!.withUnsafeMutableBufferPointer { variance in
+                    if case .success(let floor) = floor {
+                        for i in 0..<count {
+                            let v = Kernels.Element.lerp(variance[i], g[i] * g[i], weight: weight)
+                            variance[i] = v
+                            buffer[i] = Self.rsqrt(v, floor) * g[i]
+                        }
+                        initialized = count
+                    } else {
+                        for i in 0..<count { variance[i] = Kernels.Element.lerp(variance[i], g[i] * g[i], weight: weight) }
+                        initialized = 0
+                    }
+                }
             }
-            estimate = state.variance!
+            _ = try floor.get()
         }
-        let floor = try Kernels.float32Scalar(eps1 * eps1)
-        // `var_estimate.clamp_(min=eps1 * eps1).rsqrt_()`, then `mul_(grad)`.
-        for i in 0..<count { estimate[i] = 1 / Kernels.Element.clampMin(estimate[i], floor).squareRoot() * g[i] }
-        let updateRMS = try PyFloat.divide(Double(estimate.withUnsafeBufferPointer { norm($0) }), numelRoot * d)
+        let updateRMS = try PyFloat.divide(Double(update.withUnsafeBufferPointer { norm($0) }), numelRoot * d)
         let denom = updateRMS > 1 ? updateRMS : 1
         let scale = try Kernels.float32Scalar(-alpha / denom)
         parameter.value.withUnsafeMutableBufferPointer { p in
-            for i in 0..<count { p[i] = p[i].addingProduct(estimate[i], scale) }
+            for i in 0..<count { p[i] = p[i].addingProduct(update[i], scale) }
         }
+    }
+
+    /// `clamp_(min=floor)` then `rsqrt_()`: `1 / sqrt`, the square root correctly rounded.
+    @inline(__always)
+    private static func rsqrt(_ x: Float, _ floor: Float) -> Float {
+        1 / Kernels.Element.clampMin(x, floor).squareRoot()
     }
 
     private func norm(_ values: UnsafeBufferPointer<Float>) -> Float {

@@ -77,14 +77,17 @@ func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimize
     case "Adam": return try Adam(parameters: parameters, lr: 1e-3)
     case "SGD": return try SGD(parameters: parameters, lr: 1e-2, momentum: 0.9)
     case "RMSprop": return try RMSprop(parameters: parameters, lr: 1e-2, momentum: 0.9)
+    case "Adafactor": return try Adafactor(parameters: parameters, lr: 1e-2)
     default: fatalError("unknown optimizer \(name)")
     }
 }
 
 /// Bytes one steady-state step reads and writes per element (float32):
 /// AdamW/Adam read param, grad, exp_avg, exp_avg_sq and write three of
-/// them; SGD with momentum reads param, grad, buffer and writes two.
-let bytesPerElement = ["AdamW": 28, "Adam": 28, "SGD": 20, "RMSprop": 28]
+/// them; SGD with momentum reads param, grad, buffer and writes two;
+/// Adafactor over vectors reads param, grad, variance and writes two, plus
+/// the parameter's norm (a read) before the update.
+let bytesPerElement = ["AdamW": 28, "Adam": 28, "SGD": 20, "RMSprop": 28, "Adafactor": 24]
 
 func now() -> Double {
     var time = timespec()
@@ -121,7 +124,7 @@ while let argument = arguments.popFirst() {
 if let dumpDirectory {
     // Three steps (the first initializes the state), then every parameter's
     // float32 bytes, for Scripts/bench_optim.py to compare with PyTorch's.
-    for name in ["AdamW", "Adam", "SGD", "RMSprop"] {
+    for name in ["AdamW", "Adam", "SGD", "RMSprop", "Adafactor"] {
         let setup = Setup(total: total)
         let optimizer = try makeOptimizer(name, setup.parameters)
         for _ in 0..<3 { try optimizer.step() }
@@ -228,7 +231,7 @@ if serving {
 }
 
 print(copyBandwidthJSON(total: total, repeats: repeats))
-for name in ["AdamW", "Adam", "SGD", "RMSprop"] {
+for name in ["AdamW", "Adam", "SGD", "RMSprop", "Adafactor"] {
     let setup = Setup(total: total)
     let optimizer = try makeOptimizer(name, setup.parameters)
     try optimizer.step()  // creates the state (SGD: the momentum buffer is the gradient)

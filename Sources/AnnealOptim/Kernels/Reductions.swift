@@ -27,8 +27,7 @@ extension Kernels {
             var lanes = SIMD8<Float>(repeating: 0)
             var d = 0
             while d + 8 <= count {
-                var v = SIMD8<Float>(repeating: 0)
-                for k in 0..<8 { v[k] = x[d + k] }
+                let v = UnsafeRawPointer(x + d).loadUnaligned(as: SIMD8<Float>.self)
                 lanes = lanes + v * v
                 d += 8
             }
@@ -60,9 +59,7 @@ extension Kernels {
             }
             let vectors = count / 8
             let lanes = rowSum(count: vectors, zero: SIMD8<Float>(repeating: 0), add: +) { i in
-                var v = SIMD8<Float>(repeating: 0)
-                for k in 0..<8 { v[k] = x[i * 8 + k] }
-                return v
+                UnsafeRawPointer(x + i * 8).loadUnaligned(as: SIMD8<Float>.self)
             }
             var total: Float = 0
             for i in vectors * 8..<count { total = total + x[i] }
