@@ -92,7 +92,7 @@ check-generated: $(VENV_PY)
 # DocC documentation for every library product but AnnealSpec, into
 # .build/docs/MODULE (swift-docc-plugin); open .build/docs/MODULE/index.html
 # through a web server, or pass DOCC_FLAGS=--transform-for-static-hosting.
-DOCS_TARGETS := Anneal AnnealTensor AnnealOptim AnnealCheckpoint AnnealPickle AnnealSpec AnnealConformance
+DOCS_TARGETS := Anneal AnnealTensor AnnealOptim AnnealCheckpoint AnnealPickle AnnealTorch AnnealSpec AnnealConformance
 DOCC_FLAGS   ?=
 docs: deps
 	@mkdir -p .build/docs; for target in $(DOCS_TARGETS); do \
@@ -152,6 +152,7 @@ bench-torch-files: deps $(VENV_PY)
 test-torch-files: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
 	$(VENV_PY) Scripts/torch_roundtrip.py --anneal .build/debug/anneal
+	$(VENV_PY) Scripts/torch_training_state.py --anneal .build/debug/anneal
 
 test-torch-checkpoint: deps $(VENV_PY)
 	$(SWIFT) build --product anneal
@@ -178,7 +179,7 @@ FUZZ_BIN     := .build-fuzz/release/anneal-fuzz
 FUZZ_SEEDS_spec       := Golden Fixtures/malformed Fixtures/limits Fixtures/compare Fixtures/fuzz/spec
 FUZZ_SEEDS_checkpoint := Fixtures/checkpoints Fixtures/fuzz/checkpoint
 FUZZ_SEEDS_state      := .build-fuzz/seeds/state Fixtures/fuzz/state
-FUZZ_SEEDS_torch      := Fixtures/torch Fixtures/torch/pickles Fixtures/fuzz/torch
+FUZZ_SEEDS_torch      := Fixtures/torch Fixtures/torch/training Fixtures/torch/huggingface/checkpoint-30 Fixtures/torch/pickles Fixtures/fuzz/torch
 fuzz: deps
 	$(RELEASE) --product anneal-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DANNEAL_LIBFUZZER
 	$(SWIFT) build --product anneal-fuzz

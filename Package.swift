@@ -99,7 +99,8 @@ let package = Package(
         // `make fuzz`: libFuzzer over the spec reader and runner, the checkpoint
         // reader and scheduler state dicts; the normal build replays files.
         .executableTarget(
-            name: "anneal-fuzz", dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPickle", "AnnealPlot", "AnnealSpec", "Anneal"]),
+            name: "anneal-fuzz",
+            dependencies: ["AnnealConformance", "AnnealCheckpoint", "AnnealPickle", "AnnealTorch", "AnnealPlot", "AnnealSpec", "Anneal"]),
         .testTarget(name: "AnnealJSONTests", dependencies: ["AnnealJSON", "AnnealPython"]),
         .testTarget(
             name: "AnnealPythonTests", dependencies: ["AnnealPython"], exclude: ["make_expression_cases.py"]),
@@ -113,6 +114,7 @@ let package = Package(
         .testTarget(
             name: "AnnealCheckpointTests", dependencies: ["AnnealCheckpoint", "Anneal", "AnnealJSON", "AnnealTensor"]),
         .testTarget(name: "AnnealPickleTests", dependencies: ["AnnealPickle", "AnnealJSON", "CZlib"]),
+        .testTarget(name: "AnnealTorchTests", dependencies: ["AnnealTorch", "AnnealCheckpoint", "AnnealPickle", "AnnealJSON"]),
         .testTarget(
             name: "AnnealTrainingTests", dependencies: ["AnnealTraining", "AnnealSpec"], exclude: ["make_training_reference.py"]),
     ]

@@ -60,7 +60,7 @@ BATCH_SIZE = 2
 CONFIGURATIONS = [
     ("SGD nesterov, OneCycleLR cycling momentum",
      {"optimizer": {"type": "SGD", "options": {"lr": 0.001, "momentum": 0.9, "nesterov": True}},
-      "scheduler": {"type": "OneCycleLR", "args": {"max_lr": 0.002, "total_steps": 12}}}),
+      "scheduler": {"type": "OneCycleLR", "args": {"max_lr": 0.002, "total_steps": 20}}}),
     ("Adam, CyclicLR cycling betas[0]",
      {"optimizer": {"type": "Adam", "options": {"lr": 0.01}},
       "scheduler": {"type": "CyclicLR", "args": {"base_lr": 0.001, "max_lr": 0.02, "step_size_up": 3,
@@ -90,6 +90,27 @@ CONFIGURATIONS = [
       "scheduler": {"type": "ChainedScheduler", "args": {"schedulers": [
           {"type": "ConstantLR", "args": {"factor": 0.5, "total_iters": 4}},
           {"type": "PolynomialLR", "args": {"total_iters": 10, "power": 2.0}}]}}}),
+    ("Adagrad lr_decay, MultiStepLR",
+     {"optimizer": {"type": "Adagrad", "options": {"lr": 0.05, "lr_decay": 0.01, "initial_accumulator_value": 0.1}},
+      "scheduler": {"type": "MultiStepLR", "args": {"milestones": [3, 6, 6, 9], "gamma": 0.5}}}),
+    ("Adadelta, ExponentialLR",
+     {"optimizer": {"type": "Adadelta", "options": {"lr": 0.5, "rho": 0.8, "weight_decay": 0.001}},
+      "scheduler": {"type": "ExponentialLR", "args": {"gamma": 0.9}}}),
+    ("Adamax, OneCycleLR cycling betas[0]",
+     {"optimizer": {"type": "Adamax", "options": {"lr": 0.002}},
+      "scheduler": {"type": "OneCycleLR", "args": {"max_lr": 0.01, "total_steps": 20}}}),
+    ("NAdam decoupled weight decay, CosineAnnealingLR",
+     {"optimizer": {"type": "NAdam", "options": {"lr": 0.005, "weight_decay": 0.01, "decoupled_weight_decay": True}},
+      "scheduler": {"type": "CosineAnnealingLR", "args": {"T_max": 8}}}),
+    ("RAdam, LinearLR",
+     {"optimizer": {"type": "RAdam", "options": {"lr": 0.01}},
+      "scheduler": {"type": "LinearLR", "args": {"start_factor": 0.5, "total_iters": 6}}}),
+    ("ASGD t0, StepLR",
+     {"optimizer": {"type": "ASGD", "options": {"lr": 0.001, "t0": 20.0}},
+      "scheduler": {"type": "StepLR", "args": {"step_size": 3, "gamma": 0.8}}}),
+    ("Rprop, MultiplicativeLR",
+     {"optimizer": {"type": "Rprop", "options": {"lr": 0.001, "etas": [0.4, 1.1]}},
+      "scheduler": {"type": "MultiplicativeLR", "args": {"lr_lambda": "0.95"}}}),
 ]
 
 
@@ -221,6 +242,29 @@ class Run:
         lr = (last.get_last_lr() if hasattr(last, "get_last_lr") else last._last_lr)[0]
         return lr, mean
 
+    def save_torch(self, path: str) -> None:
+        """The tutorial dict, as a PyTorch user saves a run with torch.save."""
+        states = [s.state_dict() for s in self.schedulers]
+        torch.save({"epoch": self.epoch, "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+                    "scheduler": states[0] if len(states) == 1 else states}, path)
+
+    def load_torch(self, state: dict) -> None:
+        """PyTorch resuming from a file: load_state_dict of every part."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        schedulers = state["scheduler"] if "scheduler" in state else [r["state"] for r in state["schedulers"]]
+        if isinstance(schedulers, dict):
+            schedulers = [schedulers]
+        for s, saved in zip(self.schedulers, schedulers, strict=True):
+            s.load_state_dict(saved)
+        self.epoch = state["epoch"]
+
+    def as_state(self) -> dict:
+        """This run's state in the layout compare_state reads."""
+        return {"epoch": self.epoch, "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+                "optimizer_type": type(self.optimizer).__name__,
+                "schedulers": [{"type": type(s).__name__, "state": s.state_dict()} for s in self.schedulers]}
+
     def export(self, path: str) -> None:
         steps_per_epoch = math.ceil(len(self.x) / BATCH_SIZE)
         torch_checkpoint.export_checkpoint(
@@ -312,11 +356,17 @@ def compare_state(run: Run, state: dict, where: str) -> Comparison:
 
 
 def run_configuration(name: str, spec: dict, anneal: str, k: int, m: int, seed: int, gradients: str,
-                      work: str, verbose: bool) -> tuple[int, int]:
+                      work: str, verbose: bool, via: str = "native") -> tuple[int, int]:
     """Returns (epochs that match, epochs with failing differences, the worst
-    parameter or state difference in ULPs)."""
+    parameter or state difference in ULPs). `via` "native": torch.save, then
+    `anneal train --resume FILE.pt --save-torch DIR`, then PyTorch resumes
+    from Anneal's last torch.save file and trains M more epochs beside the
+    run that never stopped; "python": the Python converter's checkpoint in
+    the directory and `--resume`."""
     directory = os.path.join(work, "run")
-    shutil.rmtree(directory, ignore_errors=True)
+    torch_directory = os.path.join(work, "torch")
+    for d in (directory, torch_directory):
+        shutil.rmtree(d, ignore_errors=True)
     os.makedirs(directory)
     spec_path = os.path.join(work, "spec.json")
     with open(spec_path, "w") as f:
@@ -326,12 +376,17 @@ def run_configuration(name: str, spec: dict, anneal: str, k: int, m: int, seed: 
     for _ in range(k):
         run.train_epoch()
     steps_per_epoch = math.ceil(len(run.x) / BATCH_SIZE)
-    run.export(os.path.join(directory, f"checkpoint-{k * steps_per_epoch:08d}.safetensors"))
-
-    result = subprocess.run(
-        [anneal, "train", spec_path, "--model", "seed1", "--epochs", str(k + m), "--checkpoint-dir", directory,
-         "--resume", "--keep", "0"],
-        capture_output=True, text=True)
+    command = [anneal, "train", spec_path, "--model", "seed1", "--epochs", str(k + m), "--checkpoint-dir", directory,
+               "--keep", "0"]
+    if via == "native":
+        saved = os.path.join(work, "pytorch.pt")
+        run.save_torch(saved)
+        command += ["--resume", saved, "--save-torch", torch_directory]
+    else:
+        run.export(os.path.join(directory, f"checkpoint-{k * steps_per_epoch:08d}.safetensors"))
+        command += ["--resume"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    name = f"{name} [{via}]"
     if result.returncode != 0:
         print(f"FAIL {name} ({gradients}): anneal train exited {result.returncode}: {result.stderr.strip()}")
         return 0, m, 0
@@ -353,6 +408,15 @@ def run_configuration(name: str, spec: dict, anneal: str, k: int, m: int, seed: 
             different += 1
             continue
         c = compare_state(run, state, where)
+        if via == "native":
+            # The torch.save file Anneal wrote beside the checkpoint, as PyTorch loads it.
+            torch_path = os.path.join(torch_directory, f"checkpoint-{run.epoch * steps_per_epoch:08d}.pt")
+            try:
+                handed = torch.load(torch_path, weights_only=True)
+                for problem in compare_state(run, handed, where).problems:
+                    c.problems.append(f"{os.path.basename(torch_path)}: {problem}")
+            except Exception as error:  # a missing or unloadable file is a failure of this epoch
+                c.problems.append(f"{torch_path}: {type(error).__name__}: {error}")
         expected_line = f"Epoch {run.epoch}: LR = {fixed(lr, 5)} | loss = {fixed(loss, 4)}"
         if gradients == "ordered":
             c.value("printed line", expected_line, lines[j])
@@ -371,6 +435,28 @@ def run_configuration(name: str, spec: dict, anneal: str, k: int, m: int, seed: 
                 print(f"  note {name} ({gradients}), {where}: {note}")
             if not c.problems:
                 print(f"  ok {name} ({gradients}), {where}: {c.compared} values ({lines[j]})")
+    if via == "native":
+        # Hand back: PyTorch resumes from Anneal's last file and continues beside the run that never stopped.
+        resumed = Run(spec, seed + 1, gradients)
+        try:
+            resumed.load_torch(torch.load(os.path.join(torch_directory, f"checkpoint-{run.epoch * steps_per_epoch:08d}.pt"),
+                                          weights_only=True))
+        except Exception as error:
+            print(f"FAIL {name} ({gradients}): PyTorch cannot resume from Anneal's torch.save file: "
+                  f"{type(error).__name__}: {error}")
+            return equal, different + 1, worst_ulp
+        for _ in range(m):
+            run.train_epoch()
+            resumed.train_epoch()
+            c = compare_state(run, resumed.as_state(), f"epoch {run.epoch}, PyTorch resumed from Anneal")
+            worst_ulp = max(worst_ulp, c.worst_ulp)
+            if c.problems:
+                different += 1
+                print(f"FAIL {name} ({gradients}), epoch {run.epoch} after PyTorch resumed from Anneal:")
+                for problem in c.problems:
+                    print(f"    {problem}")
+            else:
+                equal += 1
     # A model whose ReLUs are all dead would match trivially: every tensor must have moved.
     frozen = [name for name, value in run.model.state_dict().items() if torch.equal(value, exported[name])]
     if frozen:
@@ -392,6 +478,9 @@ def main(argv=None) -> int:
                         help="ordered: PyTorch computes the gradients in Anneal's summation order, so everything must "
                              "match; autograd: PyTorch's own kernels, so learning rates, momenta and scheduler states "
                              "must match and parameter differences are reported (default both)")
+    parser.add_argument("--via", choices=["native", "python", "both"], default="both",
+                        help="native: torch.save -> anneal train --resume FILE.pt --save-torch -> PyTorch resumes; "
+                             "python: the Python converter's checkpoint (the independent cross-check); default both")
     parser.add_argument("--verbose", action="store_true", help="a line for every epoch, and the reported differences")
     args = parser.parse_args(argv)
     if args.k < 0 or args.m < 1:
@@ -406,9 +495,11 @@ def main(argv=None) -> int:
     try:
         for gradients in (["ordered", "autograd"] if args.gradients == "both" else [args.gradients]):
             total_equal = total_different = 0
-            for name, spec in CONFIGURATIONS:
+            for (name, spec), via in ((c, v) for c in CONFIGURATIONS
+                                     for v in (["native", "python"] if args.via == "both" else [args.via])):
                 equal, different, worst = run_configuration(name, spec, args.anneal, args.k, args.m, args.seed,
-                                                            gradients, work, args.verbose)
+                                                            gradients, work, args.verbose, via)
+                name = f"{name} [{via}]"
                 total_equal += equal
                 total_different += different
                 status = "ok  " if different == 0 else "FAIL"
@@ -418,7 +509,7 @@ def main(argv=None) -> int:
                 else:
                     print(f"{status} {name} (autograd): learning rates, momenta and scheduler states identical in "
                           f"{equal} of {equal + different} epochs; parameters and optimizer state within {worst} ULP")
-            print(f"{gradients}: {len(CONFIGURATIONS)} configurations, {args.k} epochs in PyTorch then {args.m} in "
+            print(f"{gradients}: {len(CONFIGURATIONS)} configurations ({args.via}), {args.k} epochs in PyTorch then {args.m} in "
                   f"Anneal: {total_equal} epochs match, {total_different} differ\n")
             failed = failed or total_different > 0
     finally:

@@ -1644,6 +1644,10 @@ def overflow_specs() -> None:
          gopt("Adam", {"lr": 0.01}, one()),
          sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=1.0), [S(3)],
          "betas[0] cycled to 1: bias_correction1 is 0, a ZeroDivisionError after the moments"),
+        ("Adam,amsgrad,beta2=1.5_in_group", gopt("Adam", {"lr": 0.01, "amsgrad": True},
+         [({"betas": [0.9, 1.5]}, [T3, [0.25]])]), None, [S(2)],
+         "a group's beta2 1.5 (not validated): bias_correction2 ** 0.5 is complex in Python, and addcdiv_ refuses "
+         "the complex denominator (RuntimeError)"),
         ("AdamW,lr=1e300", gopt("AdamW", {"lr": big}, one()), None, [S(2)],
          "param.mul_(1 - lr * weight_decay) does not check, value=-step_size does"),
         ("AdamW,lr=1e38", gopt("AdamW", {"lr": 1e38}, one()), None, [S(2)], "step_size out of range"),
@@ -1679,6 +1683,143 @@ def overflow_specs() -> None:
         ("RMSprop,centered+ExponentialLR,gamma=1e10", gopt("RMSprop", {"lr": 0.01, "centered": True}, one()), grow,
          [S(8)], "lr grown by a scheduler"),
     ]
+    # The seven newer optimizers: per optimizer the same lr cases, then each option that reaches an op.
+    def lr_cases(typ: str, options: dict, what: dict) -> list:
+        """lr=1e300, a user's negative lr, maximize, ConstantLR dividing back, ExponentialLR growing lr and
+        two groups where the second raises (`what` says what each does on this optimizer)."""
+        o = lambda **kw: gopt(typ, {**options, **kw}, one())
+        return [
+            (f"{typ},lr=1e300", o(lr=big), None, [S(2)], what["lr"]),
+            (f"{typ},set_lr=-1e300", o(), None, [S(1), SETLR(0, -big), S(2)],
+             "a negative lr out of range, set by the user (the constructor refuses one): " + what["neg"]),
+            (f"{typ},lr=1e300,maximize", o(lr=big, maximize=True), None, [S(2)], "maximize: " + what["lr"]),
+            (f"{typ}+ConstantLR,factor=1e-300,set_lr", o(), constant_back, [S(2), SETLR(0, 0.5), S(3)],
+             "ConstantLR dividing a user's lr back by 1e-300: " + what["back"]),
+            (f"{typ}+ExponentialLR,gamma=1e10", o(**({} if typ == "Rprop" else {"weight_decay": 0.01})), grow, [S(8)],
+             "lr grown past float32's range by a scheduler: " + what["grow"]),
+            (f"{typ},groups=2,{what['group2'][0]}_in_group_1",
+             gopt(typ, options, [({}, [T3]), (what["group2"][1], [[0.25]])]), None, [S(2)],
+             "the second group raises after the first stepped"),
+        ]
+    checks_lr = {"lr": "value=-clr out of range after the sum was written", "neg": "raises",
+                 "back": "raises", "grow": "raises", "group2": ("lr=1e300", {"lr": big})}
+    cases += lr_cases("Adagrad", {"lr": 0.1}, checks_lr) + [
+        ("Adagrad,weight_decay=1e300", gopt("Adagrad", {"lr": 0.1, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay out of range, before any write"),
+        ("Adagrad,eps=1e300", gopt("Adagrad", {"lr": 0.1, "eps": big}, one()), None, [S(3)],
+         "std.add_(eps) does not check"),
+        ("Adagrad,lr_decay=1e300", gopt("Adagrad", {"lr": 0.1, "lr_decay": big}, one()), None, [S(3)],
+         "lr_decay is Python arithmetic: clr goes to 0, no error"),
+        ("Adagrad,lr_decay=-1_in_group", gopt("Adagrad", {"lr": 0.1}, [({"lr_decay": -1.0}, [T3, [0.25]])]), None,
+         [S(3)], "a group's lr_decay (not validated): 1 + (step - 1) * lr_decay is 0 at the second step, "
+         "a ZeroDivisionError before the sum"),
+        ("Adagrad,initial_accumulator_value=1e300", gopt("Adagrad", {"lr": 0.1, "initial_accumulator_value": big},
+         one()), None, [S(2)], "torch.full_like checks: the constructor raises"),
+    ]
+    cases += lr_cases("Adadelta", {}, {**checks_lr, "lr": "alpha=-lr out of range after both averages were written"}) + [
+        ("Adadelta,weight_decay=1e300", gopt("Adadelta", {"weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay out of range"),
+        ("Adadelta,eps=1e300", gopt("Adadelta", {"eps": big}, one()), None, [S(3)], "add(eps) does not check"),
+        ("Adadelta,rho=1e300_in_group", gopt("Adadelta", {"weight_decay": 0.1}, [({"rho": big}, [T3, [0.25]])]),
+         None, [S(2)], "a group's rho (not validated): mul_(rho) does not check, value=1 - rho does"),
+        ("Adadelta,rho=-1e30_in_group", gopt("Adadelta", {}, [({"rho": -1e30}, [T3, [0.25]])]),
+         None, [S(3)], "rho -1e30: 1 - rho in range, no error"),
+    ]
+    cases += lr_cases("Adamax", {"lr": 0.01}, {**checks_lr, "lr": "value=-clr out of range after both moments"}) + [
+        ("Adamax,lr=1e38", gopt("Adamax", {"lr": 1e38}, one()), None, [S(2)],
+         "lr in range but clr = lr / (1 - beta1) is not"),
+        ("Adamax,weight_decay=1e300", gopt("Adamax", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay"),
+        ("Adamax,eps=1e300", gopt("Adamax", {"lr": 0.01, "eps": big}, one()), None, [S(3)], "add_(eps): no check"),
+        ("Adamax,betas=1e300_in_group", gopt("Adamax", {"lr": 0.01}, [({"betas": [big, 0.999]}, [T3, [0.25]])]),
+         None, [S(2)], "a group's beta1 (not validated): the lerp weight 1 - beta1 checks"),
+        ("Adamax,beta2=1e300_in_group", gopt("Adamax", {"lr": 0.01}, [({"betas": [0.9, big]}, [T3, [0.25]])]),
+         None, [S(3)], "exp_inf.mul_(beta2) does not check"),
+        ("Adamax+CyclicLR,max_momentum=1", gopt("Adamax", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=1.0), [S(3)],
+         "betas[0] cycled to 1: bias_correction is 0, a ZeroDivisionError after the moments"),
+    ]
+    cases += lr_cases("NAdam", {"lr": 0.01}, {**checks_lr, "lr": "the first addcdiv_'s value out of range"}) + [
+        ("NAdam,momentum_decay=1000,lr=2e38", gopt("NAdam", {"lr": 2e38, "momentum_decay": 1000.0}, one()), None,
+         [S(2)], "the first addcdiv_'s value in range, the second's not"),
+        ("NAdam,weight_decay=1e300", gopt("NAdam", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay"),
+        ("NAdam,decoupled_weight_decay,weight_decay=1e300",
+         gopt("NAdam", {"lr": 0.01, "weight_decay": big, "decoupled_weight_decay": True}, one()), None, [S(3)],
+         "the decoupled param.mul_ does not check"),
+        ("NAdam,eps=1e300", gopt("NAdam", {"lr": 0.01, "eps": big}, one()), None, [S(3)], "add_(eps): no check"),
+        ("NAdam,momentum_decay=1e300", gopt("NAdam", {"lr": 0.01, "momentum_decay": big}, one()), None, [S(3)],
+         "0.96 ** (step * momentum_decay) underflows to 0: no error"),
+        ("NAdam,momentum_decay=-1e300_in_group",
+         gopt("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+              [({"momentum_decay": -big}, [T3, [0.25]])]), None, [S(2)],
+         "a group's momentum_decay (not validated): 0.96 ** -1e300 is an OverflowError after the decoupled decay"),
+        ("NAdam,betas=1e300_in_group", gopt("NAdam", {"lr": 0.01}, [({"betas": [big, 0.999]}, [T3, [0.25]])]),
+         None, [S(2)], "beta1 1e300: mu_product *= mu, then the lerp weight checks"),
+        ("NAdam,beta2=1e300_in_group", gopt("NAdam", {"lr": 0.01}, [({"betas": [0.9, big]}, [T3, [0.25]])]),
+         None, [S(2)], "beta2 1e300: value=1 - beta2 checks"),
+        ("NAdam,beta2=1e200_in_group", gopt("NAdam", {"lr": 0.01}, [({"betas": [0.9, 1e200]}, [T3, [0.25]])]),
+         None, [S(2)], "beta2 1e200: value=1 - beta2 checks"),
+        ("NAdam+CyclicLR,max_momentum=1e300", gopt("NAdam", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=big), [S(3)],
+         "betas[0] cycled to 1e300"),
+    ]
+    radam_lr = {"lr": "lr only multiplies a tensor (no check): infinities and NaN", "neg": "no check",
+                "back": "no check", "grow": "no check", "group2": ("weight_decay=1e300", {"weight_decay": big})}
+    cases += lr_cases("RAdam", {"lr": 0.01}, radam_lr) + [
+        ("RAdam,weight_decay=1e300", gopt("RAdam", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay"),
+        ("RAdam,decoupled_weight_decay,weight_decay=1e300",
+         gopt("RAdam", {"lr": 0.01, "weight_decay": big, "decoupled_weight_decay": True}, one()), None, [S(3)],
+         "the decoupled param.mul_ does not check"),
+        ("RAdam,eps=1e300", gopt("RAdam", {"lr": 0.01, "eps": big}, one()), None, [S(8)],
+         "add_(eps): no check (rectified from the 6th step)"),
+        ("RAdam,beta2=1_in_group",
+         gopt("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+              [({"betas": [0.9, 1.0]}, [T3, [0.25]])]), None, [S(2)],
+         "a group's beta2 1 (not validated): rho_inf's 2 / (1 - beta2) is a ZeroDivisionError after the moments"),
+        ("RAdam,beta2=1.5_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [0.9, 1.5]}, [T3, [0.25]])]),
+         None, [S(6)], "beta2 1.5: rectified from the 5th step, where bias_correction2 ** 0.5 is complex in "
+         "Python and param.add_ refuses the complex update (RuntimeError) after the moments"),
+        ("RAdam,betas=1e300_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [big, 0.999]}, [T3, [0.25]])]),
+         None, [S(2)], "beta1 1e300: the lerp weight checks"),
+        ("RAdam,beta1=1_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [1.0, 0.999]}, [T3, [0.25]])]),
+         None, [S(3)], "beta1 1: exp_avg / 0 is a tensor division, no error"),
+        ("RAdam,beta2=1e300_in_group", gopt("RAdam", {"lr": 0.01}, [({"betas": [0.9, big]}, [T3, [0.25]])]),
+         None, [S(2)], "beta2 1e300: value=1 - beta2 checks"),
+        ("RAdam+CyclicLR,max_momentum=1e300", gopt("RAdam", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, base_momentum=0.8, max_momentum=big), [S(3)],
+         "betas[0] cycled to 1e300"),
+    ]
+    asgd_lr = {"lr": "eta = as_tensor(lr) does not check: infinities, no error", "neg": "the new eta is complex in Python",
+               "back": "no check", "grow": "no check", "group2": ("weight_decay=1e300", {"weight_decay": big})}
+    cases += lr_cases("ASGD", {"lr": 0.01}, asgd_lr) + [
+        ("ASGD,weight_decay=1e300", gopt("ASGD", {"lr": 0.01, "weight_decay": big}, one()), None, [S(2)],
+         "alpha=weight_decay"),
+        ("ASGD,lambd=1e300", gopt("ASGD", {"lr": 0.01, "lambd": big}, one()), None, [S(3)],
+         "param.mul_(1 - lambd * eta) does not check"),
+        ("ASGD,alpha=1e300", gopt("ASGD", {"lr": 0.01, "alpha": big}, one()), None, [S(3)],
+         "(1 + lambd * lr * step) ** alpha: no overflow with this base"),
+        ("ASGD,alpha=2,lr=1e300", gopt("ASGD", {"lr": big, "alpha": 2.0}, one()), None, [S(2)],
+         "(1 + lambd * lr * step) ** alpha is an OverflowError after the parameter and ax were written"),
+        ("ASGD,t0=1e300", gopt("ASGD", {"lr": 0.01, "t0": big}, one()), None, [S(3)], "1 / max(1, step - t0): no error"),
+        ("ASGD,t0=-1e300", gopt("ASGD", {"lr": 0.01, "t0": -big}, one()), None, [S(3)],
+         "mu = 1 / (step + 1e300) rounds to 0 in float32: no error"),
+    ]
+    rprop_lr = {"lr": "torch.full_like(grad, lr) checks when the state is made", "neg": "lr is read only for new state",
+                "back": "no effect", "grow": "no effect", "group2": ("lr=1e300", {"lr": big})}
+    cases += lr_cases("Rprop", {"lr": 0.01}, rprop_lr) + [
+        ("Rprop,etaplus=1e300", gopt("Rprop", {"lr": 0.01, "etas": [0.5, big]}, one()), None, [S(2)],
+         "sign[sign.gt(0)] = etaplus checks (the constructor accepts it)"),
+        ("Rprop,etaminus=-1e300_in_group", gopt("Rprop", {"lr": 0.01}, [({"etas": [-big, 1.2]}, [T3, [0.25]])]),
+         None, [S(2)], "a group's etaminus (not validated) checks"),
+        ("Rprop,step_sizes=1e300", gopt("Rprop", {"lr": 0.01, "step_sizes": [1e-6, big]}, one()), None, [S(2)],
+         "clamp_'s max checks, after mul_ wrote the step sizes"),
+        ("Rprop,step_sizes=-1e300", gopt("Rprop", {"lr": 0.01, "step_sizes": [-big, 50]}, one()), None, [S(2)],
+         "clamp_'s min checks"),
+        ("Rprop,etaplus=1e30", gopt("Rprop", {"lr": 0.01, "etas": [0.5, 1e30]}, one()), None, [S(4)],
+         "etaplus 1e30 converts; step sizes grow to the clamp's max"),
+    ]
     for rest, o, s1, script, what in cases:
         C.add(f, "Overflow," + rest, f"PyTorch's float32 scalar check (quadratic gradient): {what}.", o, s1, script,
               gradient=QUAD)
@@ -1712,7 +1853,31 @@ def cycling_specs() -> None:
         ("AdamW+CyclicLR,triangular2,reload", gopt("AdamW", {"lr": 0.01, "weight_decay": 0.05}, one()),
          sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, mode="triangular2", base_momentum=0.7,
                max_momentum=0.95), [S(9), RELOAD, S(9)], "AdamW's betas[0] cycled between 0.7 and 0.95, reloaded"),
+        ("Adamax+CyclicLR,reload", gopt("Adamax", {"lr": 0.01}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, base_momentum=0.7, max_momentum=0.9),
+         [S(8), RELOAD, S(8)], "Adamax's betas[0] cycled, reloaded"),
+        ("NAdam,decoupled_weight_decay+CyclicLR,exp_range",
+         gopt("NAdam", {"lr": 0.01, "weight_decay": 0.01, "decoupled_weight_decay": True}, one()),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2, mode="exp_range", gamma=0.9), [S(15)],
+         "NAdam's betas[0] cycled (mu reads it every step)"),
+        ("RAdam,groups=2+CyclicLR,triangular2",
+         gopt("RAdam", {"lr": 0.01}, [({}, [T3]), ({"betas": [0.5, 0.99]}, [[1.5, -0.5]])]),
+         sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, mode="triangular2", base_momentum=0.6,
+               max_momentum=0.95), [S(10), RELOAD, S(10)], "RAdam's betas[0] cycled per group, beta2 kept"),
     ]
+    # Optimizers whose defaults have neither momentum nor betas: cycle_momentum (the default) is
+    # PyTorch's ValueError at the scheduler's construction; without it the schedulers run.
+    for typ in ("Adagrad", "Adadelta", "ASGD", "Rprop"):
+        cases += [
+            (f"{typ}+CyclicLR,cycle_momentum", gopt(typ, {"lr": 0.01}, one()),
+             sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=2), [S(3)],
+             "no momentum or betas to cycle: ValueError"),
+            (f"{typ}+OneCycleLR,cycle_momentum", gopt(typ, {"lr": 0.01}, one()),
+             sched("OneCycleLR", max_lr=0.05, total_steps=10), [S(3)], "no momentum or betas to cycle: ValueError"),
+            (f"{typ}+CyclicLR,cycle_momentum=False", gopt(typ, {"lr": 0.01}, one()),
+             sched("CyclicLR", base_lr=0.001, max_lr=0.01, step_size_up=3, cycle_momentum=False),
+             [S(8), RELOAD, S(4)], "without cycle_momentum"),
+        ]
     for rest, o, s1, script, what in cases:
         C.add(f, "Cycling," + rest, f"Momentum cycling with real gradients (quadratic): {what}.", o, s1, script,
               gradient=QUAD)
@@ -1745,6 +1910,17 @@ def int_lr_specs() -> None:
         ("SGD,lr=1+LambdaLR,int", gopt("SGD", {"lr": 1}, one()), sched("LambdaLR", lr_lambda="2"), [S(3)],
          "base_lr * an int lambda"),
     ]
+    # The seven newer optimizers: the int lr in their groups (and Rprop's step sizes, ASGD's eta).
+    for typ in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"):
+        cases += [
+            (f"{typ},lr=1+StepLR,gamma=1,reload", gopt(typ, {"lr": 1}, one()), sched("StepLR", step_size=2, gamma=1),
+             [S(3), SD, RELOAD, S(2)], "int * int: lr stays the int 1 through a reload"),
+            (f"{typ},lr=2,groups=2+ConstantLR,factor=1", gopt(typ, {"lr": 2}, [({}, [T3]), ({"lr": 1}, [[0.5]])]),
+             sched("ConstantLR", factor=1, total_iters=2), [S(3)], "ints in two groups until 1.0 / factor"),
+            (f"{typ}+MultiStepLR,gamma=2,set_lr=1", gopt(typ, {"lr": 0.5}, one()),
+             sched("MultiStepLR", milestones=[2], gamma=2), [S(1), SETLR(0, 1), S(3)],
+             "a user's int lr, doubled by an int gamma"),
+        ]
     for rest, o, s1, script, what in cases:
         C.add(f, "IntLR," + rest, f"Python ints in lr and gamma (quadratic gradient): {what}.", o, s1, script,
               gradient=QUAD)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes the torch.save fixtures of Fixtures/torch/ and their expectations.
 
-Run with the pinned torch (2.13.0+cpu):  python Scripts/make_torch_fixtures.py [OUT_DIR]
+Run with the pinned torch (2.13.0+cpu):  python Scripts/make_torch_fixtures.py [OUT_DIR] [--training-only]
+
+Training states go to OUT_DIR/training/, each beside the Anneal checkpoint
+Scripts/torch_checkpoint.py makes of it (--training-only writes just those).
 
 Every valid fixture is written by torch.save and read back by
 torch.load(weights_only=True); expectations.json records what torch made of
@@ -22,7 +25,8 @@ import zlib
 
 import torch
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Fixtures", "torch")
+_ARGS = [a for a in sys.argv[1:] if a != "--training-only"]
+OUT = _ARGS[0] if _ARGS else os.path.join(os.path.dirname(__file__), "..", "Fixtures", "torch")
 assert torch.__version__.startswith("2.13."), f"torch 2.13 is pinned, this is {torch.__version__}"
 
 
@@ -299,8 +303,116 @@ def deterministic_legacy(data):
     return data
 
 
+def training_state_fixtures():
+    """Training states (Fixtures/torch/training/) and, beside each, the
+    Anneal checkpoint the independent Python converter (torch_checkpoint.py)
+    makes of it: what `anneal checkpoint convert X.pt X.safetensors` must
+    give. Also states a checkpoint cannot hold, which must be refused."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import torch_checkpoint
+    from torch.optim import lr_scheduler as L
+    out = os.path.join(OUT, "training")
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(3)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-2, weight_decay=0.05)
+    sched = L.SequentialLR(opt, [L.LinearLR(opt, start_factor=0.25, total_iters=2),
+                                 L.MultiStepLR(opt, milestones=[2, 4, 4], gamma=0.5)], milestones=[2])
+    for _ in range(3):
+        opt.zero_grad()
+        (net(torch.randn(5, 3)) ** 2).mean().backward()
+        opt.step()
+        sched.step()
+    sgd = torch.optim.SGD([{"params": list(net.parameters())[:2]}, {"params": list(net.parameters())[2:], "lr": 0.01}],
+                          lr=0.1, momentum=0.9, nesterov=True)
+    opt_sgd_net = net
+    (opt_sgd_net(torch.randn(5, 3)) ** 2).mean().backward()
+    sgd.step()
+    lam = L.LambdaLR(sgd, lambda e: 0.9 ** e)
+    lam.step()
+    cases = {
+        "tutorial": ({"epoch": 3, "model": net.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict()},
+                     dict(optimizer_type="AdamW", schedulers=[{"type": "SequentialLR", "state": sched.state_dict()}],
+                          epoch=3)),
+        "official": ({"epoch": 7, "model_state_dict": net.state_dict(), "optimizer_state_dict": sgd.state_dict(),
+                      "loss": torch.tensor(0.5)},
+                     dict(optimizer_type="SGD", epoch=7, metadata={"loss": 0.5})),
+        "model_only": (net.state_dict(), {}),
+    }
+    for name, (obj, export) in cases.items():
+        torch.save(obj, os.path.join(out, name + ".pt"))
+        model = obj.get("model", obj.get("model_state_dict", obj))
+        optimizer = obj.get("optimizer", obj.get("optimizer_state_dict"))
+        torch_checkpoint.export_checkpoint(os.path.join(out, name + ".safetensors"), model_state=model,
+                                           optimizer_state=optimizer, **export)
+    # A PyTorch run of the first seed document's model for `anneal train --resume FILE.pt`: 5 epochs
+    # saved as the tutorials do, the spec it was built from, and the learning rates PyTorch prints
+    # for epochs 6-8 (the losses depend on the gradient kernels; the rates must be identical).
+    import interop
+    spec = {"optimizer": {"type": "AdamW", "options": {"lr": 0.01, "weight_decay": 0.05}},
+            "scheduler": [{"type": "StepLR", "args": {"step_size": 2, "gamma": 0.5}},
+                          {"type": "LambdaLR", "args": {"lr_lambda": "0.9 ** epoch"}}]}
+    with open(os.path.join(out, "seed1_adamw.json"), "w") as f:
+        json.dump(spec, f, indent=1, sort_keys=True)
+        f.write("\n")
+    run = interop.Run(spec, 0, "autograd")
+    for _ in range(5):
+        run.train_epoch()
+    run.save_torch(os.path.join(out, "seed1_adamw.pt"))
+    lines = []
+    for _ in range(3):
+        lr, _ = run.train_epoch()
+        lines.append(f"Epoch {run.epoch}: LR = {lr:.5f}")
+    with open(os.path.join(out, "seed1_adamw.lr.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    # Refused: a LambdaLR state (MultiplicativeLR's keys too) without a type, an int64 buffer,
+    # more model entries than optimizer parameters.
+    torch.save({"model": net.state_dict(), "optimizer": sgd.state_dict(), "scheduler": lam.state_dict()},
+               os.path.join(out, "lambda_untyped.pt"))
+    torch.manual_seed(5)
+    bn = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
+    torch.save({"model": bn.state_dict()}, os.path.join(out, "int64_buffer.pt"))
+    extra = dict(net.state_dict())
+    extra["scale"] = torch.ones(2)
+    torch.save({"model": extra, "optimizer": opt.state_dict()}, os.path.join(out, "count_mismatch.pt"))
+
+
+def huggingface_fixture():
+    """A real transformers Trainer checkpoint (Scripts/hf_trainer_run.py, 5
+    epochs, saved after each): Fixtures/torch/huggingface/checkpoint-30/ as
+    the Trainer wrote it, the spec `anneal train` resumes it with, and the
+    learning rates the Trainer's checkpoints 40 and 50 hold (what Anneal must
+    print for epochs 4 and 5)."""
+    import shutil
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import hf_trainer_run
+    out = os.path.join(OUT, "huggingface")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    with tempfile.TemporaryDirectory() as work:
+        hf_trainer_run.run(work)
+        shutil.copytree(os.path.join(work, "checkpoint-30"), os.path.join(out, "checkpoint-30"))
+        lines = []
+        for epoch, step in ((4, 40), (5, 50)):
+            groups = torch.load(os.path.join(work, f"checkpoint-{step}", "optimizer.pt"), weights_only=True)["param_groups"]
+            lines.append(f"Epoch {epoch}: LR = {groups[0]['lr']:.5f}")
+    with open(os.path.join(out, "spec.json"), "w") as f:
+        json.dump(hf_trainer_run.SPEC, f, indent=1, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(out, "lr.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
+    if "--training-only" in sys.argv[1:]:
+        training_state_fixtures()
+        huggingface_fixture()
+        print(f"training states in {os.path.join(OUT, 'training')}")
+        return
     os.makedirs(OUT, exist_ok=True)
+    training_state_fixtures()
+    huggingface_fixture()
     expectations = {"torch": torch.__version__, "valid": {}, "hostile": {}}
     for name, obj in valid_fixtures():
         path = os.path.join(OUT, name)

@@ -2,7 +2,7 @@
 options, groups, 1-D and 2-D parameters and schedulers, written as specs
 for goldens.py, to cross-check Anneal against PyTorch outside the corpus.
 
-    python Scripts/random_optimizer_specs.py OUT_DIR [--count N] [--seed S] [--types Adagrad,...]
+    python Scripts/random_optimizer_specs.py OUT_DIR [--count N] [--seed S] [--types Adagrad,...] [--extreme F]
     python Scripts/goldens.py --specs OUT_DIR/specs --out OUT_DIR/golden
     anneal conformance OUT_DIR/golden
 """
@@ -79,7 +79,54 @@ def scheduler(rng, typ, steps):
                                            "cycle_momentum": typ in ("Adamax", "NAdam", "RAdam")}}
 
 
-def spec(rng, typ, index):
+BIG = (1e30, 1e38, 3e38, 3.5e38, 1e300)
+
+
+def extreme(rng, typ, s):
+    """Pushes one spec past float32's range (PyTorch's scalar checks): a huge
+    lr, option or group value, a scheduler that grows lr or divides it back,
+    or a user's set_lr (negative too)."""
+    o, groups = s["optimizer"]["options"], s["optimizer"]["param_groups"]
+    kind = rng.choice(["lr", "option", "group", "grow", "back", "set_lr"])
+    if kind == "lr":
+        o["lr"] = rng.choice(BIG)
+    elif kind == "option":
+        keys = {"Adagrad": ["weight_decay", "eps", "lr_decay", "initial_accumulator_value"],
+                "Adadelta": ["weight_decay", "eps"], "Adamax": ["weight_decay", "eps"],
+                "NAdam": ["weight_decay", "eps", "momentum_decay"], "RAdam": ["weight_decay", "eps"],
+                "ASGD": ["weight_decay", "lambd", "alpha", "t0"], "Rprop": ["etas", "step_sizes"]}[typ]
+        key = rng.choice(keys)
+        if key == "etas":
+            o[key] = [0.5, rng.choice(BIG)]
+        elif key == "step_sizes":
+            o[key] = rng.choice([[1e-6, rng.choice(BIG)], [-rng.choice(BIG), 50]])
+        else:
+            o[key] = rng.choice(BIG)
+    elif kind == "group":
+        # Group values are not validated: negative or >= 1 where the constructor refuses them.
+        values = {"Adagrad": {"lr_decay": [-1.0, -0.5, -1e300]}, "Adadelta": {"rho": [1e300, -1e30, 2.0]},
+                  "Adamax": {"betas": [[1.0, 0.999], [1e300, 0.9], [0.9, 1e300]]},
+                  "NAdam": {"betas": [[1e300, 0.9], [0.9, 1e300], [1.0, 0.999]], "momentum_decay": [-1e300, -1e3]},
+                  "RAdam": {"betas": [[0.9, 1.0], [1e300, 0.9], [0.9, 1e300], [1.0, 0.999]]},
+                  "ASGD": {"alpha": [2.0, 10.0], "lambd": [-1.0, 1e300], "t0": [-1e300]},
+                  "Rprop": {"etas": [[-1e300, 1.2], [0.5, 1e300]]}}[typ]
+        key = rng.choice(sorted(values))
+        rng.choice(groups)[key] = rng.choice(values[key])
+    elif kind == "grow":
+        s["scheduler"] = {"type": "ExponentialLR", "args": {"gamma": rng.choice([1e10, 1e20, 1e5])}}
+    elif kind == "back":
+        s["scheduler"] = {"type": "ConstantLR", "args": {"factor": 1e-300, "total_iters": rng.randint(2, 5)}}
+        s["script"] = [{"op": "step", "repeat": rng.randint(1, 3)}, {"op": "set_lr", "group": 0, "value": 0.5},
+                       {"op": "step", "repeat": 5}]
+        return
+    if kind in ("set_lr", "lr", "option") and rng.random() < 0.5 or kind == "set_lr":
+        value = rng.choice(BIG) * rng.choice([1, -1])
+        s["script"] = [{"op": "step", "repeat": rng.randint(1, 4)},
+                       {"op": "set_lr", "group": rng.randrange(len(groups)), "value": value},
+                       {"op": "step", "repeat": rng.randint(1, 10)}]
+
+
+def spec(rng, typ, index, extreme_fraction=0.0):
     two_d = typ == "Adafactor" or rng.random() < 0.3
     groups = []
     for g in range(rng.choice([1, 1, 2, 3])):
@@ -98,6 +145,8 @@ def spec(rng, typ, index):
         s["scheduler"] = sched
     s["gradient"] = {"kind": "quadratic", "target": r(rng, -1, 1), "scale": rng.choice([0.5, 1.0, -0.3, 2.0])}
     s["script"] = script
+    if extreme_fraction and rng.random() < extreme_fraction:
+        extreme(rng, typ, s)
     return s
 
 
@@ -107,6 +156,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--types", default=",".join(TYPES))
+    ap.add_argument("--extreme", type=float, default=0.0, help="fraction of specs pushed past float32's range")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     root = os.path.join(args.out, "specs")
@@ -114,7 +164,7 @@ def main() -> None:
         os.makedirs(os.path.join(root, typ), exist_ok=True)
         for i in range(args.count):
             with open(os.path.join(root, typ, f"{i}.json"), "w") as f:
-                json.dump(spec(rng, typ, i), f, indent=1)
+                json.dump(spec(rng, typ, i, args.extreme), f, indent=1)
 
 
 if __name__ == "__main__":

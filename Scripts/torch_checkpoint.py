@@ -18,7 +18,7 @@ STATE.pt (what ``export`` reads and ``import`` writes) is a ``torch.save``'d dic
 
     {"model": model.state_dict(),
      "optimizer": optimizer.state_dict(),      # optional
-     "optimizer_type": "AdamW",                # with "optimizer": SGD, Adam, AdamW, RMSprop
+     "optimizer_type": "AdamW",                # with "optimizer": any optimizer Anneal has
      "schedulers": [{"type": "StepLR", "state": scheduler.state_dict()}, ...],
      "step": 100, "epoch": 4,                  # optional, default 0
      "rng": [w0, w1, w2, w3],                  # optional: Anneal's xoshiro256** words
@@ -55,7 +55,7 @@ MANIFEST_KEY = "anneal"
 MANIFEST_DIGEST_KEY = "anneal.xxh3_128"
 CHECKSUM = "xxh3_128"
 RNG_ALGORITHM = "xoshiro256**"
-OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop")
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop")
 
 
 class CheckpointError(Exception):
@@ -107,10 +107,12 @@ def from_json_state(value, key: str | None = None):
 
 
 def param_group_from_json(group: dict) -> dict:
-    """A param group as PyTorch holds it: ``betas`` a tuple."""
+    """A param group as PyTorch holds it: its pairs (``betas``, ``etas``,
+    ``step_sizes``, Adafactor's ``eps``) tuples."""
     group = dict(group)
-    if isinstance(group.get("betas"), list):
-        group["betas"] = tuple(group["betas"])
+    for key in ("betas", "etas", "step_sizes", "eps"):
+        if isinstance(group.get(key), list):
+            group[key] = tuple(group[key])
     return group
 
 

@@ -47,7 +47,7 @@ public struct CheckpointStore: Sendable {
         precondition(!directory.isEmpty, "the checkpoint directory must not be empty")
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.keepLast = keepLast
-        try makeDirectories(self.directory)
+        try AnnealCheckpoint.makeDirectories(self.directory)
     }
 
     /// One name of a checkpoint file in the directory.
@@ -256,6 +256,13 @@ public struct CheckpointStore: Sendable {
         case S_IFLNK: return .symbolicLink
         default: return .other
         }
+    }
+}
+
+extension CheckpointStore {
+    /// `mkdir -p path`, for files written beside a store's (`anneal train --save-torch`).
+    public static func makeDirectories(_ path: String) throws(CheckpointError) {
+        try AnnealCheckpoint.makeDirectories(path)
     }
 }
 

@@ -64,7 +64,14 @@ public final class ASGD: TensorOptimizer<ASGDState> {
                     }
                 }
                 let step = Double(state.step)
-                state.eta = Float(try PyFloat.divide(lr, try PyFloat.pow(1 + lambd * lr * step, alpha)))
+                let base = 1 + lambd * lr * step
+                if base < 0, base.isFinite, alpha.isFinite, alpha != alpha.rounded(.down) {
+                    // Python's `**` is complex here: `as_tensor` makes a complex64
+                    // tensor and `eta.copy_` keeps its real part (with a warning).
+                    state.eta = Float(try PyFloat.divideReal(lr, by: try PyFloat.complexPow(base, alpha)))
+                } else {
+                    state.eta = Float(try PyFloat.divide(lr, try PyFloat.pow(base, alpha)))
+                }
                 state.mu = Float(try PyFloat.divide(1, max(1, step - t0)))
             }
         }

@@ -34,36 +34,55 @@ public final class Adadelta: TensorOptimizer<AdadeltaState> {
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
+    /// The ops of `_single_tensor_adadelta` whose Python scalar PyTorch
+    /// checks, in order: `grad.add(param, alpha=weight_decay)`,
+    /// `square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)` (the same
+    /// value for `acc_delta` after it) and `param.add_(delta, alpha=-lr)`.
+    /// (`mul_(rho)` and `add(eps)` do not check.)
+    enum Stage { case weightDecay, addcmul, update }
+
     /// Per group, the options `step()` reads (a missing one is a `KeyError`,
     /// `maximize` defaults to false), `_init_group`, then
-    /// `_single_tensor_adadelta` per parameter.
+    /// `_single_tensor_adadelta` per parameter. An op that raises does so
+    /// where PyTorch's does: this parameter's step counted and its buffers
+    /// as far as PyTorch got.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             let lr = try group.number("lr"), rho = try group.number("rho")
             let eps = try group.number("eps"), weightDecay = try group.number("weight_decay")
             let maximize = try group.flag("maximize", default: false)
             let work = try initGroup(parameters) { AdadeltaState(count: $0) }
+            var checks = Kernels.ScalarChecks<Stage>()
+            let decay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : 0
+            let rhoF = Float(rho), oneMinusRho = checks.checked(1 - rho, at: .addcmul), epsilon = Float(eps)
+            let negativeLR = checks.checked(-lr, at: .update)
+            let sign: Float = maximize ? -1 : 1
             for (parameter, grad, state) in work {
                 let count = parameter.value.count
                 try checkCount(state.squareAvg, count, "square_avg", parameter)
                 try checkCount(state.accDelta, count, "acc_delta", parameter)
                 state.step += 1
-                let decay = weightDecay != 0 ? try Kernels.float32Scalar(weightDecay) : 0
-                let rhoF = Float(rho), oneMinusRho = try Kernels.float32Scalar(1 - rho), epsilon = Float(eps)
-                let negativeLR = try Kernels.float32Scalar(-lr)
-                let sign: Float = maximize ? -1 : 1
                 withElements(parameter, grad, &state.squareAvg, &state.accDelta) { p, g, sq, acc in
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                        sq[i] = (sq[i] * rhoF).addingProduct(oneMinusRho * gi, gi)
-                        let std = Kernels.Element.sqrt(sq[i] + epsilon)
-                        var delta = Kernels.Element.sqrt(acc[i] + epsilon)
-                        delta = delta / std * gi
-                        acc[i] = (acc[i] * rhoF).addingProduct(oneMinusRho * delta, delta)
-                        p[i] = p[i].addingProduct(delta, negativeLR)
+                    let run = {
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                            sq[i] = (sq[i] * rhoF).addingProduct(oneMinusRho * gi, gi)
+                            let std = Kernels.Element.sqrt(sq[i] + epsilon)
+                            var delta = Kernels.Element.sqrt(acc[i] + epsilon)
+                            delta = delta / std * gi
+                            acc[i] = (acc[i] * rhoF).addingProduct(oneMinusRho * delta, delta)
+                            p[i] = p[i].addingProduct(delta, negativeLR)
+                        }
+                    }
+                    switch checks.failure?.stage {
+                    case nil: run()
+                    case .weightDecay: break
+                    case .addcmul: if let sq = sq.baseAddress { Kernels.scale(sq, count: count, by: rhoF) }
+                    case .update: Kernels.restoring([p.baseAddress], count: count, run)
                     }
                 }
+                if let failure = checks.failure { throw failure.error }
             }
         }
     }

@@ -50,7 +50,16 @@ public final class Adagrad: TensorOptimizer<AdagradState> {
         return state
     }
 
+    /// The ops of `_single_tensor_adagrad` that can raise, in order:
+    /// `grad.add(param, alpha=weight_decay)`, `clr`'s Python division, and
+    /// `param.addcdiv_(grad, std, value=-clr)` (after `state_sum.addcmul_`
+    /// wrote the sum). (`std.add_(eps)` does not check.)
+    enum Stage { case weightDecay, clr, update }
+
     /// Per group, `_init_group` then `_single_tensor_adagrad` per parameter.
+    /// An op that raises does so where PyTorch's does: the parameters before
+    /// it in the group updated, this one's step counted and its sum written
+    /// when only the update's scalar is out of range.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             let work = try initGroup(parameters) { (count) throws(PythonError) in try makeState(count: count) }
@@ -62,20 +71,29 @@ public final class Adagrad: TensorOptimizer<AdagradState> {
                 try checkCount(state.sum, count, "sum", parameter)
                 state.step += 1
                 let step = Double(state.step)
-                let decay = weightDecay != 0 ? try Kernels.float32Scalar(weightDecay) : 0
-                let clr = try PyFloat.divide(lr, 1 + (step - 1) * lrDecay)
-                let epsilon = Float(eps)
-                let negativeCLR = try Kernels.float32Scalar(-clr)
-                let sign: Float = maximize ? -1 : 1
-                withElements(parameter, grad, &state.sum) { p, g, sum in
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                        sum[i] = sum[i].addingProduct(gi, gi)
-                        let std = Kernels.Element.sqrt(sum[i]) + epsilon
-                        p[i] = p[i] + (negativeCLR * gi) / std
-                    }
+                var checks = Kernels.ScalarChecks<Stage>()
+                let decay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : 0
+                let clr = checks.python(.clr, fallback: 0) { () throws(PythonError) in
+                    try PyFloat.divide(lr, 1 + (step - 1) * lrDecay)
                 }
+                let epsilon = Float(eps)
+                let negativeCLR = checks.checked(-clr, at: .update)
+                let sign: Float = maximize ? -1 : 1
+                if let failure = checks.failure, failure.stage != .update { throw failure.error }
+                withElements(parameter, grad, &state.sum) { p, g, sum in
+                    let run = {
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                            sum[i] = sum[i].addingProduct(gi, gi)
+                            let std = Kernels.Element.sqrt(sum[i]) + epsilon
+                            p[i] = p[i] + (negativeCLR * gi) / std
+                        }
+                    }
+                    // Only the update's scalar can fail here: the sum is written.
+                    if checks.failure == nil { run() } else { Kernels.restoring([p.baseAddress], count: count, run) }
+                }
+                if let failure = checks.failure { throw failure.error }
             }
         }
     }

@@ -86,7 +86,7 @@ public class Adam: TensorOptimizer<AdamState> {
         /// beta1)`, `exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 -
         /// beta2)`, the bias corrections' Python arithmetic (before
         /// `torch.maximum`), `param.addcdiv_(exp_avg, denom,
-        /// value=-step_size)`. (AdamW's `param.mul_`, `mul_(beta2)`, the
+        /// value=-step_size)` (which also refuses a complex `denom`). (AdamW's `param.mul_`, `mul_(beta2)`, the
         /// division by `bias_correction2_sqrt` and `add_(eps)` do not check.)
         enum Stage { case weightDecay, lerp, addcmul, biasCorrection, update }
 
@@ -99,11 +99,25 @@ public class Adam: TensorOptimizer<AdamState> {
             _ = checks.checked(1 - betas.beta1, at: .lerp)
             let oneMinusBeta2 = checks.checked(1 - betas.beta2, at: .addcmul)
             let step = Double(step)
+            var biasCorrection2 = 1.0
             let stepSize = checks.python(.biasCorrection, fallback: 1) { () throws(PythonError) in
-                try PyFloat.divide(lr, 1 - (try PyFloat.pow(betas.beta1, step)))
+                let biasCorrection1 = 1 - (try PyFloat.pow(betas.beta1, step))
+                biasCorrection2 = 1 - (try PyFloat.pow(betas.beta2, step))
+                return try PyFloat.divide(lr, biasCorrection1)
             }
-            let biasCorrection2Sqrt = checks.python(.biasCorrection, fallback: 1) { () throws(PythonError) in
-                try PyFloat.pow(1 - (try PyFloat.pow(betas.beta2, step)), 0.5)
+            // `** 0.5` of a negative number is complex in Python (a group's beta2
+            // above 1): the denominator is then complex, and `addcdiv_` refuses it.
+            let complexDenominator = biasCorrection2 < 0 && biasCorrection2.isFinite
+            let biasCorrection2Sqrt =
+                complexDenominator
+                ? 1
+                : checks.python(.biasCorrection, fallback: 1) { () throws(PythonError) in
+                    try PyFloat.pow(biasCorrection2, 0.5)
+                }
+            if complexDenominator {
+                _ = checks.python(.update, fallback: 0) { () throws(PythonError) in
+                    throw .runtimeError("result type ComplexFloat can't be cast to the desired output type Float")
+                }
             }
             let scalars = Kernels.Adam.Scalars(
                 maximize: maximize, coupledWeightDecay: coupled,

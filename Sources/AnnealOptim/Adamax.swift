@@ -34,8 +34,17 @@ public final class Adamax: TensorOptimizer<AdamaxState> {
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
+    /// The ops of `_single_tensor_adamax` that can raise, in order:
+    /// `grad.add(param, alpha=weight_decay)`, `exp_avg.lerp_(grad, 1 -
+    /// beta1)`, `clr`'s Python arithmetic and `param.addcdiv_(exp_avg,
+    /// exp_inf, value=-clr)` (the last two after both moments were written).
+    /// (`exp_inf.mul_(beta2)` and `add_(eps)` do not check.)
+    enum Stage { case weightDecay, lerp, clr, update }
+
     /// Per group, the options in `step()`'s order, `_init_group`, then
-    /// `_single_tensor_adamax` per parameter.
+    /// `_single_tensor_adamax` per parameter. An op that raises does so
+    /// where PyTorch's does: this parameter's step counted and its moments
+    /// written when the failure comes after them.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             guard let betas = group.betas else { throw PythonError.keyError("'betas'") }
@@ -48,21 +57,33 @@ public final class Adamax: TensorOptimizer<AdamaxState> {
                 try checkCount(state.expAvg, count, "exp_avg", parameter)
                 try checkCount(state.expInf, count, "exp_inf", parameter)
                 state.step += 1
-                let decay = weightDecay != 0 ? try Kernels.float32Scalar(weightDecay) : 0
-                let weight = try Kernels.float32Scalar(1 - betas.beta1)
+                let step = Double(state.step)
+                var checks = Kernels.ScalarChecks<Stage>()
+                let decay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : 0
+                let weight = checks.checked(1 - betas.beta1, at: .lerp)
                 let beta2 = Float(betas.beta2), epsilon = Float(eps)
-                let biasCorrection = 1 - (try PyFloat.pow(betas.beta1, Double(state.step)))
-                let negativeCLR = try Kernels.float32Scalar(-(try PyFloat.divide(lr, biasCorrection)))
+                let clr = checks.python(.clr, fallback: 0) { () throws(PythonError) in
+                    try PyFloat.divide(lr, 1 - (try PyFloat.pow(betas.beta1, step)))
+                }
+                let negativeCLR = checks.checked(-clr, at: .update)
                 let sign: Float = maximize ? -1 : 1
                 withElements(parameter, grad, &state.expAvg, &state.expInf) { p, g, m, u in
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                        m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                        u[i] = Kernels.Element.maximum(u[i] * beta2, abs(gi) + epsilon)
-                        p[i] = p[i] + (negativeCLR * m[i]) / u[i]
+                    let run = {
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
+                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                            u[i] = Kernels.Element.maximum(u[i] * beta2, abs(gi) + epsilon)
+                            p[i] = p[i] + (negativeCLR * m[i]) / u[i]
+                        }
+                    }
+                    switch checks.failure?.stage {
+                    case nil: run()
+                    case .weightDecay, .lerp: break
+                    case .clr, .update: Kernels.restoring([p.baseAddress], count: count, run)
                     }
                 }
+                if let failure = checks.failure { throw failure.error }
             }
         }
     }

@@ -41,8 +41,19 @@ public final class NAdam: TensorOptimizer<NAdamState> {
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
-    /// Per group, `_init_group`, the options in `step()`'s order, then
-    /// `_single_tensor_nadam` per parameter.
+    /// The ops of `_single_tensor_nadam` that can raise, in order:
+    /// `bias_correction2`'s Python `**`, `grad.add(param, alpha=weight_decay)`,
+    /// `mu` and `mu_next`'s `**` (after the decoupled `param.mul_`),
+    /// `exp_avg.lerp_(grad, 1 - beta1)` (after `mu_product *= mu`),
+    /// `exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)`, then
+    /// each `param.addcdiv_` with its Python value. (`param.mul_`,
+    /// `mu_product *= mu`, `mul_(beta2)`, `div(bias_correction2)` and
+    /// `add_(eps)` do not check.)
+    enum Stage { case biasCorrection2, weightDecay, mu, lerp, addcmul, gradUpdate, expAvgUpdate }
+
+    /// Per group, `_init_group` then `_single_tensor_nadam` per parameter.
+    /// An op that raises does so where PyTorch's does: this parameter's step
+    /// counted, its `mu_product`, buffers and parameter as far as PyTorch got.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             guard let betas = group.betas else { throw PythonError.keyError("'betas'") }
@@ -58,32 +69,68 @@ public final class NAdam: TensorOptimizer<NAdamState> {
                 try checkCount(state.expAvgSq, count, "exp_avg_sq", parameter)
                 state.step += 1
                 let step = Double(state.step)
-                let biasCorrection2 = 1 - (try PyFloat.pow(beta2, step))
+                var checks = Kernels.ScalarChecks<Stage>()
+                let biasCorrection2 = checks.python(.biasCorrection2, fallback: 1) { () throws(PythonError) in
+                    1 - (try PyFloat.pow(beta2, step))
+                }
                 let decay: Float? = weightDecay == 0 ? nil : decoupled ? Float(1 - lr * weightDecay) : nil
-                let coupled = weightDecay != 0 && !decoupled ? try Kernels.float32Scalar(weightDecay) : 0
-                let mu = beta1 * (1 - 0.5 * (try PyFloat.pow(0.96, step * momentumDecay)))
-                let muNext = beta1 * (1 - 0.5 * (try PyFloat.pow(0.96, (step + 1) * momentumDecay)))
-                state.muProduct *= Float(mu)
-                let weight = try Kernels.float32Scalar(1 - beta1)
-                let beta2F = Float(beta2), oneMinusBeta2 = try Kernels.float32Scalar(1 - beta2)
+                let coupled = weightDecay != 0 && !decoupled ? checks.checked(weightDecay, at: .weightDecay) : 0
+                let mu = checks.python(.mu, fallback: 0) { () throws(PythonError) in
+                    beta1 * (1 - 0.5 * (try PyFloat.pow(0.96, step * momentumDecay)))
+                }
+                let muNext = checks.python(.mu, fallback: 0) { () throws(PythonError) in
+                    beta1 * (1 - 0.5 * (try PyFloat.pow(0.96, (step + 1) * momentumDecay)))
+                }
+                if checks.failure == nil { state.muProduct *= Float(mu) }
+                let weight = checks.checked(1 - beta1, at: .lerp)
+                let beta2F = Float(beta2), oneMinusBeta2 = checks.checked(1 - beta2, at: .addcmul)
                 let biasCorrection2F = Float(biasCorrection2)
                 let muProductNext = Double(state.muProduct) * muNext
                 let epsilon = Float(eps)
-                let gradValue = try Kernels.float32Scalar(try PyFloat.divide(-lr * (1 - mu), 1 - Double(state.muProduct)))
-                let avgValue = try Kernels.float32Scalar(try PyFloat.divide(-lr * muNext, 1 - muProductNext))
+                let gradValue64 = checks.python(.gradUpdate, fallback: 0) { () throws(PythonError) in
+                    try PyFloat.divide(-lr * (1 - mu), 1 - Double(state.muProduct))
+                }
+                let gradValue = checks.checked(gradValue64, at: .gradUpdate)
+                let avgValue64 = checks.python(.expAvgUpdate, fallback: 0) { () throws(PythonError) in
+                    try PyFloat.divide(-lr * muNext, 1 - muProductNext)
+                }
+                let avgValue = checks.checked(avgValue64, at: .expAvgUpdate)
                 let sign: Float = maximize ? -1 : 1
+                let stage = checks.failure?.stage
                 withElements(parameter, grad, &state.expAvg, &state.expAvgSq) { p, g, m, v in
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        if let decay { p[i] = p[i] * decay }
-                        if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
-                        m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                        v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
-                        let denom = Kernels.Element.sqrt(v[i] / biasCorrection2F) + epsilon
-                        p[i] = p[i] + (gradValue * gi) / denom
-                        p[i] = p[i] + (avgValue * m[i]) / denom
+                    // The whole update, or (when the second addcdiv_ raises) all but it.
+                    let run = { (expAvgUpdate: Bool) in
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if let decay { p[i] = p[i] * decay }
+                            if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
+                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                            v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
+                            let denom = Kernels.Element.sqrt(v[i] / biasCorrection2F) + epsilon
+                            p[i] = p[i] + (gradValue * gi) / denom
+                            if expAvgUpdate { p[i] = p[i] + (avgValue * m[i]) / denom }
+                        }
+                    }
+                    switch stage {
+                    case nil: run(true)
+                    case .biasCorrection2, .weightDecay: break
+                    case .mu, .lerp:
+                        if let decay { for i in 0..<count { p[i] = p[i] * decay } }
+                    case .addcmul:
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if let decay { p[i] = p[i] * decay }
+                            if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
+                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                            v[i] = v[i] * beta2F
+                        }
+                    case .gradUpdate:
+                        Kernels.restoring([p.baseAddress], count: count) { run(false) }
+                        if let decay { for i in 0..<count { p[i] = p[i] * decay } }
+                    case .expAvgUpdate: run(false)
                     }
                 }
+                if let failure = checks.failure { throw failure.error }
             }
         }
     }

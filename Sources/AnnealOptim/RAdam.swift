@@ -38,8 +38,20 @@ public final class RAdam: TensorOptimizer<RAdamState> {
         try self.init([ParameterGroup(parameters: parameters)], options: arguments.options)
     }
 
+    /// The ops of `_single_tensor_radam` that can raise, in order:
+    /// `grad.add(param, alpha=weight_decay)`, `exp_avg.lerp_(grad, 1 -
+    /// beta1)` (after the decoupled `param.mul_`), `exp_avg_sq.mul_(beta2)
+    /// .addcmul_(grad, grad, value=1 - beta2)`, then the Python arithmetic
+    /// of the bias corrections, `rho_t` and `rect` (after both moments), and
+    /// `param.add_` of an update made complex by a negative `** 0.5`.
+    /// (`param.mul_`, `mul_(beta2)`, the products by `lr` and `rect`, and
+    /// `add_(eps)` do not check; the update's `alpha=-1.0` always converts.)
+    enum Stage { case weightDecay, lerp, addcmul, rectification }
+
     /// Per group, `_init_group`, the options in `step()`'s order, then
-    /// `_single_tensor_radam` per parameter.
+    /// `_single_tensor_radam` per parameter. An op that raises does so where
+    /// PyTorch's does: this parameter's step counted, its buffers and
+    /// parameter as far as PyTorch got.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             guard let betas = group.betas else { throw PythonError.keyError("'betas'") }
@@ -55,37 +67,72 @@ public final class RAdam: TensorOptimizer<RAdamState> {
                 try checkCount(state.expAvgSq, count, "exp_avg_sq", parameter)
                 state.step += 1
                 let step = Double(state.step)
+                var checks = Kernels.ScalarChecks<Stage>()
                 let decay: Float? = weightDecay != 0 && decoupled ? Float(1 - lr * weightDecay) : nil
-                let coupled = weightDecay != 0 && !decoupled ? try Kernels.float32Scalar(weightDecay) : 0
-                let weight = try Kernels.float32Scalar(1 - beta1)
-                let beta2F = Float(beta2), oneMinusBeta2 = try Kernels.float32Scalar(1 - beta2)
-                let beta2Power = try PyFloat.pow(beta2, step)
-                let biasCorrection1 = 1 - (try PyFloat.pow(beta1, step)), biasCorrection2 = 1 - beta2Power
-                let rhoInf = try PyFloat.divide(2, 1 - beta2) - 1
-                let rhoT = rhoInf - (try PyFloat.divide(2 * step * beta2Power, biasCorrection2))
+                let coupled = weightDecay != 0 && !decoupled ? checks.checked(weightDecay, at: .weightDecay) : 0
+                let weight = checks.checked(1 - beta1, at: .lerp)
+                let beta2F = Float(beta2), oneMinusBeta2 = checks.checked(1 - beta2, at: .addcmul)
                 // `rect` and `bias_correction2 ** 0.5` only when rectified, as Python evaluates them.
+                var biasCorrection1 = 1.0
                 var rectified: (rect: Float, biasCorrection2Sqrt: Float)?
-                if rhoT > 5 {
-                    let ratio = try PyFloat.divide((rhoT - 4) * (rhoT - 2) * rhoInf, (rhoInf - 4) * (rhoInf - 2) * rhoT)
-                    rectified = (Float(try PyFloat.pow(ratio, 0.5)), Float(try PyFloat.pow(biasCorrection2, 0.5)))
+                _ = checks.python(.rectification, fallback: 0) { () throws(PythonError) in
+                    biasCorrection1 = 1 - (try PyFloat.pow(beta1, step))
+                    let beta2Power = try PyFloat.pow(beta2, step)
+                    let biasCorrection2 = 1 - beta2Power
+                    let rhoInf = try PyFloat.divide(2, 1 - beta2) - 1
+                    let rhoT = rhoInf - (try PyFloat.divide(2 * step * beta2Power, biasCorrection2))
+                    if rhoT > 5 {
+                        // `** 0.5` of a finite negative number is complex in Python (no
+                        // error): the update tensor is then complex, and `param.add_` refuses it.
+                        let isComplex = { (x: Double) in x < 0 && x.isFinite }
+                        let biasCorrection2Sqrt = isComplex(biasCorrection2) ? nil : try PyFloat.pow(biasCorrection2, 0.5)
+                        let ratio = try PyFloat.divide(
+                            (rhoT - 4) * (rhoT - 2) * rhoInf, (rhoInf - 4) * (rhoInf - 2) * rhoT)
+                        guard let biasCorrection2Sqrt, !isComplex(ratio) else {
+                            throw .runtimeError("result type ComplexFloat can't be cast to the desired output type Float")
+                        }
+                        rectified = (Float(try PyFloat.pow(ratio, 0.5)), Float(biasCorrection2Sqrt))
+                    }
+                    return 0
                 }
                 let biasCorrection1F = Float(biasCorrection1), lrF = Float(lr), epsilon = Float(eps)
                 let sign: Float = maximize ? -1 : 1
+                let stage = checks.failure?.stage
                 withElements(parameter, grad, &state.expAvg, &state.expAvgSq) { p, g, m, v in
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        if let decay { p[i] = p[i] * decay }
-                        if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
-                        m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                        v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
-                        var update = m[i] / biasCorrection1F * lrF
-                        if let rectified {
-                            let adaptive = (1 / (Kernels.Element.sqrt(v[i]) + epsilon)) * rectified.biasCorrection2Sqrt
-                            update = update * adaptive * rectified.rect
+                    let run = {
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if let decay { p[i] = p[i] * decay }
+                            if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
+                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                            v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
+                            var update = m[i] / biasCorrection1F * lrF
+                            if let rectified {
+                                let adaptive = (1 / (Kernels.Element.sqrt(v[i]) + epsilon)) * rectified.biasCorrection2Sqrt
+                                update = update * adaptive * rectified.rect
+                            }
+                            p[i] = p[i] - update
                         }
-                        p[i] = p[i] - update
+                    }
+                    switch stage {
+                    case nil: run()
+                    case .weightDecay: break
+                    case .lerp:
+                        if let decay { for i in 0..<count { p[i] = p[i] * decay } }
+                    case .addcmul:
+                        for i in 0..<count {
+                            var gi = g[i] * sign
+                            if let decay { p[i] = p[i] * decay }
+                            if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
+                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
+                            v[i] = v[i] * beta2F
+                        }
+                    case .rectification:
+                        Kernels.restoring([p.baseAddress], count: count, run)
+                        if let decay { for i in 0..<count { p[i] = p[i] * decay } }
                     }
                 }
+                if let failure = checks.failure { throw failure.error }
             }
         }
     }

@@ -44,9 +44,18 @@ public final class Rprop: TensorOptimizer<RpropState> {
         return (first, second)
     }
 
-    /// Per group, the options, `_init_group` (a new `step_size` is
-    /// `torch.full_like(grad, lr)`, a checked conversion), then
-    /// `_single_tensor_rprop` per parameter.
+    /// The ops of `_single_tensor_rprop` whose Python scalar PyTorch
+    /// checks, in order: `sign[sign.gt(0)] = etaplus`, `sign[sign.lt(0)] =
+    /// etaminus` (even when no element is selected), and
+    /// `step_size.mul_(sign).clamp_(step_size_min, step_size_max)`, which
+    /// raises after `mul_` wrote the step sizes.
+    enum Stage { case etaPlus, etaMinus, clamp }
+
+    /// Per group, the options, `_init_group` (lazy state: `step_size` filled
+    /// with `lr`, a checked conversion), then `_single_tensor_rprop` per
+    /// parameter. An op that raises does so where PyTorch's does: this
+    /// parameter's step counted and, when the clamp raises, its step sizes
+    /// multiplied.
     public override func performStep() throws {
         for (group, parameters) in try groupsWithParameters() {
             let (etaMinus, etaPlus) = try pair(group, "etas")
@@ -55,15 +64,18 @@ public final class Rprop: TensorOptimizer<RpropState> {
             let work = try initGroup(parameters) { (count) throws(PythonError) in
                 RpropState(count: count, stepSize: try Kernels.float32Scalar(try group.number("lr")))
             }
+            var checks = Kernels.ScalarChecks<Stage>()
+            let plus = checks.checked(etaPlus, at: .etaPlus), minus = checks.checked(etaMinus, at: .etaMinus)
+            let low = checks.checked(stepSizeMin, at: .clamp), high = checks.checked(stepSizeMax, at: .clamp)
+            let sign: Float = maximize ? -1 : 1
             for (parameter, grad, state) in work {
                 let count = parameter.value.count
                 try checkCount(state.prev, count, "prev", parameter)
                 try checkCount(state.stepSize, count, "step_size", parameter)
                 state.step += 1
-                let plus = try Kernels.float32Scalar(etaPlus), minus = try Kernels.float32Scalar(etaMinus)
-                let low = try Kernels.float32Scalar(stepSizeMin), high = try Kernels.float32Scalar(stepSizeMax)
-                let sign: Float = maximize ? -1 : 1
+                let clampFails = checks.failure?.stage == .clamp
                 withElements(parameter, grad, &state.prev, &state.stepSize) { p, g, prev, size in
+                    if checks.failure != nil && !clampFails { return }
                     for i in 0..<count {
                         var gi = g[i] * sign
                         // The three masked writes, in order.
@@ -71,12 +83,17 @@ public final class Rprop: TensorOptimizer<RpropState> {
                         if s > 0 { s = plus }
                         if s < 0 { s = minus }
                         if s == 0 { s = 1 }
+                        if clampFails {
+                            size[i] = size[i] * s
+                            continue
+                        }
                         size[i] = Kernels.Element.clamp(size[i] * s, low, high)
                         if s == minus { gi = 0 }
                         p[i] = p[i].addingProduct(-Kernels.Element.sign(gi), size[i])
                         prev[i] = gi
                     }
                 }
+                if let failure = checks.failure { throw failure.error }
             }
         }
     }

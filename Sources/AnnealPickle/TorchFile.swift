@@ -213,3 +213,17 @@ extension TorchFile {
         }
     }
 }
+
+extension TorchFile {
+    /// The bytes of `storage` in place in the mapped file, with the object
+    /// that keeps them mapped (and unchanged) while it lives: for a stored
+    /// record; `nil` for a deflated one (inflated into memory) or a missing one.
+    ///
+    /// ```swift
+    /// if let (bytes, owner) = file.borrowedStorageBytes(tensor.storage) { /* borrow, keeping owner */ }
+    /// ```
+    public func borrowedStorageBytes(_ storage: StorageReference) -> (bytes: UnsafeRawBufferPointer, owner: AnyObject)? {
+        guard case .borrowed(let bytes)? = storageBytes[storage.key] else { return nil }
+        return (bytes, self.bytes)
+    }
+}

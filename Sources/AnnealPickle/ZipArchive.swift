@@ -89,7 +89,7 @@ struct ZipArchive {
     }
 
     private func checkCRC(_ entry: Entry, _ bytes: UnsafeRawBufferPointer) throws(Problem) {
-        let actual = Self.crc32(bytes)
+        let actual = CRC32.parallelChecksum(of: bytes)
         guard actual == entry.crc else { throw .crcMismatch(record: entry.name, expected: entry.crc, actual: actual) }
     }
 

@@ -95,6 +95,39 @@ public enum PyFloat {
         return result
     }
 
+    /// `(a ** b).real` and `.imag` where Python's float `a ** b` is complex:
+    /// a finite negative base and a finite non-integral exponent (for which
+    /// ``pow(_:_:)`` raises). CPython's `float_pow` hands it to `complex_pow`
+    /// (`_Py_c_pow`): `len = |a| ** b`, `phase = atan2(0.0, a) * b` (`pi * b`),
+    /// `len * cos(phase)`, `len * sin(phase)`; an infinite part is
+    /// `OverflowError: complex exponentiation`.
+    ///
+    /// ```swift
+    /// try PyFloat.complexPow(-8, 0.5)   // (1.7319121124709868e-16, 2.8284271247461903)
+    /// ```
+    public static func complexPow(_ a: Double, _ b: Double) throws(PythonError) -> (real: Double, imag: Double) {
+        let length = LibM.power(-a, b), phase = Double.pi * b
+        let result = (real: length * LibM.cosine(phase), imag: length * LibM.sine(phase))
+        if result.real.isInfinite || result.imag.isInfinite { throw .overflowError("complex exponentiation") }
+        return result
+    }
+
+    /// `(a / b).real` for a float `a` and a complex `b` (CPython's
+    /// `_Py_c_quot` with `a + 0j`: the ratio of the smaller part of `b` to the
+    /// larger); `ZeroDivisionError` when `b` is 0.
+    public static func divideReal(_ a: Double, by b: (real: Double, imag: Double)) throws(PythonError) -> Double {
+        if Swift.abs(b.real) >= Swift.abs(b.imag) {
+            if b.real == 0 { throw .zeroDivisionError("complex division by zero") }
+            let ratio = b.imag / b.real
+            return (a + 0.0 * ratio) / (b.real + b.imag * ratio)
+        }
+        if Swift.abs(b.imag) >= Swift.abs(b.real) {
+            let ratio = b.real / b.imag
+            return (a * ratio + 0.0) / (b.real * ratio + b.imag)
+        }
+        return .nan  // a NaN part
+    }
+
     @usableFromInline
     static func isOddInteger(_ x: Double) -> Bool {
         x == x.rounded(.down) && Swift.abs(x.truncatingRemainder(dividingBy: 2.0)) == 1.0

@@ -4,9 +4,16 @@ import AnnealTensor
 
 extension Trainer {
     /// The live objects a checkpoint saves and restores: the model's named
-    /// parameters, the optimizer and the schedulers.
+    /// parameters (in the optimizer's index order, which is the model's
+    /// with one group), the optimizer and the schedulers.
     public var trainingState: TrainingState {
-        TrainingState(namedParameters: model.namedParameters(), optimizer: optimizer, schedulers: schedulers)
+        var named = model.namedParameters()
+        if let ordered = (optimizer as? any CheckpointableOptimizer)?.parameters, ordered.count == named.count {
+            let byIdentity = Dictionary(named.map { (ObjectIdentifier($0.parameter), $0) }, uniquingKeysWith: { first, _ in first })
+            let reordered = ordered.compactMap { byIdentity[ObjectIdentifier($0)] }
+            if reordered.count == named.count { named = reordered }
+        }
+        return TrainingState(namedParameters: named, optimizer: optimizer, schedulers: schedulers)
     }
 
     /// Optimizer steps per epoch (batches, the last possibly smaller).
@@ -14,7 +21,8 @@ extension Trainer {
 
     /// A checkpoint of the run after ``epoch`` epochs: parameters, optimizer
     /// state, schedulers, the generator, and the step and epoch counters.
-    public func checkpoint(metadata: JSONObject = [:]) throws -> Checkpoint {
+    public func checkpoint(metadata: JSONObject? = nil) throws -> Checkpoint {
+        let metadata = metadata ?? self.metadata
         let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
         guard !overflow else {
             throw CheckpointError(file: "checkpoint", .manifestInvalid(path: "step", problem: "epoch \(epoch) × \(stepsPerEpoch) steps per epoch overflows"))
@@ -45,6 +53,7 @@ extension Trainer {
         let restored = try trainingState.restore(from: checkpoint)
         if let saved = restored.rng { rng = saved }
         epoch = restored.epoch
+        metadata = restored.metadata
         return restored
     }
 
@@ -59,9 +68,10 @@ extension Trainer {
     }
 
     /// Trains until ``epoch`` reaches `lastEpoch` (nothing when it already
-    /// has), handing each record to `report`; with a `store`, saves a
-    /// checkpoint after every epoch whose number is a multiple of `every`,
-    /// and after the last.
+    /// has), handing each record to `report`; with a `store` or an `export`,
+    /// saves a checkpoint after every epoch whose number is a multiple of
+    /// `every`, and after the last: into `store`, and to `export` (which
+    /// writes it elsewhere, e.g. as a torch.save file), in that order.
     ///
     /// ```swift
     /// let store = try CheckpointStore(directory: "runs/a", keepLast: 3)
@@ -70,7 +80,8 @@ extension Trainer {
     /// ```
     @discardableResult
     public func train(
-        through lastEpoch: Int, saving store: CheckpointStore?, every: Int = 1, report: (EpochRecord) -> Void = { _ in }
+        through lastEpoch: Int, saving store: CheckpointStore?, every: Int = 1,
+        report: (EpochRecord) -> Void = { _ in }, export: ((Checkpoint) throws -> Void)? = nil
     ) throws -> [EpochRecord] {
         precondition(every > 0, "every must be positive, got \(every)")
         var records: [EpochRecord] = []
@@ -78,9 +89,11 @@ extension Trainer {
             let record = try trainEpoch()
             report(record)
             records.append(record)
-            if let store, epoch % every == 0 || epoch == lastEpoch {
+            if store != nil || export != nil, epoch % every == 0 || epoch == lastEpoch {
                 do {
-                    try store.save(checkpoint())
+                    let checkpoint = try checkpoint()
+                    try store?.save(checkpoint)
+                    try export?(checkpoint)
                 } catch {
                     // The epoch is done: the failure is its checkpoint's, not the next epoch's.
                     throw CheckpointSaveError(epoch: epoch, underlying: error)

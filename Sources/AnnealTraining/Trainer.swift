@@ -1,4 +1,5 @@
 import Anneal
+import AnnealJSON
 import AnnealSpec
 import AnnealTensor
 
@@ -30,6 +31,14 @@ public final class Trainer {
     public var rng: Xoshiro256StarStar
     /// Epochs completed.
     public internal(set) var epoch = 0
+    /// Whether the schedulers step after every optimizer step (Hugging Face
+    /// Trainer's way; `ReduceLROnPlateau` with the batch's loss) instead of
+    /// once per epoch.
+    public var schedulersStepPerBatch = false
+    /// The user metadata of the checkpoint this run resumed from, saved
+    /// again in every checkpoint it makes (nothing is lost along a chain of
+    /// resumes: a Hugging Face `trainer_state`, a torch.save file's `loss`).
+    public var metadata: JSONObject = [:]
 
     private let loss = MSELoss()
 
@@ -63,14 +72,19 @@ public final class Trainer {
     /// ```swift
     /// let trainer = try Trainer(experiment: .seed3, spec: try TrainingSpec(contentsOf: "cosine.json"), seed: 7)
     /// ```
-    public convenience init(experiment: Experiment, spec: TrainingSpec, seed: UInt64, shuffle: Bool = false) throws {
+    /// With `grouping` ``ParameterGrouping/huggingFace``, the parameters go
+    /// into Hugging Face Trainer's two groups (decaying, then not).
+    public convenience init(
+        experiment: Experiment, spec: TrainingSpec, seed: UInt64, shuffle: Bool = false,
+        grouping: ParameterGrouping = .one
+    ) throws {
         var rng = Xoshiro256StarStar(seed: seed)
         let dataset = experiment.dataset(using: &rng)
         let model = experiment.model(using: &rng)
         try self.init(
             model: model, dataset: dataset, batchSize: experiment.batchSize, spec: spec, rng: rng, shuffle: shuffle
-        ) { parameters in
-            try makeTensorOptimizer(spec.optimizer, parameters: parameters)
+        ) { _ in
+            try makeTensorOptimizer(spec.optimizer, named: model.namedParameters(), grouping: grouping)
         }
     }
 
@@ -87,13 +101,18 @@ public final class Trainer {
             model.backward(gradient)
             try optimizer.step()
             total += Double(batchLoss)
+            if schedulersStepPerBatch { try stepSchedulers(metric: Double(batchLoss)) }
         }
         let meanLoss = total / Double(batches.count)
-        for scheduler in schedulers {
-            try scheduler.step(scheduler.stepSignature == .metrics ? .metric(meanLoss, epoch: nil) : .next)
-        }
+        if !schedulersStepPerBatch { try stepSchedulers(metric: meanLoss) }
         epoch += 1
         return EpochRecord(epoch: epoch, lr: schedulers.last?.lastLR[0] ?? optimizer.paramGroups[0].lr, loss: meanLoss)
+    }
+
+    private func stepSchedulers(metric: Double) throws {
+        for scheduler in schedulers {
+            try scheduler.step(scheduler.stepSignature == .metrics ? .metric(metric, epoch: nil) : .next)
+        }
     }
 
     /// `epochs` epochs, handing each record to `report` as it completes.

@@ -3,6 +3,7 @@ import AnnealCheckpoint
 import AnnealConformance
 import AnnealSpec
 import AnnealPickle
+import AnnealTorch
 import AnnealPlot
 
 /// What one fuzz input is fed to. Each target takes any bytes: whatever
@@ -85,6 +86,22 @@ enum FuzzTarget: String, CaseIterable {
             collectTensors(file.root, into: &tensors)
             for tensor in tensors.prefix(64) {
                 _ = try? file.elements(of: tensor, limit: 4096)
+            }
+            // The writer: what was read writes and reads back (`convert a.pt b.pt`).
+            var sink = ByteArraySink()
+            if (try? TorchFileWriter.write(file.root, storages: file, toFile: "fuzz-out.pt", sink: &sink)) != nil {
+                _ = try? TorchFile(bytes: sink.bytes, file: "fuzz-out.pt", limits: torchLimits)
+            }
+            // A training state to a checkpoint and back (`convert a.pt a.safetensors`, `train --resume`).
+            if let checkpoint = try? TorchTrainingState.checkpoint(from: file) {
+                _ = checkpoint.encoded()
+                let (root, storages) = TorchTrainingState.torchTree(of: checkpoint)
+                var stateSink = ByteArraySink()
+                if (try? TorchFileWriter.write(root, storages: storages, toFile: "fuzz-state.pt", sink: &stateSink)) != nil,
+                    let back = try? TorchFile(bytes: stateSink.bytes, file: "fuzz-state.pt")
+                {
+                    _ = try? TorchTrainingState.checkpoint(from: back)
+                }
             }
         } else if let value = try? TorchFile.unpickle(bytes, file: "fuzz.pkl", limits: torchLimits) {
             _ = TorchFile.repr(value)

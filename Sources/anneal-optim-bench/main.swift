@@ -71,12 +71,25 @@ struct Setup {
     }
 }
 
+/// Every optimizer measured, in the report's order.
+let benchedOptimizers = [
+    "AdamW", "Adam", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop",
+    "Adafactor",
+]
+
 func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimizer {
     switch name {
     case "AdamW": return try AdamW(parameters: parameters, lr: 1e-3, weightDecay: 0.01)
     case "Adam": return try Adam(parameters: parameters, lr: 1e-3)
     case "SGD": return try SGD(parameters: parameters, lr: 1e-2, momentum: 0.9)
     case "RMSprop": return try RMSprop(parameters: parameters, lr: 1e-2, momentum: 0.9)
+    case "Adagrad": return try Adagrad(parameters: parameters, lr: 1e-2, lrDecay: 1e-4)
+    case "Adadelta": return try Adadelta(parameters: parameters, lr: 1.0)
+    case "Adamax": return try Adamax(parameters: parameters, lr: 2e-3)
+    case "NAdam": return try NAdam(parameters: parameters, lr: 2e-3)
+    case "RAdam": return try RAdam(parameters: parameters, lr: 1e-3)
+    case "ASGD": return try ASGD(parameters: parameters, lr: 1e-2, t0: 2.0)
+    case "Rprop": return try Rprop(parameters: parameters, lr: 1e-2)
     case "Adafactor": return try Adafactor(parameters: parameters, lr: 1e-2)
     default: fatalError("unknown optimizer \(name)")
     }
@@ -84,10 +97,16 @@ func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimize
 
 /// Bytes one steady-state step reads and writes per element (float32):
 /// AdamW/Adam read param, grad, exp_avg, exp_avg_sq and write three of
-/// them; SGD with momentum reads param, grad, buffer and writes two;
+/// them; SGD with momentum reads param, grad, buffer and writes two.
+/// The newer ones likewise: Adagrad reads param, grad, sum and writes two
+/// (20); Adadelta, Adamax, NAdam, RAdam and Rprop keep two buffers (28);
+/// ASGD past `t0` reads param, grad, ax and writes param and ax (20);
 /// Adafactor over vectors reads param, grad, variance and writes two, plus
-/// the parameter's norm (a read) before the update.
-let bytesPerElement = ["AdamW": 28, "Adam": 28, "SGD": 20, "RMSprop": 28, "Adafactor": 24]
+/// the parameter's norm (a read) before the update (24).
+let bytesPerElement = [
+    "AdamW": 28, "Adam": 28, "SGD": 20, "RMSprop": 28, "Adagrad": 20, "Adadelta": 28, "Adamax": 28, "NAdam": 28,
+    "RAdam": 28, "ASGD": 20, "Rprop": 28, "Adafactor": 24,
+]
 
 func now() -> Double {
     var time = timespec()
@@ -124,7 +143,7 @@ while let argument = arguments.popFirst() {
 if let dumpDirectory {
     // Three steps (the first initializes the state), then every parameter's
     // float32 bytes, for Scripts/bench_optim.py to compare with PyTorch's.
-    for name in ["AdamW", "Adam", "SGD", "RMSprop", "Adafactor"] {
+    for name in benchedOptimizers {
         let setup = Setup(total: total)
         let optimizer = try makeOptimizer(name, setup.parameters)
         for _ in 0..<3 { try optimizer.step() }
@@ -231,7 +250,7 @@ if serving {
 }
 
 print(copyBandwidthJSON(total: total, repeats: repeats))
-for name in ["AdamW", "Adam", "SGD", "RMSprop", "Adafactor"] {
+for name in benchedOptimizers {
     let setup = Setup(total: total)
     let optimizer = try makeOptimizer(name, setup.parameters)
     try optimizer.step()  // creates the state (SGD: the momentum buffer is the gradient)

@@ -9,6 +9,12 @@ struct AnnealCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [Run.self, Diff.self, Conformance.self, Plot.self, Train.self, Checkpoint.self]
     )
+
+    /// Parses the arguments after `train --resume FILE.pt`'s rewriting (see
+    /// ``Train/rewritingResume(_:)``), then runs the command.
+    static func main() {
+        main(Train.rewritingResume(Array(CommandLine.arguments.dropFirst())))
+    }
 }
 
 /// `EX_DATAERR` from sysexits.h: the input file was unreadable or invalid.

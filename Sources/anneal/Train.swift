@@ -1,12 +1,14 @@
 import AnnealCheckpoint
 import AnnealConformance
+import AnnealPickle
 import AnnealSpec
+import AnnealTorch
 import AnnealTraining
 import ArgumentParser
 
 extension AnnealCommand {
     /// `anneal train SPEC.json [--model seed1|seed3] [--epochs N] [--seed S] [--shuffle]
-    /// [--checkpoint-dir DIR [--every N] [--keep N] [--resume]]`.
+    /// [--checkpoint-dir DIR [--every N] [--keep N] [--resume]] [--resume FILE.pt] [--save-torch DIR]`.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a seed document's model with the optimizer and scheduler of a spec.",
@@ -28,6 +30,24 @@ extension AnnealCommand {
                 Checkpoints are trusted only when they verify (a file whose manifest's step is not the \
                 one in its name does not); invalid files never count toward --keep, and those newer \
                 than the kept checkpoints are left in place (anneal checkpoint verify DIR reports them). \
+                --resume FILE.pt (or .pth, .bin; also --resume-from) restores a torch.save'd training \
+                state instead: a dict with the model's state_dict ("model", "model_state_dict" or \
+                "state_dict"), the optimizer's ("optimizer", "optimizer_state_dict"), the schedulers' \
+                ("scheduler", "lr_scheduler", "scheduler_state_dict": one state_dict or a list) and \
+                "epoch" (epochs completed); the parameters by name, the optimizer's state and param \
+                groups and every scheduler's state, checked against the spec first (names, shapes, \
+                types, group counts: a mismatch names both sides and restores nothing). A \
+                LambdaLR's functions come from the spec. Training continues from that epoch. \
+                With --save-torch DIR, every checkpoint (every --every epochs and after the last) is \
+                also written as DIR/checkpoint-<step>.pt, a torch.save dict whose "model", \
+                "optimizer" and "scheduler" (or "schedulers") PyTorch 2.13's load_state_dict takes. \
+                --resume checkpoint-N/ continues a Hugging Face Trainer run from its checkpoint \
+                directory (trainer_state.json, model.safetensors or pytorch_model.bin, optimizer.pt, \
+                scheduler.pt; rng_state.pth and training_args.bin are not read): the parameters go into \
+                the Trainer's two groups (decaying, then biases and norms with weight_decay 0), the \
+                schedulers step after every batch as the Trainer's do, and --save-torch writes \
+                DIR/checkpoint-<step>/ in the Trainer's layout, which Trainer.train(resume_from_checkpoint=...) \
+                continues from. \
                 Exit status: 0 success (also when a resumed checkpoint is already at or past --epochs: \
                 nothing to train); 1 a failure: the directory cannot be created or listed, is locked by \
                 another writer (its pid is named), holds another run's checkpoints without --resume, or \
@@ -61,10 +81,80 @@ extension AnnealCommand {
         @Option(help: "Keep the newest N checkpoints, deleting older ones after each save (0 keeps all).")
         var keep: Int = 3
 
-        @Flag(help: "Continue from the newest valid checkpoint in --checkpoint-dir (from scratch when there is none).")
+        @Flag(
+            help: ArgumentHelp(
+                "Continue from the newest valid checkpoint in --checkpoint-dir (from scratch when there is none); --resume FILE.pt continues a PyTorch run.",
+                valueName: "FILE.pt"))
         var resume = false
 
+        @Option(help: ArgumentHelp("Continue from a torch.save'd training state (what --resume FILE.pt means).", valueName: "FILE.pt"))
+        var resumeFrom: String?
+
+        @Option(help: ArgumentHelp("Also write every checkpoint as a torch.save file in this directory (created if missing).", valueName: "DIR"))
+        var saveTorch: String?
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the model's state_dict (repeat to try several in order).")
+        var modelKey: [String] = []
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the optimizer's state_dict.")
+        var optimizerKey: [String] = []
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the scheduler's state_dict (or a list of them).")
+        var schedulerKey: [String] = []
+
+        @Option(help: "With --resume FILE.pt: the top-level key of the epoch counter (epochs completed).")
+        var epochKey: [String] = []
+
+        /// ``TorchStateKeys`` with the `--*-key` options.
+        var stateKeys: TorchStateKeys {
+            var keys = TorchStateKeys()
+            if !modelKey.isEmpty { keys.model = modelKey }
+            if !optimizerKey.isEmpty { keys.optimizer = optimizerKey }
+            if !schedulerKey.isEmpty { keys.scheduler = schedulerKey }
+            if !epochKey.isEmpty { keys.epoch = epochKey }
+            return keys
+        }
+
+        /// `train ... --resume FILE.pt`: `--resume` followed by a torch.save
+        /// file's name is `--resume-from FILE.pt`; otherwise it is the flag.
+        static func rewritingResume(_ arguments: [String]) -> [String] {
+            guard arguments.first == "train" else { return arguments }
+            var result: [String] = []
+            var index = 0
+            while index < arguments.count {
+                let argument = arguments[index]
+                if argument == "--" {
+                    result.append(contentsOf: arguments[index...])
+                    break
+                }
+                if argument.hasPrefix("--resume=") {
+                    result.append("--resume-from=" + argument.dropFirst("--resume=".count))
+                } else if argument == "--resume", index + 1 < arguments.count,
+                    isTorchFile(arguments[index + 1]) || HuggingFaceCheckpoint.isCheckpointDirectory(arguments[index + 1])
+                {
+                    result.append(contentsOf: ["--resume-from", arguments[index + 1]])
+                    index += 1
+                } else {
+                    result.append(argument)
+                }
+                index += 1
+            }
+            return result
+        }
+
         func validate() throws {
+            if let resumeFrom {
+                guard isTorchFile(resumeFrom) || HuggingFaceCheckpoint.isCheckpointDirectory(resumeFrom) else {
+                    throw ValidationError(
+                        "--resume-from \"\(resumeFrom)\" is neither a torch.save file (.pt, .pth, .bin) nor a Hugging Face Trainer checkpoint directory (with trainer_state.json).")
+                }
+                if resume { throw ValidationError("--resume (the newest checkpoint in --checkpoint-dir) and --resume FILE.pt exclude each other.") }
+            }
+            if (resumeFrom == nil || HuggingFaceCheckpoint.isCheckpointDirectory(resumeFrom!))
+                && !(modelKey.isEmpty && optimizerKey.isEmpty && schedulerKey.isEmpty && epochKey.isEmpty)
+            {
+                throw ValidationError("--model-key, --optimizer-key, --scheduler-key and --epoch-key apply to --resume FILE.pt.")
+            }
             guard every > 0 else { throw ValidationError("--every must be 1 or more, got \(every).") }
             guard keep >= 0 else { throw ValidationError("--keep must be 0 or more, got \(keep).") }
             if resume && checkpointDir == nil { throw ValidationError("--resume needs --checkpoint-dir.") }
@@ -80,7 +170,10 @@ extension AnnealCommand {
             let trainer: Trainer
             do {
                 let trainingSpec = try TrainingSpec(contentsOf: spec)
-                trainer = try Trainer(experiment: experiment, spec: trainingSpec, seed: seed, shuffle: shuffle)
+                trainer = try Trainer(
+                    experiment: experiment, spec: trainingSpec, seed: seed, shuffle: shuffle,
+                    grouping: resumesHuggingFace ? .huggingFace : .one)
+                trainer.schedulersStepPerBatch = resumesHuggingFace
             } catch let error as SpecError {
                 printError("anneal train: \(error)")
                 throw ExitCode.dataError
@@ -106,16 +199,38 @@ extension AnnealCommand {
                     try refuseOtherRuns(in: opened)
                 }
             }
+            if let resumeFrom { try restoreTorch(from: resumeFrom, into: trainer) }
+            var export: ((AnnealCheckpoint.Checkpoint) throws -> Void)?
+            if let saveTorch {
+                do {
+                    try CheckpointStore.makeDirectories(saveTorch)
+                } catch {
+                    printError("anneal train: \(error)")
+                    throw ExitCode.failure
+                }
+                let huggingFace = resumesHuggingFace
+                export = { checkpoint in
+                    if huggingFace {
+                        try HuggingFaceCheckpoint.write(checkpoint, to: saveTorch + "/checkpoint-\(checkpoint.manifest.step)")
+                        return
+                    }
+                    let name = CheckpointStore.fileName(step: checkpoint.manifest.step).dropLast(".safetensors".count) + ".pt"
+                    let path = saveTorch + "/" + name
+                    let (root, storages) = TorchTrainingState.torchTree(of: checkpoint)
+                    try TorchFileWriter.write(root, storages: storages, to: path)
+                }
+            }
             // Held while this process writes: released when it exits.
             defer { lock?.unlock() }
-            if trainer.epoch >= epochs, resume, let checkpointDir {
+            if trainer.epoch >= epochs, let source = resumeFrom ?? (resume ? checkpointDir : nil) {
                 let relation = trainer.epoch == epochs ? "already at" : "already past"
                 printError(
-                    "anneal train: the checkpoint in \(checkpointDir) is at epoch \(trainer.epoch), \(relation) --epochs \(epochs); nothing to train")
+                    "anneal train: the checkpoint in \(source) is at epoch \(trainer.epoch), \(relation) --epochs \(epochs); nothing to train")
                 return
             }
             do {
-                try trainer.train(through: epochs, saving: store, every: every) { print(experiment.logLine($0)) }
+                try trainer.train(
+                    through: epochs, saving: store, every: every, report: { print(experiment.logLine($0)) }, export: export)
             } catch let error as CheckpointSaveError {
                 printError("anneal train: \(error)")
                 throw ExitCode.failure
@@ -141,6 +256,39 @@ extension AnnealCommand {
                 return
             }
             do {
+                try trainer.restore(from: checkpoint)
+            } catch {
+                printError("anneal train: \(error)")
+                throw ExitCode.dataError
+            }
+        }
+
+        /// Whether `--resume` names a Hugging Face Trainer checkpoint directory.
+        var resumesHuggingFace: Bool { resumeFrom.map(HuggingFaceCheckpoint.isCheckpointDirectory) ?? false }
+
+        /// `--resume FILE.pt`: a torch.save'd training state into `trainer`,
+        /// all or nothing; exit 65 when it cannot be read or does not fit.
+        /// `--resume checkpoint-N/`: a Hugging Face Trainer checkpoint.
+        func restoreTorch(from path: String, into trainer: Trainer) throws {
+            do {
+                if resumesHuggingFace {
+                    let fallback = TorchTrainingState.FallbackTypes(
+                        optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
+                    let loaded = try HuggingFaceCheckpoint.checkpoint(
+                        directory: path, parameterNames: trainer.trainingState.namedParameters.map(\.name), fallback: fallback)
+                    for note in loaded.notes { printError("anneal train: \(note)") }
+                    try trainer.restore(from: loaded.checkpoint)
+                    return
+                }
+                let file = try TorchFile(contentsOf: path)
+                let fallback = TorchTrainingState.FallbackTypes(
+                    optimizer: trainer.optimizer.kind.rawValue, schedulers: trainer.schedulers.map(\.typeName))
+                let stepsPerEpoch = trainer.stepsPerEpoch
+                var checkpoint = try TorchTrainingState.checkpoint(from: file, keys: stateKeys, fallback: fallback) { epoch in
+                    let (step, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
+                    return overflow ? 0 : step
+                }
+                checkpoint.source = path
                 try trainer.restore(from: checkpoint)
             } catch {
                 printError("anneal train: \(error)")

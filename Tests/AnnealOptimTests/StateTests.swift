@@ -237,11 +237,12 @@ import Testing
         #expect(pythonError { try run(adam, [p], steps: 1) } == PythonError("KeyError", "'eps'"))
     }
 
-    /// `load_state_dict` gives SGD's and RMSprop's groups the keys their
+    /// `load_state_dict` gives each optimizer's groups the keys its
     /// `__setstate__` fills in, with its values (`foreach` None, RMSprop's
-    /// `momentum` the int 0), and makes a number `step` a float32 count. The
+    /// `momentum` the int 0), and makes a number `step` (NAdam's
+    /// `mu_product`, ASGD's `eta` and `mu`) a float32 tensor. The
     /// expected groups are PyTorch 2.13's `state_dict()["param_groups"][0]`
-    /// after loading a state dict stripped of those keys (`step` set to 7).
+    /// after loading a state dict stripped of those keys (the numbers above set).
     @Test func loadedGroupsTakeSetStateDefaults() throws {
         let p = threeValues()
         let cases: [(Optimizer, JSONObject)] = [
@@ -259,23 +260,88 @@ import Testing
                     "foreach": nil, "maximize": false, "differentiable": false, "capturable": false, "params": [0],
                 ]
             ),
+            (
+                try Adagrad([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "lr_decay": 0, "eps": 1e-10, "weight_decay": 0, "initial_accumulator_value": 0,
+                    "foreach": nil, "maximize": false, "differentiable": false, "fused": nil, "params": [0],
+                ]
+            ),
+            (
+                try Adadelta([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "foreach": nil, "maximize": false,
+                    "differentiable": false, "capturable": false, "params": [0],
+                ]
+            ),
+            (
+                try Adamax([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0, "foreach": nil,
+                    "maximize": false, "differentiable": false, "capturable": false, "params": [0],
+                ]
+            ),
+            (
+                try NAdam([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0, "momentum_decay": 0.004,
+                    "maximize": false, "foreach": nil, "capturable": false, "differentiable": false,
+                    "decoupled_weight_decay": false, "params": [0],
+                ]
+            ),
+            (
+                try RAdam([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "betas": [0.9, 0.999], "eps": 1e-08, "weight_decay": 0, "foreach": nil,
+                    "maximize": false, "differentiable": false, "decoupled_weight_decay": false, "capturable": false,
+                    "params": [0],
+                ]
+            ),
+            (
+                try ASGD([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "lambd": 0.0001, "alpha": 0.75, "t0": 1000000.0, "weight_decay": 0, "foreach": nil,
+                    "maximize": false, "differentiable": false, "capturable": false, "params": [0],
+                ]
+            ),
+            (
+                try Rprop([ParameterGroup(parameters: [p])], options: ["lr": 0.1]),
+                [
+                    "lr": 0.1, "etas": [0.5, 1.2], "step_sizes": [1e-06, 50], "foreach": nil, "maximize": false,
+                    "differentiable": false, "capturable": false, "params": [0],
+                ]
+            ),
         ]
         for (optimizer, expected) in cases {
             try run(optimizer, [p], steps: 1)
             var saved = optimizer.stateDict().objectValue!
             var group = saved["param_groups"]![0]!.objectValue!
-            for (key, _) in optimizer.kind.setStateDefaults { group[key] = nil }
+            // The newer optimizers' flags, all of which their `__setstate__` restores.
+            let flags = ["foreach", "maximize", "differentiable", "capturable", "fused", "decoupled_weight_decay"]
+            let stripped = [.sgd, .rmsprop].contains(optimizer.kind) ? optimizer.kind.setStateDefaults.map(\.key) : flags
+            for key in stripped { group[key] = nil }
             saved["param_groups"] = [.object(group)]
-            if optimizer.kind == .rmsprop {
+            // Numbers where PyTorch keeps 0-dim tensors, which `__setstate__`
+            // makes float32 tensors: `step` 7, NAdam's `mu_product` 0.3, ASGD's `eta` 0.3 and `mu` 0.5.
+            let numbers: [String: JSONValue] = ["step": 7, "mu_product": 0.3, "eta": 0.3, "mu": 0.5]
+            if optimizer.kind != .sgd {
                 var state = saved["state"]!.objectValue!
                 var entry = state["0"]!.objectValue!
-                entry["step"] = 7
+                for (key, value) in numbers where entry[key] != nil { entry[key] = value }
                 state["0"] = .object(entry)
                 saved["state"] = .object(state)
             }
             try optimizer.loadStateDict(.object(saved))
             #expect(optimizer.stateDict()["param_groups"]?[0] == .object(expected))
-            if let rmsprop = optimizer as? RMSprop { #expect(rmsprop.state(of: p)?["step"] == .double(7)) }
+            if optimizer.kind != .sgd {
+                let state = optimizer.stateDict()["state"]?["0"]
+                #expect(state?["step"] == .double(7))
+                if optimizer.kind == .nAdam { #expect(state?["mu_product"] == .double(Double(Float(0.3)))) }
+                if optimizer.kind == .asgd {
+                    #expect(state?["eta"] == .double(Double(Float(0.3))))
+                    #expect(state?["mu"] == .double(0.5))
+                }
+            }
             try run(optimizer, [p], steps: 1)
         }
     }

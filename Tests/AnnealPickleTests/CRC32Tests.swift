@@ -32,6 +32,19 @@ struct CRC32Tests {
         }
     }
 
+    @Test("Large records checked in parallel pieces are zlib's CRC", arguments: [0, 1, 4095, 3 << 19 + 5])
+    func parallel(extra: Int) {
+        // Past the threshold, a length that splits unevenly across cores.
+        let count = CRC32.parallelThreshold + extra
+        var bytes = [UInt8](repeating: 0, count: count)
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D &+ UInt64(extra)
+        for index in bytes.indices {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            bytes[index] = UInt8(truncatingIfNeeded: state >> 56)
+        }
+        bytes.withUnsafeBytes { all in #expect(CRC32.parallelChecksum(of: all) == zlib(all, 0)) }
+    }
+
     @Test("Checksums continue across pieces")
     func pieces() {
         Self.bytes.withUnsafeBytes { all in

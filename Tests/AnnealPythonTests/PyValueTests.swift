@@ -146,4 +146,26 @@ struct PyValueTests {
         #expect(try PyValue.sqrt(.float(-0.0)).doubleValue.sign == .minus)
         #expect(PyValue.tanh(.float(.infinity)) == .float(1))
     }
+
+    /// Python (3.11): `c = base ** exponent` (complex for a negative base and
+    /// a non-integral exponent) and `(lr / c).real`, as bit patterns.
+    static let complexPowers: [(base: Double, exponent: Double, lr: Double, real: UInt64, imag: UInt64, quotient: UInt64)] = [
+        (base: -8.0, exponent: 0.5, lr: 2.0, real: 0x3ca8f5a0be038ed7, imag: 0x4006a09e667f3bcd, quotient: 0x3c88f5a0be038ed6),
+        (base: -2e+296, exponent: 0.75, lr: -1e+300, real: 0xee0a51af1ead7e59, imag: 0x6e0a51af1ead7e5b, quotient: 0x500d0c6a04ce00d7),
+        (base: -0.25, exponent: 0.3, lr: 0.01, real: 0x3fd8d19c6fd828df, imag: 0x3fe1147f6a00957f, quotient: 0x3f823ef7013b6ddc),
+        (base: -3.0, exponent: -2.5, lr: 1.0, real: 0x3c76a4c9c41216ff, imag: 0xbfb06c22e8802d6e, quotient: 0x3cf57e6b851d2bd5),
+    ]
+
+    @Test("complex powers and the real part of a division by one (ASGD's eta)")
+    func complexPowers() throws {
+        for c in Self.complexPowers {
+            let power = try PyFloat.complexPow(c.base, c.exponent)
+            #expect(power.real.bitPattern == c.real)
+            #expect(power.imag.bitPattern == c.imag)
+            #expect(try PyFloat.divideReal(c.lr, by: power).bitPattern == c.quotient)
+        }
+        // `(-1e300) ** 1.5`: OverflowError: complex exponentiation.
+        #expect(throws: PythonError.self) { try PyFloat.complexPow(-1e300, 1.5) }
+        #expect(throws: PythonError.self) { try PyFloat.divideReal(1, by: (0, 0)) }
+    }
 }

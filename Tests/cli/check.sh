@@ -182,6 +182,73 @@ expect 0 "train --help" "$anneal" train --help
 contains "; 1 a failure: " <(tr '\n' ' ' <"$work/out") "train --help documents exit 1"
 
 # Plots of extreme rates (an overflowing span, subnormal steps) once trapped.
+# anneal train --resume FILE.pt: a PyTorch run (Scripts/make_torch_fixtures.py: 5 epochs, torch.save'd as
+# the tutorials do) continues with the learning rates PyTorch printed for epochs 6-8.
+runs=Fixtures/torch/training
+expect 0 "train --resume a PyTorch run" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt
+holds "the resumed PyTorch run has PyTorch's learning rates" cmp -s <(sed 's/ | loss.*//' "$work/out") $runs/seed1_adamw.lr.txt
+expect 0 "train --resume=FILE.pt" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 6 --resume=$runs/seed1_adamw.pt
+contains "Epoch 6: LR = 0.00531" "$work/out" "--resume=FILE.pt resumes"
+sed 's/"AdamW"/"SGD"/' $runs/seed1_adamw.json >"$work/sgd.json"
+expect 65 "train --resume FILE.pt with another optimizer" "$anneal" train "$work/sgd.json" --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt
+contains "the checkpoint's optimizer is AdamW, the live one SGD" "$work/err" "the optimizer mismatch names both sides"
+expect 65 "train --resume FILE.pt with other schedulers" "$anneal" train "$spec" --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt
+contains "the file has 2 scheduler states, the live schedulers are [StepLR]" "$work/err" "the scheduler mismatch names both sides"
+expect 65 "train --resume FILE.pt into another model" "$anneal" train $runs/seed1_adamw.json --model seed3 --epochs 8 --resume $runs/seed1_adamw.pt
+contains "$runs/seed1_adamw.pt: " "$work/err" "the model mismatch names the file"
+expect 65 "train --resume a state a checkpoint cannot hold" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/int64_buffer.pt
+contains "num_batches_tracked" "$work/err" "the int64 buffer is named"
+"$anneal" checkpoint convert $runs/official.pt "$work/official-keys.safetensors" --model-key nothing 2>/dev/null
+holds "convert --model-key names the key to read" test ! -e "$work/official-keys.safetensors"
+expect 64 "train --model-key without --resume FILE.pt" "$anneal" train "$spec" --model-key net
+expect 65 "train --resume FILE.pt --model-key (a key the file lacks)" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt --model-key net
+contains 'none of the keys "net"' "$work/err" "the missing key is named"
+expect 65 "train --resume a hostile file" "$anneal" train $runs/seed1_adamw.json --epochs 8 --resume Fixtures/torch/hostile_global.pt
+expect 0 "train --resume FILE.pt at --epochs" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 5 --resume $runs/seed1_adamw.pt
+contains "already at --epochs 5; nothing to train" "$work/err" "nothing to train"
+expect 64 "train --resume with --resume-from" "$anneal" train "$spec" --checkpoint-dir "$work/keep0" --resume --resume-from $runs/seed1_adamw.pt
+# --save-torch: Anneal's torch.save files resume in Anneal as the run that never stopped (generator and all).
+expect 0 "train --shuffle uninterrupted" "$anneal" train "$spec" --model seed3 --epochs 6 --shuffle
+cp "$work/out" "$work/shuffled"
+expect 0 "train --save-torch" "$anneal" train "$spec" --model seed3 --epochs 4 --shuffle --save-torch "$work/torch" --every 2
+holds "--save-torch writes every checkpoint" test -s "$work/torch/checkpoint-00000002.pt" -a -s "$work/torch/checkpoint-00000004.pt"
+expect 0 "train --resume its own torch.save file" "$anneal" train "$spec" --model seed3 --epochs 6 --shuffle --resume "$work/torch/checkpoint-00000004.pt"
+holds "the resumed epochs equal the uninterrupted run's" cmp -s <(tail -2 "$work/shuffled") "$work/out"
+expect 0 "checkpoint convert a --save-torch file" "$anneal" checkpoint convert "$work/torch/checkpoint-00000004.pt" "$work/from-torch.safetensors"
+expect 0 "checkpoint inspect the converted file" "$anneal" checkpoint inspect "$work/from-torch.safetensors"
+contains "step 4, epoch 4" "$work/out" "the counters survive"
+contains "rng: xoshiro256**" "$work/out" "the generator survives"
+# --resume checkpoint-N/: a real Hugging Face Trainer checkpoint (Scripts/hf_trainer_run.py) continues with
+# the learning rates of the Trainer's own next checkpoints, and --save-torch writes the Trainer's layout.
+hf=Fixtures/torch/huggingface
+expect 0 "train --resume a Hugging Face checkpoint" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume $hf/checkpoint-30 --save-torch "$work/hf"
+holds "the resumed Trainer run has the Trainer's learning rates" cmp -s <(sed 's/ | loss.*//' "$work/out") $hf/lr.txt
+cp "$work/out" "$work/hf-lines"
+contains "rng_state.pth: not read" "$work/err" "what is not read is said"
+for file in model.safetensors optimizer.pt scheduler.pt trainer_state.json; do
+    holds "--save-torch writes checkpoint-50/$file" test -s "$work/hf/checkpoint-50/$file"
+done
+expect 0 "train --resume the Hugging Face checkpoint Anneal wrote" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume "$work/hf/checkpoint-40"
+holds "resuming Anneal's own Trainer checkpoint gives the same epoch 5" cmp -s <(tail -1 "$work/hf-lines") "$work/out"
+expect 0 "checkpoint inspect the Trainer checkpoint's optimizer.pt" "$anneal" checkpoint inspect "$work/hf/checkpoint-50/optimizer.pt"
+contains "'params': [3, 4, 5]" "$work/out" "the Trainer's second group (the biases)"
+expect 65 "train --resume a Hugging Face checkpoint with other schedulers" "$anneal" train "$spec" --model seed1 --epochs 5 --resume $hf/checkpoint-30
+cp -r $hf/checkpoint-30 "$work/mid-epoch"
+sed 's/"epoch": 3.0/"epoch": 2.5/' $hf/checkpoint-30/trainer_state.json >"$work/mid-epoch/trainer_state.json"
+expect 65 "train --resume a mid-epoch Hugging Face checkpoint" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume "$work/mid-epoch"
+contains "trainer_state.json: \"epoch\" is 2.5" "$work/err" "the mid-epoch checkpoint is named"
+rm "$work/mid-epoch/model.safetensors"
+expect 65 "train --resume a Hugging Face checkpoint without its model" "$anneal" train $hf/spec.json --model seed1 --epochs 5 --resume "$work/mid-epoch"
+# convert .pt <-> .safetensors as the Python converter does (Scripts/make_torch_fixtures.py wrote both).
+for name in tutorial official model_only; do
+    expect 0 "checkpoint convert $name.pt to .safetensors" "$anneal" checkpoint convert $runs/$name.pt "$work/$name.safetensors"
+    holds "$name.pt converts to the Python converter's bytes" cmp -s "$work/$name.safetensors" $runs/$name.safetensors
+    expect 0 "checkpoint convert $name.safetensors to .pt" "$anneal" checkpoint convert $runs/$name.safetensors "$work/$name.pt"
+done
+expect 65 "checkpoint convert an untyped LambdaLR state" "$anneal" checkpoint convert $runs/lambda_untyped.pt "$work/x.safetensors"
+contains "name it (--scheduler-type)" "$work/err" "the ambiguity asks for a type"
+expect 0 "checkpoint convert --scheduler-type" "$anneal" checkpoint convert $runs/lambda_untyped.pt "$work/x.safetensors" --scheduler-type LambdaLR
+expect 64 "checkpoint convert --optimizer-type for .pt to .pt" "$anneal" checkpoint convert $runs/tutorial.pt "$work/x.pt" --optimizer-type SGD
 for file in Fixtures/fuzz/spec/plot-*.json; do
     expect 0 "plot $file" "$anneal" plot "$file" -o "$work/extreme.svg"
     expect 0 "plot --log-y --momentum --ascii $file" "$anneal" plot "$file" --log-y --momentum --ascii -o "$work/extreme.svg"
@@ -228,7 +295,7 @@ if [ -x "$fuzz" ]; then
         Fixtures/limits/*.json Fixtures/compare/*.json Fixtures/fuzz/spec/*
     expect 0 "fuzz checkpoint over the fixtures" "$fuzz" checkpoint Fixtures/checkpoints/*.safetensors Fixtures/fuzz/checkpoint/*
     expect 0 "fuzz torch over the torch.save fixtures and their pickles" "$fuzz" torch Fixtures/torch/*.pt \
-        Fixtures/torch/pickles/*.pkl Fixtures/fuzz/torch/*
+        Fixtures/torch/training/*.pt Fixtures/torch/huggingface/checkpoint-30/*.pt Fixtures/torch/pickles/*.pkl Fixtures/fuzz/torch/*
     expect 0 "fuzz state seeds" "$fuzz" --state-seeds Golden "$work/state-seeds"
     expect 0 "fuzz state over the goldens' state dicts" "$fuzz" state "$work"/state-seeds/* Fixtures/fuzz/state/*
     shopt -u nullglob globstar

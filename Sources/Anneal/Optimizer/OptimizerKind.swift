@@ -99,11 +99,22 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 ("momentum", 0), ("centered", false), ("foreach", nil), ("maximize", false), ("differentiable", false),
                 ("capturable", false),
             ]
+        case .adagrad:
+            return [("foreach", nil), ("maximize", false), ("differentiable", false), ("fused", nil)]
+        case .adadelta, .adamax, .asgd, .rprop:
+            return [("foreach", nil), ("maximize", false), ("differentiable", false), ("capturable", false)]
+        case .nAdam:
+            return [
+                ("maximize", false), ("foreach", nil), ("capturable", false), ("differentiable", false),
+                ("decoupled_weight_decay", false),
+            ]
+        case .rAdam:
+            return [
+                ("foreach", nil), ("maximize", false), ("differentiable", false), ("decoupled_weight_decay", false),
+                ("capturable", false),
+            ]
         case .adafactor:
             return [("foreach", nil)]
-        default:
-            // The newer optimizers: their steps read each flag with PyTorch's default.
-            return []
         }
     }
 
