@@ -8,8 +8,9 @@ PyTorch's `foreach=False` result bit for bit.
 Optimizers: AdamW (lr 1e-3, weight_decay 0.01), Adam (lr 1e-3), SGD
 (lr 1e-2, momentum 0.9), RMSprop (lr 1e-2, momentum 0.9; PyTorch has no
 fused RMSprop), Adagrad (lr 1e-2, lr_decay 1e-4), Adadelta (lr 1), Adamax
-(lr 2e-3), NAdam (lr 2e-3), RAdam (lr 1e-3), ASGD (lr 1e-2, t0 2) and Rprop
-(lr 1e-2), over four tensors of 40%, 30%, 20% and 10% of the
+(lr 2e-3), NAdam (lr 2e-3), RAdam (lr 1e-3), ASGD (lr 1e-2, t0 2), Rprop
+(lr 1e-2) and Adafactor (lr 1e-2; vectors: the unfactored path), over four
+tensors of 40%, 30%, 20% and 10% of the
 parameters. PyTorch runs each with `foreach=False` (the path Anneal
 reproduces), `foreach=True` and `fused=True`, with PyTorch's default thread
 count; Anneal's kernels run on up to as many threads as the machine has
@@ -65,6 +66,7 @@ OPTIMIZERS = {
     "RAdam": (torch.optim.RAdam, {"lr": 1e-3}),
     "ASGD": (torch.optim.ASGD, {"lr": 1e-2, "t0": 2.0}),
     "Rprop": (torch.optim.Rprop, {"lr": 1e-2}),
+    "Adafactor": (torch.optim.Adafactor, {"lr": 1e-2}),
 }
 VARIANTS = (("foreach=False", {"foreach": False}), ("foreach=True", {"foreach": True}), ("fused=True", {"fused": True}))
 

@@ -49,13 +49,13 @@ TORCH_VERSION = torch.__version__.split("+")[0]
 SOURCE = {"kind": "pytorch", "version": TORCH_VERSION}
 
 OPTIMIZER_TYPES = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
-                   "ASGD", "Rprop")
+                   "ASGD", "Rprop", "Adafactor")
 # Optimizer keyword arguments the format allows (intersected with each class's
 # signature below). `foreach` is always passed as False by the generator.
 OPTIMIZER_OPTIONS = (
     "lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize",
     "betas", "eps", "amsgrad", "alpha", "centered", "lr_decay", "initial_accumulator_value", "rho",
-    "momentum_decay", "decoupled_weight_decay", "lambd", "t0", "etas", "step_sizes",
+    "momentum_decay", "decoupled_weight_decay", "lambd", "t0", "etas", "step_sizes", "beta2_decay", "d",
 )
 # Options that are pairs (tuples in PyTorch).
 PAIR_OPTIONS = ("betas", "etas", "step_sizes")
@@ -291,7 +291,12 @@ def validate_optimizer(o: object) -> None:
                 continue
             if k not in allowed:
                 raise SpecError(f"{where}: unknown {typ} option {k!r}")
-            if k in PAIR_OPTIONS:
+            if k == "eps" and typ == "Adafactor":
+                # Adafactor's eps=(eps1, eps2): eps1 may be None (JSON null).
+                if not (isinstance(v, list) and len(v) == 2 and (v[0] is None or is_number(v[0]))
+                        and is_number(v[1])):
+                    raise SpecError(f"{where}.eps must be a 2-element array [number or null, number]")
+            elif k in PAIR_OPTIONS:
                 if not (isinstance(v, list) and len(v) == 2 and all(is_number(x) for x in v)):
                     raise SpecError(f"{where}.{k} must be a 2-element array of numbers")
             elif not (v is None or isinstance(v, (bool, int, float))):
@@ -461,7 +466,7 @@ def validate_spec(spec: object) -> None:
 # ------------------------------------------------------------------- building
 
 def option_value(key: str, value):
-    if key in PAIR_OPTIONS:
+    if key in PAIR_OPTIONS or isinstance(value, list):  # Adafactor's eps pair too
         return tuple(value)
     return value
 

@@ -1415,7 +1415,69 @@ NEW_OPTIMIZERS = {
         {"maximize": True}, {"etas": [0.5, 2.0], "step_sizes": [0.005, 0.5]},
     ], [("etas=[1.5;2.0]", {"etas": [1.5, 2.0]}, "etaminus above 1"),
         ("etas=[0.5;0.9]", {"etas": [0.5, 0.9]}, "etaplus below 1"), ("lr=-1", {"lr": -1}, "negative lr")]),
+    "Adafactor": (0.05, [
+        {"beta2_decay": -0.5}, {"weight_decay": 0.05}, {"eps": [0.001, 0.01]}, {"d": 1.5}, {"maximize": True},
+        {"eps": [None, 0.1], "beta2_decay": -1.0}, {"lr": 1.0}, {"beta2_decay": 0.0},
+    ], [("lr=-0.01", {"lr": -0.01}, "negative lr"), ("beta2_decay=0.5", {"beta2_decay": 0.5}, "positive beta2_decay"),
+        ("eps=[-1.0;0.001]", {"eps": [-1.0, 0.001]}, "negative epsilon1"),
+        ("eps=[None;-0.001]", {"eps": [None, -0.001]}, "negative epsilon2"),
+        ("d=0.5", {"d": 0.5}, "clipping threshold below 1"),
+        ("weight_decay=-0.1", {"weight_decay": -0.1}, "negative weight_decay")]),
 }
+
+M89 = [P(9, 40 + row) for row in range(8)]
+M337 = [P(7, 60 + row) for row in range(33)]
+M171 = [[x] for x in P(17, 80)]
+M64130 = [P(130, 100 + row) for row in range(64)]
+
+
+def adafactor_specs() -> None:
+    """Adafactor beyond the common cases: the factored path's reductions over
+    shapes with and without lane tails (8 x 9, 33 x 7, 17 x 1, 64 x 130), the
+    float32 scalar check at its clamps and `alpha=`, and cycling refused (no
+    momentum, no betas)."""
+    f = "Optimizer"
+    cases = [
+        ("Adafactor,2d,8x9_33x7_17x1", gopt("Adafactor", {"lr": 0.05}, [({}, [M89, M337, M171, P(130, 90)])]), None,
+         [S(20), RELOAD, S(20)], QUAD2, "2-D shapes whose rows, columns and factors fill 8-lane vectors or not, reloaded"),
+        ("Adafactor,2d,64x130,weight_decay", gopt("Adafactor", {"lr": 0.05, "weight_decay": 0.01}, [({}, [M64130])]),
+         None, [S(6)], QUAD3, "a 64 x 130 parameter: multi-block rows and a 64-row factor mean"),
+        ("Adafactor,2d,maximize,d=1.2+CosineAnnealingLR",
+         gopt("Adafactor", {"lr": 0.1, "maximize": True, "d": 1.2}, [({}, [M89, M35])]),
+         sched("CosineAnnealingLR", T_max=40), [S(40)], QUADMAX, "maximize and clipping on 2-D parameters, annealed"),
+    ]
+    for rest, o, sc, script, grad, what in cases:
+        C.add(f, rest, f"Optimizer arithmetic (float32 params, quadratic gradient target {grad['target']}, "
+                       f"scale {grad['scale']}): {what}.", o, sc, script, gradient=grad)
+    big = 1e300
+    overflow = [
+        ("Overflow,Adafactor,eps=[1e300;0.001]", {"eps": [big, 0.001]}, [S(2)],
+         "eps1 = 1e300: the vector's clamp at eps1 * eps1 = inf passes; the matrix's clamp_(min=eps1) raises after "
+         "its factors were updated"),
+        ("Overflow,Adafactor,eps=[1e20;0.001]", {"eps": [1e20, 0.001]}, [S(2)],
+         "eps1 * eps1 = 1e40 out of range at clamp_, after the vector's variance was updated"),
+        ("Overflow,Adafactor,eps=[None;1e300]", {"eps": [None, big]}, [S(2)],
+         "alpha = eps2 * rho out of range at add_(alpha=), the state already updated"),
+        ("Overflow,Adafactor,eps=[None;3e38]", {"eps": [None, 3e38]}, [S(3)],
+         "alpha = 3e38 * rho in range"),
+        ("Overflow,Adafactor,lr=1e300", {"lr": big}, [S(3)], "lr only enters through min(lr, 1 / sqrt(step)): no error"),
+        ("Overflow,Adafactor,lr=1e300,weight_decay=0.01", {"lr": big, "weight_decay": 0.01}, [S(3)],
+         "mul_(1 - lr * weight_decay) does not check: infinities and NaN, no error"),
+    ]
+    for rest, opts, script, what in overflow:
+        C.add(f, rest, f"PyTorch's float32 scalar check (quadratic gradient): {what}.",
+              gopt("Adafactor", opts, [({}, [T3, M35])]), None, script, gradient=QUAD)
+    C.add(f, "Overflow,Adafactor,groups=2,eps=[1e20;0.001]_in_group_1",
+          "PyTorch's float32 scalar check (quadratic gradient): the second group raises after the first stepped.",
+          gopt("Adafactor", {"lr": 0.05}, [({}, [T3, M35]), ({"eps": [1e20, 0.001]}, [[0.25], M117])]), None, [S(2)],
+          gradient=QUAD)
+    for typ, s1 in (("CyclicLR", sched("CyclicLR", base_lr=0.01, max_lr=0.05, step_size_up=3)),
+                    ("OneCycleLR", sched("OneCycleLR", max_lr=0.05, total_steps=20))):
+        C.add("Errors", f"Adafactor+{typ},cycle_momentum",
+              f"Scheduler construction error: {typ} cycles momentum by default, and Adafactor has neither momentum "
+              "nor betas (recorded as the golden's error, trace []).",
+              {"type": "Adafactor", "options": {"lr": 0.01}, "param_groups": [{}]}, s1, [S(2)],
+              error="cycle_momentum without momentum or betas")
 
 
 def new_optimizer_specs() -> None:
@@ -2107,6 +2169,7 @@ def build_corpus() -> Corpus:
     gradient_specs()
     error_specs()
     new_optimizer_specs()
+    adafactor_specs()
     limit_specs()
     overflow_specs()
     cycling_specs()

@@ -12,7 +12,7 @@ import os
 import random
 
 FORMAT = "anneal-trace/1"
-TYPES = ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop")
+TYPES = ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor")
 
 
 def r(rng, lo, hi):

@@ -19,7 +19,7 @@ public struct ParameterGroup: Sendable {
 
 /// Builds `torch.optim.<kind>(groups, **options)`: ``SGD``, ``Adam``,
 /// ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adamax``, ``NAdam``,
-/// ``RAdam``, ``ASGD`` or ``Rprop``. Invalid options raise PyTorch's exception.
+/// ``RAdam``, ``ASGD``, ``Rprop`` or ``Adafactor``. Invalid options raise PyTorch's exception.
 ///
 /// The one factory of tensor optimizers: the trace runner and the training
 /// loop build theirs here. A new optimizer (a ``TensorOptimizer`` subclass)
@@ -42,5 +42,6 @@ public func makeOptimizer(_ kind: OptimizerKind, groups: [ParameterGroup], optio
     case .rAdam: return try RAdam(groups, options: options)
     case .asgd: return try ASGD(groups, options: options)
     case .rprop: return try Rprop(groups, options: options)
+    case .adafactor: return try Adafactor(groups, options: options)
     }
 }

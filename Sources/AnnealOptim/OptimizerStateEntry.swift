@@ -42,12 +42,24 @@ public struct OptimizerStateEntry: Sendable, Equatable {
 
     /// The shape of the state tensor `key` of a parameter of
     /// `parameterShape`: `step` is 0-dimensional (PyTorch's float32 step
-    /// counter), every other tensor has its parameter's shape.
+    /// counter), Adafactor's `row_var` and `col_var` are its parameter's
+    /// shape with one dimension reduced to 1, every other tensor has its
+    /// parameter's shape.
+    ///
     /// The state keys PyTorch keeps as 0-dimensional float32 tensors:
     /// `step`, NAdam's `mu_product`, ASGD's `eta` and `mu`.
     static let scalarKeys: Set<String> = ["step", "mu_product", "eta", "mu"]
 
     public static func shape(of key: String, parameterShape: [Int]) -> [Int] {
-        scalarKeys.contains(key) ? [] : parameterShape
+        if scalarKeys.contains(key) { return [] }
+        // Adafactor's factors of a parameter with 2 or more dimensions: the
+        // last dimension reduced to 1 (`row_var`), or the one before it (`col_var`).
+        var shape = parameterShape
+        switch key {
+        case "row_var" where shape.count >= 2: shape[shape.count - 1] = 1
+        case "col_var" where shape.count >= 2: shape[shape.count - 2] = 1
+        default: break
+        }
+        return shape
     }
 }

@@ -68,7 +68,8 @@ public struct TensorStateField<State: AnyObject>: @unchecked Sendable {
                 }
             },
             read: { (saved, state, shape, location) throws(PythonError) in
-                state[keyPath: property] = try saved.tensor(key, shape: shape, where: location)
+                state[keyPath: property] = try saved.tensor(
+                    key, shape: OptimizerStateEntry.shape(of: key, parameterShape: shape), where: location)
             })
     }
 }

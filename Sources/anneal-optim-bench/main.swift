@@ -72,7 +72,10 @@ struct Setup {
 }
 
 /// Every optimizer measured, in the report's order.
-let benchedOptimizers = ["AdamW", "Adam", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+let benchedOptimizers = [
+    "AdamW", "Adam", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop",
+    "Adafactor",
+]
 
 func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimizer {
     switch name {
@@ -87,6 +90,7 @@ func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimize
     case "RAdam": return try RAdam(parameters: parameters, lr: 1e-3)
     case "ASGD": return try ASGD(parameters: parameters, lr: 1e-2, t0: 2.0)
     case "Rprop": return try Rprop(parameters: parameters, lr: 1e-2)
+    case "Adafactor": return try Adafactor(parameters: parameters, lr: 1e-2)
     default: fatalError("unknown optimizer \(name)")
     }
 }
@@ -96,10 +100,12 @@ func makeOptimizer(_ name: String, _ parameters: [Parameter]) throws -> Optimize
 /// them; SGD with momentum reads param, grad, buffer and writes two.
 /// The newer ones likewise: Adagrad reads param, grad, sum and writes two
 /// (20); Adadelta, Adamax, NAdam, RAdam and Rprop keep two buffers (28);
-/// ASGD past `t0` reads param, grad, ax and writes param and ax (20).
+/// ASGD past `t0` reads param, grad, ax and writes param and ax (20);
+/// Adafactor over vectors reads param, grad, variance and writes two, plus
+/// the parameter's norm (a read) before the update (24).
 let bytesPerElement = [
     "AdamW": 28, "Adam": 28, "SGD": 20, "RMSprop": 28, "Adagrad": 20, "Adadelta": 28, "Adamax": 28, "NAdam": 28,
-    "RAdam": 28, "ASGD": 20, "Rprop": 28,
+    "RAdam": 28, "ASGD": 20, "Rprop": 28, "Adafactor": 24,
 ]
 
 func now() -> Double {

@@ -19,7 +19,7 @@ struct SpecCaseNameTests {
 
     @Test(arguments: [
         (spec(optimizer: "SDG"), "optimizer.type",
-         "unknown optimizer \"SDG\" (expected one of SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop)"),
+         "unknown optimizer \"SDG\" (expected one of SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop, Adafactor)"),
         (spec(op: "jump"), "script[0].op",
          "unknown op \"jump\" (expected one of step, optimizer_step, scheduler_step, set_lr, state_dict, reload, rebuild, step_update)"),
     ])

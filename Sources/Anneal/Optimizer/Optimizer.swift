@@ -1,7 +1,7 @@
 /// An optimizer as the schedulers see it: `torch.optim.Optimizer`'s
 /// `param_groups` and `defaults`, for every ``OptimizerKind`` (`SGD`, `Adam`,
 /// `AdamW`, `RMSprop`, `Adagrad`, `Adadelta`, `Adamax`, `NAdam`, `RAdam`,
-/// `ASGD`, `Rprop`).
+/// `ASGD`, `Rprop`, `Adafactor`).
 ///
 /// This type holds hyperparameters only; optimizers with parameter tensors
 /// subclass it and override ``performStep()``. Schedulers keep a reference and

@@ -12,6 +12,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
     case rAdam = "RAdam"
     case asgd = "ASGD"
     case rprop = "Rprop"
+    case adafactor = "Adafactor"
 
     /// The keyword arguments of the constructor, in PyTorch's order, with
     /// their defaults (as `optimizer.defaults` holds them; `foreach` is
@@ -72,6 +73,12 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 "lr": 0.01, "etas": [0.5, 1.2], "step_sizes": [1e-06, 50], "foreach": nil, "maximize": false,
                 "differentiable": false, "capturable": false,
             ]
+        case .adafactor:
+            // `eps=(None, 1e-3)`: `None` is float32's machine epsilon at each step.
+            return [
+                "lr": 0.01, "beta2_decay": -0.8, "eps": [nil, 0.001], "d": 1.0, "weight_decay": 0.0, "foreach": nil,
+                "maximize": false,
+            ]
         }
     }
 
@@ -106,6 +113,8 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
                 ("foreach", nil), ("maximize", false), ("differentiable", false), ("decoupled_weight_decay", false),
                 ("capturable", false),
             ]
+        case .adafactor:
+            return [("foreach", nil)]
         }
     }
 
@@ -211,6 +220,21 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
             if !(0 < minus && minus < 1 && 1 < plus) {
                 throw .valueError("Invalid eta values: \(etas[0].pythonDescription), \(etas[1].pythonDescription)")
             }
+        case .adafactor:
+            func atLeast(_ value: JSONValue, _ bound: Double, _ message: String) throws(PythonError) {
+                if !(bound <= (try number(value))) { throw .valueError("\(message) \(value.pythonDescription)") }
+            }
+            try atLeast(options["lr"] ?? 0, 0, "Learning rate should be >= 0 but is:")
+            let beta2Decay = options["beta2_decay"] ?? 0
+            if !((try number(beta2Decay)) <= 0) {
+                throw .valueError("beta2_decay should be <= 0 but is: \(beta2Decay.pythonDescription)")
+            }
+            // `eps[0] is not None and not 0.0 <= eps[0]`: the first may be `None`.
+            let eps = try pair("eps")
+            if !eps[0].isNull { try atLeast(eps[0], 0, "epsilon1 should be >= 0 but is:") }
+            try atLeast(eps[1], 0, "epsilon2 should be >= 0 but is:")
+            try atLeast(options["d"] ?? 1, 1, "Clipping threshold d should be >= 1 but is:")
+            try atLeast(options["weight_decay"] ?? 0, 0, "weight_decay should be >= 0 but is:")
         }
     }
 }

@@ -9,6 +9,8 @@ import Anneal
 // | --- | --- |
 // | `a.abs()`, `torch.sign(a)` | exact; `sign` is `(0 < a) - (a < 0)`, so NaN and -0 give +0 |
 // | `torch.maximum(a, b)` | the larger, NaN when either is NaN |
+// | `a.clamp_(min=lo)` (Adafactor) | `a < lo ? lo : a`: NaN stays NaN, a NaN `lo` leaves `a`; `lo` a checked conversion |
+// | `a.rsqrt_()` (Adafactor) | `1 / a.squareRoot()`: a correctly rounded square root, then a division (not MKL's `sqrt`) |
 // | `a.clamp_(lo, hi)` | `min(max(a, lo), hi)`, NaN stays NaN; `lo`, `hi` checked conversions |
 // | `a.mul_(t)` (a 0-dim float32 tensor `t`), `t *= s` (a 0-dim `t`, a Python float `s`) | `a * t`, `t * Float(s)`: float32 products |
 // | `s / a` (a Python float `s`) | `(1 / a) * Float(s)`: `Tensor.__rtruediv__` is `reciprocal() * s` |
@@ -30,6 +32,10 @@ extension Kernels {
             if a.isNaN || b.isNaN { return .nan }
             return a > b ? a : b
         }
+
+        /// `a.clamp_(min=lo)`: `std::max(a, lo)`, so a NaN `a` stays and a NaN `lo` is ignored.
+        @inline(__always)
+        static func clampMin(_ a: Float, _ lo: Float) -> Float { a < lo ? lo : a }
 
         /// `torch.sign`: NaN and ±0 give +0.
         @inline(__always)
