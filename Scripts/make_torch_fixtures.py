@@ -359,6 +359,11 @@ def training_state_fixtures():
     for _ in range(5):
         run.train_epoch()
     run.save_torch(os.path.join(out, "seed1_adamw.pt"))
+    # The same state saved part by part (`--resume MODEL.pt --resume-optimizer ... --resume-epoch 5`).
+    torch.save(run.model.state_dict(), os.path.join(out, "seed1_adamw.model.pt"))
+    torch.save(run.optimizer.state_dict(), os.path.join(out, "seed1_adamw.optimizer.pt"))
+    for index, scheduler in enumerate(run.schedulers):
+        torch.save(scheduler.state_dict(), os.path.join(out, f"seed1_adamw.scheduler{index}.pt"))
     lines = []
     for _ in range(3):
         lr, _ = run.train_epoch()

@@ -36,7 +36,9 @@ extension AnnealCommand {
                 ("scheduler", "lr_scheduler", "scheduler_state_dict": one state_dict or a list) and \
                 "epoch" (epochs completed); the parameters by name, the optimizer's state and param \
                 groups and every scheduler's state, checked against the spec first (names, shapes, \
-                types, group counts: a mismatch names both sides and restores nothing). A \
+                types, group counts: a mismatch names both sides and restores nothing); other keys with \
+                --model-key, --optimizer-key, --scheduler-key, --epoch-key, and a run saved part by part with \
+                --resume MODEL.pt --resume-optimizer FILE.pt --resume-scheduler FILE.pt --resume-epoch N. A \
                 LambdaLR's functions come from the spec. Training continues from that epoch. \
                 With --save-torch DIR, every checkpoint (every --every epochs and after the last) is \
                 also written as DIR/checkpoint-<step>.pt, a torch.save dict whose "model", \

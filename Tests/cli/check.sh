@@ -203,6 +203,15 @@ holds "convert --model-key names the key to read" test ! -e "$work/official-keys
 expect 64 "train --model-key without --resume FILE.pt" "$anneal" train "$spec" --model-key net
 expect 65 "train --resume FILE.pt --model-key (a key the file lacks)" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 --resume $runs/seed1_adamw.pt --model-key net
 contains 'none of the keys "net"' "$work/err" "the missing key is named"
+expect 0 "train --resume a run saved part by part" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 \
+    --resume $runs/seed1_adamw.model.pt --resume-optimizer $runs/seed1_adamw.optimizer.pt \
+    --resume-scheduler $runs/seed1_adamw.scheduler0.pt --resume-scheduler $runs/seed1_adamw.scheduler1.pt --resume-epoch 5
+holds "the run saved part by part has PyTorch's learning rates" cmp -s <(sed 's/ | loss.*//' "$work/out") $runs/seed1_adamw.lr.txt
+expect 64 "--resume-optimizer without --resume-epoch" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 \
+    --resume $runs/seed1_adamw.model.pt --resume-optimizer $runs/seed1_adamw.optimizer.pt
+expect 65 "--resume-scheduler for one of two schedulers" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 8 \
+    --resume $runs/seed1_adamw.model.pt --resume-optimizer $runs/seed1_adamw.optimizer.pt \
+    --resume-scheduler $runs/seed1_adamw.scheduler0.pt --resume-epoch 5
 expect 65 "train --resume a hostile file" "$anneal" train $runs/seed1_adamw.json --epochs 8 --resume Fixtures/torch/hostile_global.pt
 expect 0 "train --resume FILE.pt at --epochs" "$anneal" train $runs/seed1_adamw.json --model seed1 --epochs 5 --resume $runs/seed1_adamw.pt
 contains "already at --epochs 5; nothing to train" "$work/err" "nothing to train"
