@@ -55,7 +55,7 @@ MANIFEST_KEY = "anneal"
 MANIFEST_DIGEST_KEY = "anneal.xxh3_128"
 CHECKSUM = "xxh3_128"
 RNG_ALGORITHM = "xoshiro256**"
-OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop")
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor")
 
 
 class CheckpointError(Exception):

@@ -60,6 +60,7 @@ OPTIMIZERS = {
     "RAdam": lambda p, r: torch.optim.RAdam(p, lr=0.01),
     "ASGD": lambda p, r: torch.optim.ASGD(p, lr=0.05, t0=2.0),
     "Rprop": lambda p, r: torch.optim.Rprop(p, lr=0.01, etas=(0.4, 1.3)),
+    "Adafactor": lambda p, r: torch.optim.Adafactor(p, lr=0.01, weight_decay=r.choice([0.0, 0.01])),
 }
 MOMENTUM = {"SGD", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"}
 

@@ -87,7 +87,9 @@ public enum TorchTrainingState {
     public static func inferOptimizerType(_ group: JSONObject) -> String? {
         let has = { (key: String) in group[key] != nil }
         let kind: OptimizerKind
-        if has("momentum_decay") {
+        if has("beta2_decay") {
+            kind = .adafactor
+        } else if has("momentum_decay") {
             kind = .nAdam
         } else if has("lambd") || has("t0") {
             kind = .asgd

@@ -95,6 +95,7 @@ func unrepresentableStatesAreRefused(_ name: String, _ message: String) throws {
         ("RAdam", ["lr", "betas", "eps", "weight_decay", "foreach", "maximize", "capturable", "decoupled_weight_decay", "differentiable"]),
         ("ASGD", ["lr", "lambd", "alpha", "t0", "weight_decay", "foreach", "maximize", "differentiable", "capturable"]),
         ("Rprop", ["lr", "etas", "step_sizes", "foreach", "maximize", "differentiable", "capturable"]),
+        ("Adafactor", ["lr", "beta2_decay", "eps", "d", "weight_decay", "foreach", "maximize"]),
     ]
     for (type, keys) in groups {
         var group = JSONObject(keys.map { ($0, JSONValue.bool(false)) })
