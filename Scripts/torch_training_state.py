@@ -43,6 +43,7 @@ import warnings
 warnings.simplefilter("ignore")
 
 import torch  # noqa: E402
+import torch.optim.swa_utils  # noqa: E402
 from torch.optim import lr_scheduler as L  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -79,6 +80,7 @@ def schedulers(opt, typ, r):
         (lambda: L.LambdaLR(opt, lambda e: 0.95 ** e), "LambdaLR"),
         (lambda: L.MultiplicativeLR(opt, lambda e: 0.95), "MultiplicativeLR"),
         (lambda: L.ReduceLROnPlateau(opt, patience=0, factor=0.5), None),
+        (lambda: torch.optim.swa_utils.SWALR(opt, swa_lr=0.005, anneal_epochs=3), None),
         (lambda: L.SequentialLR(opt, [L.LinearLR(opt, start_factor=0.5, total_iters=2),
                                       L.MultiStepLR(opt, milestones=[3, 5])], milestones=[2]), None),
         (lambda: L.ChainedScheduler([L.ConstantLR(opt, factor=0.5, total_iters=2), L.ExponentialLR(opt, gamma=0.9)]), None),
