@@ -116,10 +116,9 @@ public enum HuggingFaceCheckpoint {
 
         // optimizer.pt and scheduler.pt.
         let optimizerFile = try torchFile(path("optimizer.pt"))
-        let optimizerReader = StateReader(file: optimizerFile)
-        var fallbackReader = optimizerReader
-        fallbackReader.fallback = fallback
-        let optimizer = try fallbackReader.readOptimizer(
+        var optimizerReader = StateReader(file: optimizerFile)
+        optimizerReader.fallback = fallback
+        let optimizer = try optimizerReader.readOptimizer(
             optimizerFile.root, at: "optimizer.pt", type: nil, modelCount: parameterNames.count, into: &tensors)
         var schedulers: [CheckpointManifest.SchedulerRecord] = []
         if access(path("scheduler.pt"), F_OK) == 0 {
