@@ -43,14 +43,7 @@ extension AnnealCommand.Checkpoint {
         @Option(help: "A scheduler's PyTorch class, once per scheduler state in order (.pt → .safetensors).")
         var schedulerType: [String] = []
 
-        @Option(help: "The top-level key of the model's state_dict (repeat to try several in order).")
-        var modelKey: [String] = []
-
-        @Option(help: "The top-level key of the optimizer's state_dict.")
-        var optimizerKey: [String] = []
-
-        @Option(help: "The top-level key of the scheduler's state_dict (or a list of them).")
-        var schedulerKey: [String] = []
+        @OptionGroup var stateKeys: TorchStateKeyOptions
 
         func validate() throws {
             guard let from = CheckpointFormat(input) else {
@@ -59,8 +52,7 @@ extension AnnealCommand.Checkpoint {
             guard let to = CheckpointFormat(output) else {
                 throw ValidationError("the output \"\(output)\" is neither a torch.save file (.pt, .pth, .bin) nor an Anneal checkpoint (.safetensors)")
             }
-            let stateOptions = optimizerType != nil || !schedulerType.isEmpty || !modelKey.isEmpty || !optimizerKey.isEmpty
-                || !schedulerKey.isEmpty
+            let stateOptions = optimizerType != nil || !schedulerType.isEmpty || !stateKeys.isEmpty
             if stateOptions && !(from == .torch && to == .anneal) {
                 throw ValidationError("--optimizer-type, --scheduler-type and the --*-key options apply to a .pt → .safetensors conversion")
             }
@@ -75,12 +67,8 @@ extension AnnealCommand.Checkpoint {
                         file.root, storages: file, to: output, archiveName: file.archiveName, bigEndian: file.isBigEndian)
                 case (.torch, .anneal):
                     let file = try TorchFile(contentsOf: input)
-                    var keys = TorchStateKeys()
-                    if !modelKey.isEmpty { keys.model = modelKey }
-                    if !optimizerKey.isEmpty { keys.optimizer = optimizerKey }
-                    if !schedulerKey.isEmpty { keys.scheduler = schedulerKey }
                     let checkpoint = try TorchTrainingState.checkpoint(
-                        from: file, keys: keys, optimizerType: optimizerType,
+                        from: file, keys: stateKeys.keys, optimizerType: optimizerType,
                         schedulerTypes: schedulerType.isEmpty ? nil : schedulerType)
                     try checkpoint.write(to: output)
                 case (.anneal, .torch):

@@ -95,17 +95,7 @@ extension AnnealCommand {
         @Option(help: ArgumentHelp("Also write every checkpoint as a torch.save file in this directory (created if missing).", valueName: "DIR"))
         var saveTorch: String?
 
-        @Option(help: "With --resume FILE.pt: the top-level key of the model's state_dict (repeat to try several in order).")
-        var modelKey: [String] = []
-
-        @Option(help: "With --resume FILE.pt: the top-level key of the optimizer's state_dict.")
-        var optimizerKey: [String] = []
-
-        @Option(help: "With --resume FILE.pt: the top-level key of the scheduler's state_dict (or a list of them).")
-        var schedulerKey: [String] = []
-
-        @Option(help: "With --resume FILE.pt: the top-level key of the epoch counter (epochs completed).")
-        var epochKey: [String] = []
+        @OptionGroup var stateKeys: TorchStateKeyOptions
 
         @Option(help: ArgumentHelp("With --resume MODEL.pt (a state_dict alone): the optimizer's state_dict, saved on its own.", valueName: "FILE.pt"))
         var resumeOptimizer: String?
@@ -115,16 +105,6 @@ extension AnnealCommand {
 
         @Option(help: "With --resume-optimizer or --resume-scheduler: the epochs the saved run completed (its files do not say).")
         var resumeEpoch: Int?
-
-        /// ``TorchStateKeys`` with the `--*-key` options.
-        var stateKeys: TorchStateKeys {
-            var keys = TorchStateKeys()
-            if !modelKey.isEmpty { keys.model = modelKey }
-            if !optimizerKey.isEmpty { keys.optimizer = optimizerKey }
-            if !schedulerKey.isEmpty { keys.scheduler = schedulerKey }
-            if !epochKey.isEmpty { keys.epoch = epochKey }
-            return keys
-        }
 
         /// `train ... --resume FILE.pt`: `--resume` followed by a torch.save
         /// file's name is `--resume-from FILE.pt`; otherwise it is the flag.
@@ -175,7 +155,7 @@ extension AnnealCommand {
                 }
             }
             if (resumeFrom == nil || HuggingFaceCheckpoint.isCheckpointDirectory(resumeFrom!))
-                && !(modelKey.isEmpty && optimizerKey.isEmpty && schedulerKey.isEmpty && epochKey.isEmpty)
+                && !stateKeys.isEmpty
             {
                 throw ValidationError("--model-key, --optimizer-key, --scheduler-key and --epoch-key apply to --resume FILE.pt.")
             }
@@ -320,7 +300,7 @@ extension AnnealCommand {
                         fallback: fallback, stepWhenMissing: stepOfEpoch)
                 } else {
                     checkpoint = try TorchTrainingState.checkpoint(
-                        from: file, keys: stateKeys, fallback: fallback, stepWhenMissing: stepOfEpoch)
+                        from: file, keys: stateKeys.keys, fallback: fallback, stepWhenMissing: stepOfEpoch)
                 }
                 checkpoint.source = path
                 try trainer.restore(from: checkpoint)
