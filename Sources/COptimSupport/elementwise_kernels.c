@@ -1,4 +1,5 @@
-// The C loops of Adamax, ASGD and Rprop (include/elementwise_kernels.h),
+// The C loops of Adamax, ASGD, Rprop and Adafactor's vectors
+// (include/elementwise_kernels.h),
 // as SGD's (sgd_kernel.c): AVX2 and FMA, chosen at run time. Each is its
 // optimizer's Swift loop (Sources/AnnealOptim/Kernels/<Name>Kernel.swift's
 // scalarLoop) operation for operation, eight lanes at a time; contraction
@@ -117,6 +118,86 @@ void anneal_rprop_update(const anneal_rprop_scalars *s, float *param, const floa
     }
 }
 
+/// ATen's lerp of one element (Kernels.Element.lerp).
+__attribute__((target("avx2,fma"), always_inline)) static inline float lerp1(float start, float end, float weight) {
+    return __builtin_fabsf(weight) < 0.5f ? __builtin_fmaf(weight, end - start, start)
+                                          : __builtin_fmaf(weight - 1.0f, end - start, end);
+}
+
+/// `clamp_(min=floor).rsqrt_()`: `a < floor ? floor : a` (NaN stays), then
+/// 1 over the correctly rounded square root.
+__attribute__((target("avx2,fma"), always_inline)) static inline f32x8 clamped_rsqrt8(f32x8 v, f32x8 floor) {
+    return 1.0f / __builtin_elementwise_sqrt(select8(v < floor, floor, v));
+}
+
+/// A norm's 8 lanes, then its last 0 to 7 products, in ATen's order
+/// (Kernels.Reduce.norm): the lanes in order, 4 rounded products if 4 or
+/// more remain, fused ones for the rest; the root correctly rounded.
+__attribute__((target("avx2,fma"), always_inline)) static inline float finish_norm(f32x8 lanes, const float *rest,
+                                                                                    int remaining) {
+    float sum = lanes[0];
+    for (int k = 1; k < 8; k++) sum = sum + lanes[k];
+    int d = 0;
+    if (remaining >= 4) {
+        for (; d < 4; d++) sum = sum + rest[d] * rest[d];
+    }
+    for (; d < remaining; d++) sum = __builtin_fmaf(rest[d], rest[d], sum);
+    return __builtin_sqrtf(sum);
+}
+
+__attribute__((target("avx2,fma")))
+void anneal_adafactor_vector_norms(const anneal_adafactor_scalars *s, const float *param, const float *grad,
+                                   float *variance, long count, float *paramNorm, float *updateNorm) {
+    const f32x8 floor = s->floor;
+    const float weight = s->lerpWeight;
+    const int fromStart = __builtin_fabsf(weight) < 0.5f;
+    const f32x8 w = weight, wFromEnd = weight - 1.0f;
+    f32x8 paramLanes = 0.0f, updateLanes = 0.0f;
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        f32x8 p, g, v;
+        __builtin_memcpy(&p, param + i, sizeof p);
+        __builtin_memcpy(&g, grad + i, sizeof g);
+        __builtin_memcpy(&v, variance + i, sizeof v);
+        if (s->maximize) g = -g;
+        paramLanes = paramLanes + p * p;
+        f32x8 squared = g * g, difference = squared - v;
+        v = fromStart ? __builtin_elementwise_fma(w, difference, v) : __builtin_elementwise_fma(wFromEnd, difference, squared);
+        __builtin_memcpy(variance + i, &v, sizeof v);
+        f32x8 u = clamped_rsqrt8(v, floor) * g;
+        updateLanes = updateLanes + u * u;
+    }
+    // The last 0 to 7: the variance and update element by element.
+    float restParam[8], restUpdate[8];
+    int remaining = (int)(count - i);
+    for (int k = 0; k < remaining; k++) {
+        float g = s->maximize ? -grad[i + k] : grad[i + k];
+        float v = lerp1(variance[i + k], g * g, weight);
+        variance[i + k] = v;
+        restParam[k] = param[i + k];
+        restUpdate[k] = (1.0f / __builtin_sqrtf(v < s->floor ? s->floor : v)) * g;
+    }
+    *paramNorm = finish_norm(paramLanes, restParam, remaining);
+    *updateNorm = finish_norm(updateLanes, restUpdate, remaining);
+}
+
+__attribute__((target("avx2,fma")))
+void anneal_adafactor_vector_update(const anneal_adafactor_scalars *s, float *param, const float *grad,
+                                    const float *variance, long count) {
+    const f32x8 floor = s->floor, decay = s->decay, scale = s->scale;
+    for (long i = 0; i < count; i += 8) {
+        f32x8 p, g, v;
+        __builtin_memcpy(&p, param + i, sizeof p);
+        __builtin_memcpy(&g, grad + i, sizeof g);
+        __builtin_memcpy(&v, variance + i, sizeof v);
+        if (s->maximize) g = -g;
+        // param.mul_(1 - lr * weight_decay); param.add_(update, alpha=-alpha / denom)
+        if (s->hasWeightDecay) p = p * decay;
+        p = __builtin_elementwise_fma(clamped_rsqrt8(v, floor) * g, scale, p);
+        __builtin_memcpy(param + i, &p, sizeof p);
+    }
+}
+
 #else
 
 int anneal_elementwise_kernels_available(void) { return 0; }
@@ -133,6 +214,17 @@ void anneal_asgd_update(const anneal_asgd_scalars *s, float *param, const float 
 void anneal_rprop_update(const anneal_rprop_scalars *s, float *param, const float *grad, float *prev,
                          float *stepSize, long count) {
     (void)s, (void)param, (void)grad, (void)prev, (void)stepSize, (void)count;
+}
+
+void anneal_adafactor_vector_norms(const anneal_adafactor_scalars *s, const float *param, const float *grad,
+                                   float *variance, long count, float *paramNorm, float *updateNorm) {
+    (void)s, (void)param, (void)grad, (void)variance, (void)count;
+    *paramNorm = 0, *updateNorm = 0;
+}
+
+void anneal_adafactor_vector_update(const anneal_adafactor_scalars *s, float *param, const float *grad,
+                                    const float *variance, long count) {
+    (void)s, (void)param, (void)grad, (void)variance, (void)count;
 }
 
 #endif

@@ -1,8 +1,8 @@
 #ifndef ANNEAL_ELEMENTWISE_KERNELS_H
 #define ANNEAL_ELEMENTWISE_KERNELS_H
 
-// The C loops of the optimizers without a square root (Adamax, ASGD,
-// Rprop): x86-64 with AVX2 and FMA, chosen at run time, so a build for plain
+// The C loops of the optimizers without MKL's square root (Adamax, ASGD,
+// Rprop, Adafactor's vectors): x86-64 with AVX2 and FMA, chosen at run time, so a build for plain
 // x86-64 (whose Swift `addingProduct` is a call to libm's `fmaf`) runs them
 // at memory speed too. Each is bit for bit its optimizer's Swift loop
 // (`Kernels.<Name>.scalarLoop`), which runs everywhere else.
@@ -44,5 +44,27 @@ typedef struct {
 /// `_single_tensor_rprop`'s update of `count` elements (a multiple of 8).
 void anneal_rprop_update(const anneal_rprop_scalars *s, float *param, const float *grad, float *prev,
                          float *stepSize, long count);
+
+/// One vector parameter's Adafactor constants, as `Kernels.Adafactor.Scalars` gives them.
+typedef struct {
+    float lerpWeight;           ///< variance.lerp_(grad * grad, 1 - beta2_t)'s weight
+    float floor;                ///< clamp_(min=eps1 * eps1)
+    float decay;                ///< 1 - lr * weight_decay (used when `hasWeightDecay`)
+    float scale;                ///< -alpha / denom
+    int maximize, hasWeightDecay;
+} anneal_adafactor_scalars;
+
+/// The first pass of `_single_tensor_adafactor` over a vector of `count`
+/// elements, in order on one thread: `param.norm(2)` (before any write),
+/// `variance.lerp_(grad * grad, w)` written, and the norm of the update
+/// `variance.clamp(min=floor).rsqrt() * grad` (not stored); both norms in
+/// ATen's summation order (Sources/AnnealOptim/Kernels/Reductions.swift).
+void anneal_adafactor_vector_norms(const anneal_adafactor_scalars *s, const float *param, const float *grad,
+                                   float *variance, long count, float *paramNorm, float *updateNorm);
+
+/// The second pass, over `count` elements (a multiple of 8): the update
+/// recomputed from the written variance, `param = param * decay + scale * update`.
+void anneal_adafactor_vector_update(const anneal_adafactor_scalars *s, float *param, const float *grad,
+                                    const float *variance, long count);
 
 #endif
