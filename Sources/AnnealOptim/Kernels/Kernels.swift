@@ -56,7 +56,7 @@
 // same arithmetic. Swift never contracts `a * b + c` into an FMA, so
 // separately rounded operations stay separate; `fusedMultiplyAdd` is the FMA.
 //
-// On x86-64, every optimizer's loop runs in C where the CPU allows (see
+// On x86-64, every optimizer's loop (Adafactor's for vectors) runs in C where the CPU allows (see
 // each `Kernels.<Name>.runsInC`, `Kernels.elementwiseRunsInC` and
 // Sources/COptimSupport): C can choose the instruction set at run time and
 // inline `rsqrtps`, which Swift cannot. Those loops repeat the Swift ones'
