@@ -191,7 +191,7 @@ extension Unpickler {
         // set_ takes ints here, not bools (unlike Python's int()).
         let offset = try strictInteger(args[1], "\(name) storage_offset")
         let shape = try dimensions(args[2], "\(name) size")
-        var strides: [Int]
+        let strides: [Int]
         if case .value(.none) = args[3] {
             strides = try contiguousStrides(shape, name: name)
         } else {
