@@ -30,6 +30,8 @@ warnings.filterwarnings("ignore", message="TypedStorage is deprecated")
 
 DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.int16,
           torch.int32, torch.int64, torch.uint8, torch.bool, torch.complex64, torch.complex128]
+# The dtypes torch.save writes with _rebuild_tensor_v3 over an UntypedStorage.
+V3_DTYPES = sorted(torch.storage._new_dtypes(), key=str)
 
 
 def float_bits(x):
@@ -97,7 +99,10 @@ def compare(a, b, path, storages_a, storages_b):
 
 
 def sharing(storages):
-    """Which paths share a storage, as a partition independent of addresses."""
+    """Which paths share a storage, as a partition independent of addresses (by
+    data pointer: torch.load gives each reference to an empty storage a new
+    one, unless the pickle's memo made them one tensor, which Anneal's writer
+    does not keep; their pointers are all 0)."""
     groups = collections.defaultdict(list)
     for path, pointer in storages:
         groups[pointer].append(path)
@@ -129,12 +134,16 @@ def random_tensor(rng, pool):
     if pool and rng.random() < 0.3:
         base = rng.choice(pool)
         views = [lambda t: t, lambda t: t.reshape(-1)[1:] if t.numel() > 1 else t,
-                 lambda t: t.t() if t.dim() == 2 else t, lambda t: t[..., ::2] if t.dim() >= 1 else t]
+                 lambda t: t.t() if t.dim() == 2 else t, lambda t: t[..., ::2] if t.dim() >= 1 else t,
+                 lambda t: same_size_view(rng, t)]
         return rng.choice(views)(base)
-    dtype = rng.choice(DTYPES)
+    dtype = rng.choice(DTYPES + V3_DTYPES)
     shape = [rng.randrange(0, 4) for _ in range(rng.randrange(0, 4))]
     generator = torch.Generator().manual_seed(rng.randrange(2**31))
-    if dtype == torch.bool:
+    if dtype in V3_DTYPES:
+        # Random bytes: most of these dtypes have no random or conversion kernels.
+        t = torch.randint(0, 256, shape + [dtype.itemsize], generator=generator, dtype=torch.uint8).view(dtype).squeeze(-1)
+    elif dtype == torch.bool:
         t = torch.randint(0, 2, shape, generator=generator).bool()
     elif dtype.is_floating_point or dtype.is_complex:
         t = (torch.randn(shape, generator=generator, dtype=torch.float64) * 100).to(dtype)
@@ -149,6 +158,14 @@ def random_tensor(rng, pool):
         t.requires_grad_(True)
     pool.append(t.detach() if isinstance(t, torch.nn.Parameter) else t)
     return t
+
+
+def same_size_view(rng, t):
+    """A view of a v3 tensor as another v3 dtype of its element size (one untyped storage, two dtypes)."""
+    others = [d for d in V3_DTYPES if d.itemsize == t.element_size() and d != t.dtype]
+    if t.dtype not in V3_DTYPES or not others or t.dim() == 0 or t.stride(-1) != 1:
+        return t
+    return t.view(rng.choice(others))
 
 
 def random_key(rng):
@@ -180,7 +197,7 @@ def random_value(rng, depth, pool):
     if kind == "tensor":
         return random_tensor(rng, pool)
     if kind == "dtype":
-        return rng.choice(DTYPES)
+        return rng.choice(DTYPES + V3_DTYPES)
     if kind == "size":
         return torch.Size([rng.randrange(5) for _ in range(rng.randrange(4))])
     if kind == "device":
@@ -212,8 +229,8 @@ def random_value(rng, depth, pool):
 def random_file(rng, path):
     """A random tree torch itself loads back (it refuses some, e.g. an empty bytes)."""
     while True:
-        random_tree_file(rng, path)
         try:
+            random_tree_file(rng, path)
             torch.load(path, weights_only=True)
             return
         except Exception:

@@ -68,7 +68,7 @@ struct TorchGlobal: Equatable {
         /// A legacy storage class (`torch.FloatStorage`) of this dtype.
         case storageType(TorchDType)
         case untypedStorage
-        case rebuildTensor, rebuildTensorV2, rebuildParameter, rebuildParameterWithState, rebuildFromTypeV2
+        case rebuildTensor, rebuildTensorV2, rebuildTensorV3, rebuildParameter, rebuildParameterWithState, rebuildFromTypeV2
         /// Allowed by torch, but makes a value Anneal does not model.
         case unsupported
     }
@@ -96,6 +96,7 @@ struct TorchGlobal: Equatable {
         case "torch.storage.UntypedStorage": return .untypedStorage
         case "torch._utils._rebuild_tensor": return .rebuildTensor
         case "torch._utils._rebuild_tensor_v2": return .rebuildTensorV2
+        case "torch._utils._rebuild_tensor_v3": return .rebuildTensorV3
         case "torch._utils._rebuild_parameter": return .rebuildParameter
         case "torch._utils._rebuild_parameter_with_state": return .rebuildParameterWithState
         case "torch._tensor._rebuild_from_type_v2": return .rebuildFromTypeV2

@@ -217,7 +217,10 @@ struct Pickler {
     // MARK: Tensors
 
     /// `Tensor.__reduce_ex__`'s plain-tensor path:
-    /// `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())`;
+    /// `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())`, or for a
+    /// dtype with no typed storage (``TorchDType/isSavedUntyped``) or not its storage's,
+    /// `_rebuild_tensor_v3(storage, offset, size, stride, requires_grad, OrderedDict(), dtype)`
+    /// over the storage (an `UntypedStorage` of its bytes, as torch.save writes it);
     /// a Parameter wraps it in `_rebuild_parameter(data, requires_grad, OrderedDict())`,
     /// its data never requiring grad.
     private mutating func saveTensor(_ tensor: TensorReference) throws(Problem) {
@@ -226,15 +229,30 @@ struct Pickler {
                 key: tensor.storage.key,
                 reason: "a tensor of size \(tensor.shape) has \(tensor.strides.count) strides")
         }
+        // What torch.load would refuse is not written.
+        guard !tensor.requiresGrad || tensor.dtype.canRequireGrad else {
+            throw .storage(
+                key: tensor.storage.key,
+                reason: "a \(tensor.dtype.torchName) tensor cannot require grad (only floating point and complex tensors can)")
+        }
+        let v3 = tensor.isRebuiltByV3
+        if v3, tensor.requiresGrad, !tensor.isParameter {
+            throw .storage(
+                key: tensor.storage.key,
+                reason:
+                    "a \(tensor.dtype.torchName) tensor that requires grad (torch.load cannot rebuild one with _rebuild_tensor_v3)"
+            )
+        }
         if tensor.isParameter { global("torch._utils", "_rebuild_parameter") }
-        global("torch._utils", "_rebuild_tensor_v2")
+        global("torch._utils", v3 ? "_rebuild_tensor_v3" : "_rebuild_tensor_v2")
         bytes.append(0x28)
-        try savePersistentID(tensor.storage)
+        try savePersistentID(tensor.storage, untypedIfNeeded: v3)
         try saveInt(tensor.storageOffset)
         try saveTuple(tensor.shape.map(PickleValue.int), depth: 0)
         try saveTuple(tensor.strides.map(PickleValue.int), depth: 0)
         bytes.append(!tensor.isParameter && tensor.requiresGrad ? 0x88 : 0x89)
         emptyOrderedDict()
+        if v3 { global("torch", tensor.dtype.rawValue) }
         bytes.append(0x74)
         bytes.append(0x52)
         if tensor.isParameter {
@@ -251,8 +269,11 @@ struct Pickler {
         bytes.append(0x52)
     }
 
-    /// BINPERSID `('storage', torch.<Type>Storage, key, location, numel)`.
-    private mutating func savePersistentID(_ storage: StorageReference) throws(Problem) {
+    /// BINPERSID `('storage', torch.<Type>Storage, key, location, numel)`, or
+    /// `('storage', torch.storage.UntypedStorage, key, location, nbytes)`
+    /// for an untyped storage, and (`untypedIfNeeded`, a v3 tensor's) for a
+    /// storage of a dtype that has no typed storage class.
+    private mutating func savePersistentID(_ storage: StorageReference, untypedIfNeeded: Bool = false) throws(Problem) {
         let key: String
         if let known = storageKeys[storage.key] {
             key = known
@@ -269,19 +290,24 @@ struct Pickler {
         }
         bytes.append(0x28)
         saveString("storage")
+        var numel = storage.count
         if storage.isUntyped {
             global("torch.storage", "UntypedStorage")
-        } else {
-            guard let typeName = storage.dtype.storageTypeName else {
-                throw .storage(
-                    key: storage.key,
-                    reason: "\(storage.dtype.torchName) has no typed storage class (torch saves it with _rebuild_tensor_v3, which Anneal does not write)")
-            }
+        } else if let typeName = storage.dtype.storageTypeName {
             global("torch", typeName)
+        } else if untypedIfNeeded {
+            global("torch.storage", "UntypedStorage")
+            numel = storage.byteCount
+        } else {
+            throw .storage(
+                key: storage.key,
+                reason:
+                    "\(storage.dtype.torchName) has no typed storage class (torch saves such storages only inside a tensor, with _rebuild_tensor_v3 over an UntypedStorage)"
+            )
         }
         saveString(key)
         saveString(storage.location)
-        try saveInt(storage.count)
+        try saveInt(numel)
         bytes.append(0x74)
         bytes.append(0x51)  // BINPERSID
     }

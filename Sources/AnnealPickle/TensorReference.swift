@@ -33,17 +33,25 @@ public struct StorageReference: Sendable, Hashable {
 }
 
 /// A tensor of a pickle (`torch._utils._rebuild_tensor_v2`, or
-/// `_rebuild_parameter` around one): a strided view of a storage.
+/// `_rebuild_tensor_v3`, or `_rebuild_parameter` around one): a strided
+/// view of a storage. Its ``dtype`` is the storage's (v2) or its own (v3,
+/// over an untyped storage: `torch.uint16`, the float8s, ...); several
+/// tensors of different dtypes may view one untyped storage.
 ///
 /// ```swift
 /// // x = torch.arange(6.).reshape(2, 3).t()
 /// tensor.shape          // [3, 2]
 /// tensor.strides        // [1, 3]
 /// tensor.storageOffset  // 0
+/// // y = torch.arange(3, dtype=torch.int32).to(torch.uint16): _rebuild_tensor_v3
+/// tensor.dtype          // .uint16
+/// tensor.storage.dtype  // .uint8 (an UntypedStorage of 6 bytes)
 /// ```
 public struct TensorReference: Sendable, Hashable {
     public var storage: StorageReference
-    /// In elements of the storage's dtype.
+    /// The element type (the storage's, unless the tensor was rebuilt by `_rebuild_tensor_v3`).
+    public var dtype: TorchDType
+    /// In elements of ``dtype``.
     public var storageOffset: Int
     public var shape: [Int]
     /// In elements; never negative.
@@ -52,11 +60,13 @@ public struct TensorReference: Sendable, Hashable {
     /// Whether it is a `torch.nn.Parameter`.
     public var isParameter: Bool
 
+    /// A view of `storage`, of the storage's dtype unless `dtype` is given.
     public init(
-        storage: StorageReference, storageOffset: Int, shape: [Int], strides: [Int], requiresGrad: Bool = false,
-        isParameter: Bool = false
+        storage: StorageReference, dtype: TorchDType? = nil, storageOffset: Int, shape: [Int], strides: [Int],
+        requiresGrad: Bool = false, isParameter: Bool = false
     ) {
         self.storage = storage
+        self.dtype = dtype ?? storage.dtype
         self.storageOffset = storageOffset
         self.shape = shape
         self.strides = strides
@@ -64,7 +74,9 @@ public struct TensorReference: Sendable, Hashable {
         self.isParameter = isParameter
     }
 
-    public var dtype: TorchDType { storage.dtype }
+    /// Whether torch.save writes it with `_rebuild_tensor_v3` (and torch.load
+    /// needs it): its dtype has no typed storage, or is not its storage's.
+    public var isRebuiltByV3: Bool { dtype.isSavedUntyped || dtype.storageTypeName == nil || dtype != storage.dtype }
 
     /// The number of elements (the product of ``shape``), `nil` past `Int.max`.
     public var elementCount: Int? {
@@ -80,7 +92,7 @@ public struct TensorReference: Sendable, Hashable {
     /// The view's bytes (elements × element size), `nil` past `Int.max`.
     public var byteCount: Int? {
         guard let count = elementCount else { return nil }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.elementSize ?? 0)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
         return overflow ? nil : bytes
     }
 

@@ -34,11 +34,50 @@ public enum TorchDType: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Whether Anneal decodes this dtype's elements (``TorchFile/elements(of:limit:)``).
+    /// Bytes per element as a tensor holds them (`torch.dtype.itemsize`):
+    /// ``elementSize``, and 1 for the sub-byte dtypes (`uint1` ... `int7`),
+    /// which torch keeps one to a byte.
+    public var itemSize: Int { elementSize ?? 1 }
+
+    /// Whether Anneal decodes this dtype's elements (``TorchFile/elements(of:limit:)``):
+    /// every number type but the packed ones (`float4_e2m1fn_x2`, `bits*`,
+    /// sub-byte and quantized dtypes), float8s widened exactly.
     public var isDecodable: Bool {
         switch self {
         case .float64, .float32, .float16, .bfloat16, .int64, .int32, .int16, .int8, .uint8, .bool, .complex128,
-            .complex64, .uint16, .uint32, .uint64:
+            .complex64, .complex32, .uint16, .uint32, .uint64, .float8_e4m3fn, .float8_e4m3fnuz, .float8_e5m2,
+            .float8_e5m2fnuz, .float8_e8m0fnu:
+            true
+        default: false
+        }
+    }
+
+    /// Whether a tensor of this dtype can require gradients (torch's
+    /// `dtype.is_floating_point or dtype.is_complex`).
+    public var canRequireGrad: Bool {
+        switch self {
+        case .float64, .float32, .float16, .bfloat16, .float8_e4m3fn, .float8_e4m3fnuz, .float8_e5m2, .float8_e5m2fnuz,
+            .float8_e8m0fnu, .float4_e2m1fn_x2, .complex128, .complex64, .complex32:
+            true
+        default: false
+        }
+    }
+
+    /// Whether it is a quantized dtype (`qint8`, `quint8`, `qint32`, `quint4x2`, `quint2x4`).
+    public var isQuantized: Bool {
+        switch self {
+        case .qint8, .qint32, .quint8, .quint4x2, .quint2x4: true
+        default: false
+        }
+    }
+
+    /// Whether torch.save writes tensors of this dtype with
+    /// `_rebuild_tensor_v3` over an untyped storage (`torch.storage._new_dtypes()`:
+    /// the dtypes without a legacy typed-storage class).
+    public var isSavedUntyped: Bool {
+        switch self {
+        case .float8_e5m2, .float8_e4m3fn, .float8_e5m2fnuz, .float8_e4m3fnuz, .float8_e8m0fnu, .float4_e2m1fn_x2,
+            .bits8, .bits16, .bits1x8, .bits2x4, .bits4x2, .complex32, .uint16, .uint32, .uint64:
             true
         default: false
         }

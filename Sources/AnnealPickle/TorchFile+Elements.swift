@@ -4,7 +4,7 @@
 /// try file.elements(of: tensor, limit: 3)   // [.float(0.0), .float(3.0), .float(1.0)]
 /// ```
 public enum TensorElement: Sendable, Hashable, CustomStringConvertible {
-    /// float16, bfloat16, float32, float64, widened exactly.
+    /// float16, bfloat16, float32, float64 and the float8s, widened exactly.
     case float(Double)
     case signed(Int64)
     case unsigned(UInt64)
@@ -59,9 +59,7 @@ extension TorchFile {
 
     /// Each element's bytes, little-endian, in row-major order (at most `limit`).
     public func elementBytes(of tensor: TensorReference, limit: Int) throws(TorchFileError) -> [[UInt8]] {
-        guard let size = tensor.dtype.elementSize else {
-            throw TorchFileError(file: file, problem: .storage(key: tensor.storage.key, reason: "dtype \(tensor.dtype.torchName) has no element size"))
-        }
+        let size = tensor.dtype.itemSize
         let indices = storageIndices(of: tensor, limit: limit)
         let swap = isBigEndian && size > 1
         let result: [[UInt8]]? = withStorageBytes(tensor.storage) { bytes in
@@ -117,8 +115,35 @@ extension TorchFile {
                 real: Double(Float(bitPattern: UInt32(bits(0..<4)))),
                 imaginary: Double(Float(bitPattern: UInt32(bits(4..<8)))))
         case .complex128: return .complex(real: Double(bitPattern: bits(0..<8)), imaginary: Double(bitPattern: bits(8..<16)))
+        case .complex32: return .complex(real: halfToDouble(UInt16(bits(0..<2))), imaginary: halfToDouble(UInt16(bits(2..<4))))
+        case .float8_e4m3fn: return .float(float8(b[0], exponentBits: 4, bias: 7, finite: true, unsignedZero: false))
+        case .float8_e4m3fnuz: return .float(float8(b[0], exponentBits: 4, bias: 8, finite: true, unsignedZero: true))
+        case .float8_e5m2: return .float(float8(b[0], exponentBits: 5, bias: 15, finite: false, unsignedZero: false))
+        case .float8_e5m2fnuz: return .float(float8(b[0], exponentBits: 5, bias: 16, finite: true, unsignedZero: true))
+        case .float8_e8m0fnu:
+            // An exponent alone: 2^(bits - 127), 0xFF is NaN.
+            return .float(b[0] == 0xFF ? .nan : Double(sign: .plus, exponent: Int(b[0]) - 127, significand: 1))
         default: return .unsigned(bits(0..<b.count))
         }
+    }
+
+    /// A float8 (`torch.float8_*`, after the OCP and "fnuz" formats) to Double, exactly.
+    /// `finite`: no infinities, and NaN is the all-ones pattern (e4m3fn) or,
+    /// with `unsignedZero`, the negative zero's pattern 0x80 (the fnuz formats).
+    /// Otherwise (e5m2) the largest exponent is IEEE's infinity and NaN.
+    static func float8(_ byte: UInt8, exponentBits: Int, bias: Int, finite: Bool, unsignedZero: Bool) -> Double {
+        let mantissaBits = 7 - exponentBits
+        let negative = byte & 0x80 != 0
+        let exponent = Int(byte >> mantissaBits) & ((1 << exponentBits) - 1)
+        let mantissa = Int(byte) & ((1 << mantissaBits) - 1)
+        let top = (1 << exponentBits) - 1
+        if unsignedZero, byte == 0x80 { return .nan }
+        if !finite, exponent == top { return mantissa == 0 ? (negative ? -.infinity : .infinity) : .nan }
+        if finite, !unsignedZero, exponent == top, mantissa == (1 << mantissaBits) - 1 { return .nan }
+        // Subnormal: 0.m × 2^(1 - bias); normal: 1.m × 2^(e - bias).
+        let significand = exponent == 0 ? Double(mantissa) : Double((1 << mantissaBits) | mantissa)
+        let magnitude = Double(sign: .plus, exponent: max(exponent, 1) - bias - mantissaBits, significand: significand)
+        return negative ? -magnitude : magnitude
     }
 
     /// IEEE binary16 to Double, exactly.

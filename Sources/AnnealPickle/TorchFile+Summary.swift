@@ -77,9 +77,11 @@ extension TorchFile {
     /// An element as torch prints it at its own precision (float32's shortest digits, not float64's).
     static func previewText(_ element: TensorElement, _ dtype: TorchDType) -> String {
         switch (element, dtype) {
-        case (.float(let d), .float32), (.float(let d), .float16), (.float(let d), .bfloat16):
+        case (.float(let d), .float32), (.float(let d), .float16), (.float(let d), .bfloat16),
+            (.float(let d), .float8_e4m3fn), (.float(let d), .float8_e4m3fnuz), (.float(let d), .float8_e5m2),
+            (.float(let d), .float8_e5m2fnuz), (.float(let d), .float8_e8m0fnu):
             return d.isFinite ? "\(Float(d))" : element.description
-        case (.complex(let re, let im), .complex64):
+        case (.complex(let re, let im), .complex64), (.complex(let re, let im), .complex32):
             let imaginary = Float(abs(im))
             return "(\(Float(re))\(im.sign == .minus ? "-" : "+")\(imaginary)j)"
         default:

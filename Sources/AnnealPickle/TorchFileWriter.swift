@@ -40,6 +40,8 @@ public struct StorageBytes: TorchStorageSource, Sendable {
 /// as torch 2.13's `torch.save` lays them out (records `data.pkl`,
 /// `.format_version`, `.storage_alignment`, `byteorder`, `data/<key>`,
 /// `version`, `.data/serialization_id`; stored, 64-byte aligned, CRC-32),
+/// tensors of the dtypes without a typed storage (uint16/32/64, the
+/// float8s, complex32, bits*) with `_rebuild_tensor_v3` as torch.save does,
 /// so that `torch.load(weights_only=True)` reads back the same Python
 /// types, bits, dtypes, shapes, strides, offsets and storage sharing.
 ///
@@ -61,8 +63,10 @@ public enum TorchFileWriter {
     ///
     /// - Throws: ``TorchFileError`` naming `file`: a storage `storages` does
     ///   not have or whose bytes are not its ``StorageReference/byteCount``,
-    ///   a dtype torch saves without a typed storage, two references to one
-    ///   key that disagree, nesting beyond the limit, or the sink's error
+    ///   a bare storage of a dtype that has no typed storage class, a tensor
+    ///   torch.load would refuse (an integer one that requires grad, or a
+    ///   `_rebuild_tensor_v3` one that requires grad and is not a Parameter),
+    ///   two references to one key that disagree, nesting beyond the limit, or the sink's error
     ///   (``TorchFileError/Problem/unwritable(_:)``).
     public static func write<Sink: TorchFileSink>(
         _ root: PickleValue, storages: some TorchStorageSource, toFile file: String, sink: inout Sink,

@@ -53,14 +53,15 @@ extension Unpickler {
             return .value(.size(dims))
         case .device:
             return .value(try device(args))
-        case .rebuildTensor, .rebuildTensorV2:
-            return .value(.tensor(try rebuildTensor(args, name: global.name, v2: global.kind == .rebuildTensorV2)))
+        case .rebuildTensor, .rebuildTensorV2, .rebuildTensorV3:
+            return .value(.tensor(try rebuildTensor(args, name: global.name, kind: global.kind)))
         case .rebuildParameter, .rebuildParameterWithState:
             try arity(global.kind == .rebuildParameter ? 3...3 : 4...4)
             guard case .value(.tensor(var tensor)) = args[0] else {
                 throw fail("\(global.name): the data is a \(args[0].typeName), not a tensor")
             }
             tensor.requiresGrad = try boolean(args[1], "\(global.name) requires_grad")
+            try checkRequiresGrad(tensor, name: global.name)
             tensor.isParameter = true
             if args.count == 4, !(try isEmptyState(args[3])) {
                 throw fail("\(global.name): a Parameter with Python attributes is not supported by Anneal")
@@ -73,6 +74,7 @@ extension Unpickler {
                 throw fail("torch.nn.parameter.Parameter needs a tensor")
             }
             tensor.requiresGrad = args.count > 1 ? try boolean(args[1], "Parameter requires_grad") : true
+            try checkRequiresGrad(tensor, name: "torch.nn.parameter.Parameter")
             tensor.isParameter = true
             return .value(.tensor(tensor))
         case .rebuildFromTypeV2:
@@ -165,36 +167,118 @@ extension Unpickler {
 
     // MARK: Tensors
 
-    /// `_rebuild_tensor(storage, offset, size, stride)` and
-    /// `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks, metadata=None)`.
-    private mutating func rebuildTensor(_ args: [PickleItem], name: String, v2: Bool) throws(Problem)
+    /// `_rebuild_tensor(storage, offset, size, stride)`,
+    /// `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks, metadata=None)` and
+    /// `_rebuild_tensor_v3(storage, offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None)`:
+    /// `torch.empty((0,), dtype=...).set_(storage._untyped_storage, offset, size, stride)`, so v3 takes any
+    /// storage (typed or not) and measures it in bytes. `backward_hooks` is set and never read, as in torch.
+    private mutating func rebuildTensor(_ args: [PickleItem], name: String, kind: TorchGlobal.Kind) throws(Problem)
         -> TensorReference
     {
-        guard v2 ? (6...7).contains(args.count) : args.count == 4 else {
-            throw fail("\(name) takes \(v2 ? "6 or 7" : "4") arguments, not \(args.count)")
+        let arities: ClosedRange<Int> =
+            switch kind {
+            case .rebuildTensorV2: 6...7
+            case .rebuildTensorV3: 7...8
+            default: 4...4
+            }
+        guard arities.contains(args.count) else {
+            let range = arities.count == 1 ? "\(arities.lowerBound)" : "\(arities.lowerBound) or \(arities.upperBound)"
+            throw fail("\(name) takes \(range) arguments, not \(args.count)")
         }
         guard case .value(.storage(let storage)) = args[0] else {
             throw fail("\(name): the storage is a \(args[0].typeName), not a storage")
         }
-        let offset = try integer(args[1], "\(name) storage_offset")
-        let shape = try iterate(args[2], name: "\(name) size").map { (item) throws(Problem) in
-            try integer(item, "\(name) size")
+        // set_ takes ints here, not bools (unlike Python's int()).
+        let offset = try strictInteger(args[1], "\(name) storage_offset")
+        let shape = try dimensions(args[2], "\(name) size")
+        let strides: [Int]
+        if case .value(.none) = args[3] {
+            strides = try contiguousStrides(shape, name: name)
+        } else {
+            strides = try dimensions(args[3], "\(name) stride")
         }
-        let strides = try iterate(args[3], name: "\(name) stride").map { (item) throws(Problem) in
-            try integer(item, "\(name) stride")
+        var dtype = storage.dtype
+        var requiresGrad = false
+        var metadata: PickleItem?
+        switch kind {
+        case .rebuildTensorV2:
+            // `tensor.requires_grad = requires_grad` takes a bool only.
+            requiresGrad = try boolean(args[4], "\(name) requires_grad")
+            metadata = args.count == 7 ? args[6] : nil
+        case .rebuildTensorV3:
+            guard case .global(let global) = args[6], case .dtype(let given) = global.kind else {
+                throw fail("\(name): the dtype is a \(args[6].typeName), not a torch.dtype")
+            }
+            guard !given.isQuantized else {
+                throw fail("\(name): a \(given.torchName) tensor without its quantizer is not supported by Anneal")
+            }
+            dtype = given
+            // `torch.empty(..., requires_grad=...)` takes a bool or None.
+            if case .value(.none) = args[4] {
+            } else {
+                requiresGrad = try boolean(args[4], "\(name) requires_grad")
+            }
+            metadata = args.count == 8 ? args[7] : nil
+        default:
+            break
         }
-        let requiresGrad = v2 ? try boolean(args[4], "\(name) requires_grad") : false
-        if args.count == 7, !(try isEmptyState(args[6])) {
+        if let metadata, !(try isFalsy(metadata)) {
+            guard case .dict = metadata else {
+                throw fail("\(name): the metadata is a \(metadata.typeName), not a dict")
+            }
             throw fail("\(name): tensor metadata (conjugate or negative bits) is not supported by Anneal")
         }
         let tensor = TensorReference(
-            storage: storage, storageOffset: offset, shape: shape, strides: strides, requiresGrad: requiresGrad)
+            storage: storage, dtype: dtype, storageOffset: offset, shape: shape, strides: strides,
+            requiresGrad: requiresGrad)
+        // In torch's order: v3 makes the tensor (requires_grad checked) before set_, v2 after.
+        if kind == .rebuildTensorV3 {
+            try checkRequiresGrad(tensor, name: name)
+            if requiresGrad {
+                // torch.empty(requires_grad=True) then set_: torch.load fails on every such file.
+                throw fail(
+                    "\(name) with requires_grad=True: torch cannot rebuild it (a leaf Variable that requires grad is being used in an in-place operation)"
+                )
+            }
+        }
         try Self.validate(tensor).mapError { fail("\(name): \($0)") }.get()
+        try checkRequiresGrad(tensor, name: name)
         return tensor
     }
 
+    /// torch's rule: only floating point and complex tensors require gradients.
+    func checkRequiresGrad(_ tensor: TensorReference, name: String) throws(Problem) {
+        guard !tensor.requiresGrad || tensor.dtype.canRequireGrad else {
+            throw fail(
+                "\(name): a \(tensor.dtype.torchName) tensor cannot require grad (only Tensors of floating point and complex dtype can require gradients)"
+            )
+        }
+    }
+
+    /// A size or stride: a tuple, list or torch.Size of ints.
+    private mutating func dimensions(_ item: PickleItem, _ what: String) throws(Problem) -> [Int] {
+        if case .value(.size(let dims)) = item { return dims }
+        return try iterate(item, name: what).map { (element) throws(Problem) in try strictInteger(element, what) }
+    }
+
+    /// What `set_` makes of `stride=None`: row-major strides (a dimension of 0 counts as 1).
+    private func contiguousStrides(_ shape: [Int], name: String) throws(Problem) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var running = 1
+        for index in shape.indices.reversed() {
+            strides[index] = running
+            let (next, overflow) = running.multipliedReportingOverflow(by: max(shape[index], 1))
+            if overflow { throw fail("\(name): size \(shape) overflows") }
+            running = next
+        }
+        return strides
+    }
+
     /// What `Tensor.set_(storage, offset, size, stride)` checks, with checked
-    /// arithmetic: the view's last element lies inside the storage.
+    /// arithmetic: the view's last element lies inside the storage, measured
+    /// in bytes (`(offset + Σ (size - 1) × stride + 1) × itemsize`), as
+    /// `_rebuild_tensor_v3` sets a tensor of any dtype on an untyped storage.
+    /// The element size need not divide the storage's bytes: torch does not ask it.
     static func validate(_ tensor: TensorReference) -> Result<Void, ValidationFailure> {
         guard tensor.shape.count == tensor.strides.count else {
             return .failure(.init("size has \(tensor.shape.count) dimensions but stride \(tensor.strides.count)"))
@@ -218,10 +302,15 @@ extension Unpickler {
             if overflow1 || overflow2 { return .failure(.init("size \(tensor.shape), stride \(tensor.strides) overflow")) }
             last = sum
         }
-        guard last < tensor.storage.count else {
+        let (end, overflow) = (last + 1).multipliedReportingOverflow(by: tensor.dtype.itemSize)
+        guard !overflow, last < Int.max, end <= tensor.storage.byteCount else {
+            let place =
+                tensor.dtype == tensor.storage.dtype
+                ? "element \(last) of a storage of \(tensor.storage.count)"
+                : "byte \(overflow || last == Int.max ? "beyond \(Int.max)" : String(end)) of a storage of \(tensor.storage.byteCount) bytes"
             return .failure(
                 .init(
-                    "size \(tensor.shape), stride \(tensor.strides) and offset \(tensor.storageOffset) reach element \(last) of a storage of \(tensor.storage.count)"
+                    "size \(tensor.shape), stride \(tensor.strides) and offset \(tensor.storageOffset) of \(tensor.dtype.torchName) reach \(place)"
                 ))
         }
         return .success(())
@@ -241,6 +330,12 @@ extension Unpickler {
         case .value(.bigInt): throw fail("\(what): an int beyond 64 bits")
         default: throw fail("\(what) is a \(item.typeName), not an int")
         }
+    }
+
+    /// An int and only an int (what `set_` takes for an offset, size or stride).
+    func strictInteger(_ item: PickleItem, _ what: String) throws(Problem) -> Int {
+        if case .value(.bool) = item { throw fail("\(what) is a bool, not an int") }
+        return try integer(item, what)
     }
 
     func boolean(_ item: PickleItem, _ what: String) throws(Problem) -> Bool {
@@ -263,6 +358,22 @@ extension Unpickler {
         case .value(.none): true
         case .dict(let dict): dict.count == 0 && dict.attributes == nil
         case .tuple(let items): items.isEmpty
+        default: false
+        }
+    }
+
+    /// Python's falsiness, for `if metadata:`: None, False, zero, and empty strings and containers.
+    func isFalsy(_ item: PickleItem) throws(Problem) -> Bool {
+        switch item {
+        case .value(.none), .value(.bool(false)), .value(.int(0)): true
+        case .value(.float(let x)): x == 0
+        case .value(.string(let text)): text.isEmpty
+        case .value(.bytes(let data)), .value(.bytearray(let data)): data.isEmpty
+        case .value(.set(let items)): items.isEmpty
+        case .value(.size(let dims)): dims.isEmpty
+        case .tuple(let items): items.isEmpty
+        case .list(let list): list.items.isEmpty
+        case .dict(let dict): dict.count == 0
         default: false
         }
     }

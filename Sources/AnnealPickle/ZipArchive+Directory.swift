@@ -1,4 +1,6 @@
 /// The central directory: the end records, the entries, and each entry's local header.
+/// Stricter than torch's reader (miniz), which ignores local headers and
+/// overlaps: a file two zip readers would read differently is refused.
 extension ZipArchive {
     struct Directory {
         var offset: Int
@@ -37,6 +39,15 @@ extension ZipArchive {
         }
         guard let eocd = found else {
             throw .zip("no end of central directory record (the file is truncated or not a zip archive)")
+        }
+        // torch's reader (miniz) takes the last signature in the file, even one inside the comment:
+        // readers would disagree on where the directory is.
+        var scan = eocd + 22
+        while scan + 4 <= size {
+            if u32(b, scan) == 0x0605_4B50 {
+                throw .zip("the end of central directory's comment holds another end of central directory signature")
+            }
+            scan += 1
         }
         let disk = u16(b, eocd + 4)
         let directoryDisk = u16(b, eocd + 6)
@@ -168,6 +179,12 @@ extension ZipArchive {
         }
         guard UInt16(u16(b, local + 8)) == method else { throw .zip("entry \(name): the local header's method differs") }
         let localFlags = UInt16(u16(b, local + 6))
+        // Encryption and the data descriptor change how a reader of local headers finds the data.
+        guard localFlags & 0x49 == flags & 0x49 else {
+            throw .zip(
+                "entry \(name): the local header's flags (0x\(String(localFlags, radix: 16))) differ from the central directory's (0x\(String(flags, radix: 16)))"
+            )
+        }
         if localFlags & 0x08 == 0 {
             let localCRC = UInt32(u32(b, local + 14))
             let localCompressed = u32(b, local + 18)

@@ -12,7 +12,9 @@ import CZlib
 /// torch's zip64 end record, consistent with it), the central directory, and
 /// each entry's local header. Refused: encryption, methods other than stored
 /// and deflate, multi-disk archives, duplicate names, entries that overlap,
-/// leave the file or run into the directory, and truncation anywhere.
+/// leave the file or run into the directory, local headers whose name,
+/// method, flags, CRC or sizes differ from the directory's, a second end
+/// record signature in the comment, and truncation anywhere.
 ///
 /// ```swift
 /// let archive = try ZipArchive(buffer: bytes.buffer)

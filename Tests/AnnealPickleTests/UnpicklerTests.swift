@@ -182,4 +182,61 @@ struct UnpicklerTests {
         #expect(d.keys == [.string("b"), .string("a")])
         #expect(d.values == [.int(3), .int(2)])
     }
+
+    /// `_rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype[, metadata])` over
+    /// an untyped storage of 12 bytes, its arguments given as pickle pieces.
+    func v3(
+        offset: [UInt8] = [0x4B, 0], size: [UInt8] = [0x4B, 6, 0x85], stride: [UInt8] = [0x4B, 1, 0x85],
+        requiresGrad: [UInt8] = [0x89], dtype: String = "uint16", extra: [UInt8] = []
+    ) -> [UInt8] {
+        pickle([
+            global("torch._utils", "_rebuild_tensor_v3"), [0x28, 0x28], "storage", global("torch.storage", "UntypedStorage"),
+            "0", "cpu", [0x4B, 12, 0x74, 0x51], offset, size, stride, requiresGrad, [0x4E], global("torch", dtype), extra,
+            [0x74, 0x52],
+        ])
+    }
+
+    @Test("_rebuild_tensor_v3: the arguments torch accepts, and what it refuses")
+    func rebuildTensorV3() throws {
+        guard case .tensor(let tensor) = try load(v3(requiresGrad: [0x4E], extra: [0x29])) else {
+            Issue.record("not a tensor")
+            return
+        }
+        #expect(tensor.dtype == .uint16 && tensor.storage.dtype == .uint8 && tensor.storage.byteCount == 12)
+        #expect(tensor.shape == [6] && tensor.strides == [1] && !tensor.requiresGrad && tensor.isRebuiltByV3)
+        // Falsy metadata is ignored (`if metadata:`), stride None is row-major.
+        for metadata: [UInt8] in [[0x4E], [0x7D], [0x5D], [0x4B, 0], [0x89]] {
+            #expect(problem(v3(extra: metadata)).hasPrefix("read "), "\(metadata)")
+        }
+        guard case .tensor(let rows) = try load(v3(size: [0x4B, 2, 0x4B, 3, 0x86], stride: [0x4E])) else {
+            Issue.record("not a tensor")
+            return
+        }
+        #expect(rows.strides == [3, 1])
+        // A uint32 over 12 bytes at offset 2 ends on the last byte; at 3 it is past it.
+        #expect(problem(v3(offset: [0x4B, 2], size: [0x4B, 1, 0x85], dtype: "uint32")).hasPrefix("read "))
+        #expect(problem(v3(offset: [0x4B, 3], size: [0x4B, 1, 0x85], dtype: "uint32")).contains("reach byte 16 of a storage of 12 bytes"))
+        #expect(problem(v3(dtype: "qint8")).contains("torch.qint8 tensor without its quantizer is not supported"))
+        #expect(problem(v3(offset: [0x88])).contains("storage_offset is a bool, not an int"))
+        #expect(problem(v3(requiresGrad: [0x4B, 1])).contains("requires_grad is a int, not a bool"))
+        #expect(problem(v3(extra: [0x4B, 1])).contains("the metadata is a int, not a dict"))
+        #expect(problem(v3(extra: [0x4E, 0x4E])).contains("takes 7 or 8 arguments, not 9"))
+        // A sub-byte dtype is one byte an element, as in torch.
+        #expect(problem(v3(size: [0x4B, 12, 0x85], dtype: "uint4")).hasPrefix("read "))
+    }
+
+    @Test("_rebuild_tensor_v2 and Parameter: requires_grad only for floating point and complex tensors")
+    func requiresGrad() {
+        func v2(_ storage: String, requiresGrad: UInt8) -> [Any] {
+            [global("torch._utils", "_rebuild_tensor_v2"), [0x28, 0x28], "storage", global("torch", storage), "0", "cpu",
+             [0x4B, 2, 0x74, 0x51, 0x4B, 0, 0x4B, 2, 0x85, 0x4B, 1, 0x85, requiresGrad, 0x4E, 0x74, 0x52] as [UInt8]]
+        }
+        #expect(problem(pickle(v2("FloatStorage", requiresGrad: 0x88))).hasPrefix("read "))
+        #expect(problem(pickle(v2("LongStorage", requiresGrad: 0x88))).contains("a torch.int64 tensor cannot require grad"))
+        let parameter: [Any] =
+            [global("torch._utils", "_rebuild_parameter"), [0x28] as [UInt8]] + v2("IntStorage", requiresGrad: 0x89)
+            + [[0x88, 0x4E, 0x74, 0x52] as [UInt8]]
+        #expect(problem(pickle(parameter)).contains("a torch.int32 tensor cannot require grad"))
+        #expect(problem(v3(requiresGrad: [0x88], dtype: "float8_e5m2")).contains("torch cannot rebuild it"))
+    }
 }

@@ -129,11 +129,54 @@ struct WriterTests {
         #expect(file.withBytes(of: e) { Array($0) } == [9, 8, 7])
     }
 
+    @Test("A _rebuild_tensor_v3 tensor is pickled as torch.save pickles it (but for the memo)")
+    func v3Pickle() throws {
+        // torch.save(torch.tensor([1, 65535], dtype=torch.uint16)): data.pkl without its BINPUTs.
+        let torch =
+            "800263746f7263682e5f7574696c730a5f72656275696c645f74656e736f725f76330a2828580700000073746f7261676563746f7263682e"
+            + "73746f726167650a556e747970656453746f726167650a58010000003058030000006370754b0474514b004b02854b01858963636f6c6c"
+            + "656374696f6e730a4f726465726564446963740a295263746f7263680a75696e7431360a74522e"
+        // A uint16 tensor over a typed storage of its own dtype (as a program makes one) is saved untyped too.
+        for storage in [
+            StorageReference(key: "x", dtype: .uint8, location: "cpu", count: 4, isUntyped: true),
+            StorageReference(key: "x", dtype: .uint16, location: "cpu", count: 2),
+        ] {
+            var pickler = Pickler()
+            try pickler.save(.tensor(TensorReference(storage: storage, dtype: .uint16, storageOffset: 0, shape: [2], strides: [1])))
+            #expect(pickler.bytes.map(hex).joined() == torch)
+        }
+    }
+
+    @Test("Tensors of every v3 dtype, of several dtypes over one storage, write and read back")
+    func v3Tensors() throws {
+        let bytes = StorageBytes(["u": Array(0..<16), "f": Array(0..<8)])
+        let untyped = StorageReference(key: "u", dtype: .uint8, location: "cpu", count: 16, isUntyped: true)
+        let typed = StorageReference(key: "f", dtype: .float32, location: "cpu", count: 2)
+        var items: [PickleValue] = TorchDType.allCases.filter(\.isSavedUntyped).map { dtype in
+            .tensor(TensorReference(storage: untyped, dtype: dtype, storageOffset: 1, shape: [1], strides: [1]))
+        }
+        // A uint16 view of a FloatStorage (torch.load accepts a typed storage in v3) and its float32 owner.
+        items.append(.tensor(TensorReference(storage: typed, dtype: .uint16, storageOffset: 1, shape: [3], strides: [1])))
+        items.append(.tensor(TensorReference(storage: typed, storageOffset: 0, shape: [2], strides: [1])))
+        items.append(
+            .tensor(TensorReference(storage: untyped, dtype: .float8_e4m3fn, storageOffset: 0, shape: [], strides: [], requiresGrad: true, isParameter: true)))
+        var sink = ByteArraySink()
+        try TorchFileWriter.write(.list(items), storages: bytes, toFile: "memory.pt", sink: &sink)
+        let file = try TorchFile(bytes: sink.bytes, file: "memory.pt")
+        #expect(file.root == .list(items.map { item in
+            guard case .tensor(var tensor) = item else { return item }
+            tensor.storage.key = tensor.storage == untyped ? "0" : "1"
+            return .tensor(tensor)
+        }))
+        #expect(file.storages.count == 2)
+    }
+
     @Test("What cannot be written is refused, naming the file, before anything is written")
     func refusals() throws {
         let storage = StorageReference(key: "s", dtype: .float32, location: "cpu", count: 2)
         let tensor = PickleValue.tensor(TensorReference(storage: storage, storageOffset: 0, shape: [2], strides: [1]))
         let wide = StorageReference(key: "s", dtype: .float32, location: "cpu", count: 3)
+        let untyped = StorageReference(key: "u", dtype: .uint8, location: "cpu", count: 2, isUntyped: true)
         let cases: [(PickleValue, StorageBytes, String)] = [
             (tensor, StorageBytes(), "the source has no bytes for it"),
             (tensor, StorageBytes(["s": [1, 2, 3]]), "need 8 bytes, the source has 3"),
@@ -144,6 +187,14 @@ struct WriterTests {
             (
                 .storage(StorageReference(key: "q", dtype: .uint16, location: "cpu", count: 1)), StorageBytes(["q": [0, 0]]),
                 "torch.uint16 has no typed storage class"
+            ),
+            (
+                .tensor(TensorReference(storage: untyped, dtype: .float8_e4m3fn, storageOffset: 0, shape: [2], strides: [1], requiresGrad: true)),
+                StorageBytes(["u": [0, 0]]), "torch.load cannot rebuild one with _rebuild_tensor_v3"
+            ),
+            (
+                .tensor(TensorReference(storage: untyped, dtype: .uint16, storageOffset: 0, shape: [1], strides: [1], requiresGrad: true, isParameter: true)),
+                StorageBytes(["u": [0, 0]]), "a torch.uint16 tensor cannot require grad"
             ),
             ((0..<300).reduce(PickleValue.none) { inner, _ in .list([inner]) }, StorageBytes(), "nests deeper than 256"),
         ]

@@ -269,12 +269,19 @@ contains "'1.num_batches_tracked': " "$work/out" "inspect shows the model's buff
 contains "torch.Tensor int64 []" "$work/out" "inspect shows num_batches_tracked's dtype and shape"
 expect 0 "checkpoint inspect --format json" "$anneal" checkpoint inspect --format json Fixtures/torch/views.pt
 contains '"stride": [1, 6]' "$work/out" "the JSON gives strides"
+expect 0 "checkpoint inspect _rebuild_tensor_v3 tensors" "$anneal" checkpoint inspect Fixtures/torch/dtypes_v3.pt
+contains "'uint64': torch.Tensor uint64 [4], 32 bytes, storage '2' [0, 1, 9223372036854775808, 18446744073709551615]" "$work/out" "inspect decodes uint64"
+contains "'complex32': torch.Tensor complex32 [4], 16 bytes, storage '3' [(1.0+2.0j), (-0.0-1.0j), (inf+65504.0j), (nan+5.9604645e-08j)]" "$work/out" "inspect decodes complex32"
 expect 0 "checkpoint verify a torch.save file" "$anneal" checkpoint verify Fixtures/torch/optimizer_adamw.pt
 contains "valid (torch.save" "$work/out" "verify says valid"
 expect 64 "--format json of a safetensors checkpoint" "$anneal" checkpoint inspect --format json Fixtures/checkpoints/valid.safetensors
 for file in Fixtures/torch/hostile_*.pt Fixtures/torch/truncated.pt Fixtures/torch/crc_mismatch.pt \
     Fixtures/torch/duplicate_name.pt Fixtures/torch/missing_*.pt Fixtures/torch/unsupported_version.pt \
-    Fixtures/torch/torchscript.pt Fixtures/torch/legacy.pt; do
+    Fixtures/torch/torchscript.pt Fixtures/torch/legacy.pt Fixtures/torch/zip_overlap.pt \
+    Fixtures/torch/zip_shared_local_header.pt Fixtures/torch/zip_*_out_of_file.pt Fixtures/torch/zip_local_*.pt \
+    Fixtures/torch/zip_encrypted.pt Fixtures/torch/zip_method_bzip2.pt Fixtures/torch/zip_count_*.pt \
+    Fixtures/torch/zip_comment_signature.pt Fixtures/torch/zip_two_end_records.pt Fixtures/torch/zip_zip64_short_extra.pt \
+    Fixtures/torch/zip_deflate_*.pt; do
     expect 65 "checkpoint inspect $file" "$anneal" checkpoint inspect "$file"
     contains "anneal checkpoint inspect: $file: " "$work/err" "inspect names $file"
     expect 65 "checkpoint verify $file" "$anneal" checkpoint verify "$file"
@@ -283,7 +290,8 @@ for file in Fixtures/torch/hostile_*.pt Fixtures/torch/truncated.pt Fixtures/tor
     holds "convert of $file leaves no output" test ! -e "$work/converted.pt"
 done
 # convert a.pt b.pt: the copy reads back as the same tree (Scripts/torch_roundtrip.py checks it in torch).
-for file in Fixtures/torch/training_state.pt Fixtures/torch/views.pt Fixtures/torch/zipfile_deflated.pt; do
+for file in Fixtures/torch/training_state.pt Fixtures/torch/views.pt Fixtures/torch/zipfile_deflated.pt \
+    Fixtures/torch/dtypes_v3.pt Fixtures/torch/v3_forms.pt Fixtures/torch/zip_zip64_end_record.pt; do
     expect 0 "checkpoint convert $file" "$anneal" checkpoint convert "$file" "$work/converted.pt"
     "$anneal" checkpoint inspect --format json "$file" | sed 's/.*"root"://' >"$work/a.json"
     "$anneal" checkpoint inspect --format json "$work/converted.pt" | sed 's/.*"root"://' >"$work/b.json"
