@@ -20,6 +20,12 @@ import AnnealTensor
 /// `p -= lr * (1 - mu) / (1 - mu_product) * g / denom`, then
 /// `p -= lr * mu_next / (1 - mu_product * mu_next) * m / denom`.
 /// State per parameter: `step`, `mu_product`, `exp_avg`, `exp_avg_sq`.
+///
+/// The Python-double scalars are computed per parameter in Swift; the
+/// elementwise pass is one vector loop in C (`Sources/COptimSupport/nadam_kernel.c`,
+/// AVX-512 or AVX2 and FMA, chosen at run time, with the CPU's `rsqrtps`
+/// for MKL's square root) where the CPU allows (`Kernels.NAdam.runsInC`), else
+/// the scalar loop it reproduces bit for bit (`Kernels.NAdam.scalarLoop`).
 public final class NAdam: TensorOptimizer<NAdamState> {
     /// `NAdam(params, **options)` with param groups (PyTorch names: `lr`,
     /// `betas`, `eps`, `weight_decay`, `momentum_decay`,

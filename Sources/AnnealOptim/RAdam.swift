@@ -19,6 +19,12 @@ import AnnealTensor
 /// rectification `rect = sqrt((rho_t - 4)(rho_t - 2) rho_inf /
 /// ((rho_inf - 4)(rho_inf - 2) rho_t))`, else `p -= m / bc1 * lr`.
 /// State per parameter: `step`, `exp_avg`, `exp_avg_sq`.
+///
+/// The Python-double scalars are computed per parameter in Swift; the
+/// elementwise pass is one vector loop in C (`Sources/COptimSupport/radam_kernel.c`,
+/// AVX-512 or AVX2 and FMA, chosen at run time, with the CPU's `rsqrtps`
+/// for MKL's square root) where the CPU allows (`Kernels.RAdam.runsInC`), else
+/// the scalar loop it reproduces bit for bit (`Kernels.RAdam.scalarLoop`).
 public final class RAdam: TensorOptimizer<RAdamState> {
     /// `RAdam(params, **options)` with param groups (PyTorch names: `lr`,
     /// `betas`, `eps`, `weight_decay`, `decoupled_weight_decay`, `maximize`).
