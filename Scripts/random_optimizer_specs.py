@@ -59,7 +59,7 @@ def tensor(rng, two_d):
     if two_d:
         rows, cols = rng.choice([1, 2, 3, 5]), rng.choice([1, 2, 3, 7, 17])
         return [[r(rng, -3, 3) for _ in range(cols)] for _ in range(rows)]
-    n = rng.choice([1, 2, 3, 5, 17, 37])
+    n = rng.choice([1, 2, 3, 5, 17, 37, 130, 1003])
     return [r(rng, -3, 3) for _ in range(n)]
 
 

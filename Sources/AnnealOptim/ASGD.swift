@@ -53,16 +53,10 @@ public final class ASGD: TensorOptimizer<ASGDState> {
                 let eta = Double(state.eta)
                 let shrink = Float(1 - lambd * eta)
                 let negativeEta = try Kernels.float32Scalar(-eta)
-                let mu = state.mu
-                let sign: Float = maximize ? -1 : 1
-                withElements(parameter, grad, &state.ax) { p, g, ax in
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                        p[i] = (p[i] * shrink).addingProduct(gi, negativeEta)
-                        ax[i] = mu != 1 ? ax[i] + (p[i] - ax[i]) * mu : p[i]
-                    }
-                }
+                let scalars = Kernels.ASGD.Scalars(
+                    maximize: maximize, weightDecay: weightDecay != 0 ? decay : nil, shrink: shrink,
+                    negativeEta: negativeEta, mu: state.mu)
+                withElements(parameter, grad, &state.ax) { p, g, ax in Kernels.ASGD.run(scalars, p, g, ax) }
                 let step = Double(state.step)
                 let base = 1 + lambd * lr * step
                 if base < 0, base.isFinite, alpha.isFinite, alpha != alpha.rounded(.down) {

@@ -53,33 +53,33 @@ public final class Adadelta: TensorOptimizer<AdadeltaState> {
             let maximize = try group.flag("maximize", default: false)
             let work = try initGroup(parameters) { AdadeltaState(count: $0) }
             var checks = Kernels.ScalarChecks<Stage>()
-            let decay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : 0
-            let rhoF = Float(rho), oneMinusRho = checks.checked(1 - rho, at: .addcmul), epsilon = Float(eps)
-            let negativeLR = checks.checked(-lr, at: .update)
-            let sign: Float = maximize ? -1 : 1
+            let scalars = Kernels.Adadelta.Scalars(
+                maximize: maximize, weightDecay: weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : nil,
+                rho: Float(rho), oneMinusRho: checks.checked(1 - rho, at: .addcmul), eps: Float(eps),
+                negativeLR: checks.checked(-lr, at: .update))
             for (parameter, grad, state) in work {
                 let count = parameter.value.count
                 try checkCount(state.squareAvg, count, "square_avg", parameter)
                 try checkCount(state.accDelta, count, "acc_delta", parameter)
                 state.step += 1
+                guard count > 0 else {
+                    if let failure = checks.failure { throw failure.error }
+                    continue
+                }
                 withElements(parameter, grad, &state.squareAvg, &state.accDelta) { p, g, sq, acc in
-                    let run = {
-                        for i in 0..<count {
-                            var gi = g[i] * sign
-                            if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                            sq[i] = (sq[i] * rhoF).addingProduct(oneMinusRho * gi, gi)
-                            let std = Kernels.Element.sqrt(sq[i] + epsilon)
-                            var delta = Kernels.Element.sqrt(acc[i] + epsilon)
-                            delta = delta / std * gi
-                            acc[i] = (acc[i] * rhoF).addingProduct(oneMinusRho * delta, delta)
-                            p[i] = p[i].addingProduct(delta, negativeLR)
-                        }
-                    }
+                    let param = p.baseAddress!, grad = g.baseAddress!
+                    let squareAvg = sq.baseAddress!, accDelta = acc.baseAddress!
                     switch checks.failure?.stage {
-                    case nil: run()
+                    case nil:
+                        Kernels.Adadelta.run(
+                            scalars, count: count, param: param, grad: grad, squareAvg: squareAvg, accDelta: accDelta)
                     case .weightDecay: break
-                    case .addcmul: if let sq = sq.baseAddress { Kernels.scale(sq, count: count, by: rhoF) }
-                    case .update: Kernels.restoring([p.baseAddress], count: count, run)
+                    case .addcmul: Kernels.scale(squareAvg, count: count, by: scalars.rho)
+                    case .update:
+                        Kernels.restoring([param], count: count) {
+                            Kernels.Adadelta.scalarLoop(
+                                scalars, count: count, param: param, grad: grad, squareAvg: squareAvg, accDelta: accDelta)
+                        }
                     }
                 }
                 if let failure = checks.failure { throw failure.error }

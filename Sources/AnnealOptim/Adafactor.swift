@@ -1,5 +1,6 @@
 import Anneal
 import AnnealTensor
+import COptimSupport
 
 /// `torch.optim.Adafactor` (PyTorch 2.13) over float32 parameters:
 /// `beta2_decay`, `eps` (a pair whose first may be `None`), `d`,
@@ -110,8 +111,6 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
             }
             try checkCount(variance, count, "variance", parameter)
         }
-        // `grad.scalars` shares the gradient's storage: no copy unless negated.
-        let g: [Float] = maximize ? grad.scalars.map { -$0 } : grad.scalars
         state.step += 1
         let step = Double(state.step)
         let oneMinusBeta2 = try PyFloat.pow(step, beta2Decay)
@@ -119,6 +118,13 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
         let inverseRoot = try PyFloat.divide(1, try PyFloat.pow(step, 0.5))
         let rho = inverseRoot < lr ? inverseRoot : lr
         let numelRoot = try PyFloat.pow(Double(count), 0.5)
+        if !factored, count > 0, Kernels.elementwiseRunsInC {
+            return try updateVectorInC(
+                parameter, grad.scalars, maximize: maximize, state, rho: rho, numelRoot: numelRoot,
+                oneMinusBeta2: oneMinusBeta2, d: d, lr: lr, weightDecay: weightDecay, eps1: eps1, eps2: eps2)
+        }
+        // `grad.scalars` shares the gradient's storage: no copy unless negated.
+        let g: [Float] = maximize ? grad.scalars.map { -$0 } : grad.scalars
         let rms = try PyFloat.divide(Double(parameter.value.withUnsafeBufferPointer { norm($0) }), numelRoot)
         let alpha = (rms > eps2 ? rms : eps2) * rho
         if weightDecay != 0 {
@@ -202,6 +208,85 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
         let scale = try Kernels.float32Scalar(-alpha / denom)
         parameter.value.withUnsafeMutableBufferPointer { p in
             for i in 0..<count { p[i] = p[i].addingProduct(update[i], scale) }
+        }
+    }
+
+    /// The rest of `_single_tensor_adafactor` for a vector, in two passes
+    /// of C (`elementwise_kernels.c`) rather than the four of the Swift
+    /// path above, with the same arithmetic and the same errors at the same
+    /// points: one in order on one thread (the parameter's norm, the
+    /// variance written, the update's norm: ATen's sequential sums), then
+    /// on every thread the weight decay and the update, recomputed from
+    /// the variance rather than stored.
+    private func updateVectorInC(
+        _ parameter: Parameter, _ grad: [Float], maximize: Bool, _ state: AdafactorState, rho: Double,
+        numelRoot: Double,
+        oneMinusBeta2: Double, d: Double, lr: Double, weightDecay: Double, eps1: Double, eps2: Double
+    ) throws(PythonError) {
+        let count = parameter.value.count
+        var scalars = anneal_adafactor_scalars(
+            lerpWeight: 0, floor: 0, decay: Float(1 - lr * weightDecay), scale: 0, maximize: maximize ? 1 : 0,
+            hasWeightDecay: weightDecay != 0 ? 1 : 0)
+        // `param.mul_(1 - lr * weight_decay)`, when an op after it raises.
+        func decayOnly() {
+            guard weightDecay != 0 else { return }
+            parameter.value.withUnsafeMutableBufferPointer { p in
+                for i in 0..<count { p[i] = p[i] * scalars.decay }
+            }
+        }
+        do {
+            scalars.lerpWeight = try Kernels.float32Scalar(oneMinusBeta2)
+        } catch {
+            decayOnly()
+            throw error
+        }
+        do {
+            scalars.floor = try Kernels.float32Scalar(eps1 * eps1)
+        } catch {
+            // The lerp has written the variance.
+            decayOnly()
+            let sign: Float = maximize ? -1 : 1
+            state.variance!.withUnsafeMutableBufferPointer { variance in
+                for i in 0..<count {
+                    let squared = (sign * grad[i]) * (sign * grad[i])
+                    variance[i] = Kernels.Element.lerp(variance[i], squared, weight: scalars.lerpWeight)
+                }
+            }
+            throw error
+        }
+        var paramNorm: Float = 0, updateNorm: Float = 0
+        grad.withUnsafeBufferPointer { g in
+            parameter.value.withUnsafeBufferPointer { p in
+                state.variance!.withUnsafeMutableBufferPointer { variance in
+                    anneal_adafactor_vector_norms(
+                        &scalars, p.baseAddress!, g.baseAddress!, variance.baseAddress!, count, &paramNorm,
+                        &updateNorm)
+                }
+            }
+        }
+        let rms = try PyFloat.divide(Double(paramNorm), numelRoot)
+        let alpha = (rms > eps2 ? rms : eps2) * rho
+        do {
+            let updateRMS = try PyFloat.divide(Double(updateNorm), numelRoot * d)
+            let denom = updateRMS > 1 ? updateRMS : 1
+            scalars.scale = try Kernels.float32Scalar(-alpha / denom)
+        } catch {
+            decayOnly()
+            throw error
+        }
+        let finished = scalars
+        grad.withUnsafeBufferPointer { g in
+            parameter.value.withUnsafeMutableBufferPointer { p in
+                state.variance!.withUnsafeMutableBufferPointer { variance in
+                    let loop = Kernels.CLoop(streamsUsed: 0b111) { streams, offset, count in
+                        withUnsafePointer(to: finished) { scalars in
+                            anneal_adafactor_vector_update(
+                                scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, count)
+                        }
+                    }
+                    Kernels.runLoop(loop, Kernels.Streams(p.baseAddress!, g.baseAddress!, variance.baseAddress!), count: count)
+                }
+            }
         }
     }
 

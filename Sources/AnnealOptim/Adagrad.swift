@@ -72,26 +72,25 @@ public final class Adagrad: TensorOptimizer<AdagradState> {
                 state.step += 1
                 let step = Double(state.step)
                 var checks = Kernels.ScalarChecks<Stage>()
-                let decay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : 0
+                let decay: Float? = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : nil
                 let clr = checks.python(.clr, fallback: 0) { () throws(PythonError) in
                     try PyFloat.divide(lr, 1 + (step - 1) * lrDecay)
                 }
-                let epsilon = Float(eps)
-                let negativeCLR = checks.checked(-clr, at: .update)
-                let sign: Float = maximize ? -1 : 1
+                let scalars = Kernels.Adagrad.Scalars(
+                    maximize: maximize, weightDecay: decay, eps: Float(eps), negativeCLR: checks.checked(-clr, at: .update))
                 if let failure = checks.failure, failure.stage != .update { throw failure.error }
-                withElements(parameter, grad, &state.sum) { p, g, sum in
-                    let run = {
-                        for i in 0..<count {
-                            var gi = g[i] * sign
-                            if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                            sum[i] = sum[i].addingProduct(gi, gi)
-                            let std = Kernels.Element.sqrt(sum[i]) + epsilon
-                            p[i] = p[i] + (negativeCLR * gi) / std
+                if count > 0 {
+                    withElements(parameter, grad, &state.sum) { p, g, sum in
+                        let param = p.baseAddress!, grad = g.baseAddress!, sum = sum.baseAddress!
+                        if checks.failure == nil {
+                            Kernels.Adagrad.run(scalars, count: count, param: param, grad: grad, sum: sum)
+                        } else {
+                            // Only the update's scalar can fail here: the sum is written.
+                            Kernels.restoring([param], count: count) {
+                                Kernels.Adagrad.scalarLoop(scalars, count: count, param: param, grad: grad, sum: sum)
+                            }
                         }
                     }
-                    // Only the update's scalar can fail here: the sum is written.
-                    if checks.failure == nil { run() } else { Kernels.restoring([p.baseAddress], count: count, run) }
                 }
                 if let failure = checks.failure { throw failure.error }
             }

@@ -61,26 +61,19 @@ public final class Adamax: TensorOptimizer<AdamaxState> {
                 var checks = Kernels.ScalarChecks<Stage>()
                 let decay = weightDecay != 0 ? checks.checked(weightDecay, at: .weightDecay) : 0
                 let weight = checks.checked(1 - betas.beta1, at: .lerp)
-                let beta2 = Float(betas.beta2), epsilon = Float(eps)
                 let clr = checks.python(.clr, fallback: 0) { () throws(PythonError) in
                     try PyFloat.divide(lr, 1 - (try PyFloat.pow(betas.beta1, step)))
                 }
-                let negativeCLR = checks.checked(-clr, at: .update)
-                let sign: Float = maximize ? -1 : 1
+                let scalars = Kernels.Adamax.Scalars(
+                    maximize: maximize, weightDecay: weightDecay != 0 ? decay : nil, lerpWeight: weight,
+                    beta2: Float(betas.beta2), eps: Float(eps), negativeCLR: checks.checked(-clr, at: .update))
                 withElements(parameter, grad, &state.expAvg, &state.expInf) { p, g, m, u in
-                    let run = {
-                        for i in 0..<count {
-                            var gi = g[i] * sign
-                            if weightDecay != 0 { gi = gi.addingProduct(p[i], decay) }
-                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                            u[i] = Kernels.Element.maximum(u[i] * beta2, abs(gi) + epsilon)
-                            p[i] = p[i] + (negativeCLR * m[i]) / u[i]
-                        }
-                    }
                     switch checks.failure?.stage {
-                    case nil: run()
+                    case nil: Kernels.Adamax.run(scalars, p, g, m, u)
                     case .weightDecay, .lerp: break
-                    case .clr, .update: Kernels.restoring([p.baseAddress], count: count, run)
+                    case .clr, .update:
+                        // The moments are written, the parameter is not.
+                        Kernels.restoring([p.baseAddress], count: count) { Kernels.Adamax.scalarLoop(scalars, p, g, m, u) }
                     }
                 }
                 if let failure = checks.failure { throw failure.error }

@@ -67,30 +67,22 @@ public final class Rprop: TensorOptimizer<RpropState> {
             var checks = Kernels.ScalarChecks<Stage>()
             let plus = checks.checked(etaPlus, at: .etaPlus), minus = checks.checked(etaMinus, at: .etaMinus)
             let low = checks.checked(stepSizeMin, at: .clamp), high = checks.checked(stepSizeMax, at: .clamp)
-            let sign: Float = maximize ? -1 : 1
+            let scalars = Kernels.Rprop.Scalars(
+                maximize: maximize, etaPlus: plus, etaMinus: minus, stepSizeMin: low, stepSizeMax: high)
             for (parameter, grad, state) in work {
                 let count = parameter.value.count
                 try checkCount(state.prev, count, "prev", parameter)
                 try checkCount(state.stepSize, count, "step_size", parameter)
                 state.step += 1
-                let clampFails = checks.failure?.stage == .clamp
                 withElements(parameter, grad, &state.prev, &state.stepSize) { p, g, prev, size in
-                    if checks.failure != nil && !clampFails { return }
-                    for i in 0..<count {
-                        var gi = g[i] * sign
-                        // The three masked writes, in order.
-                        var s = Kernels.Element.sign(gi * prev[i])
-                        if s > 0 { s = plus }
-                        if s < 0 { s = minus }
-                        if s == 0 { s = 1 }
-                        if clampFails {
-                            size[i] = size[i] * s
-                            continue
+                    switch checks.failure?.stage {
+                    case nil: Kernels.Rprop.run(scalars, p, g, prev, size)
+                    case .etaPlus, .etaMinus: break
+                    case .clamp:
+                        // The clamp raises after `mul_` wrote the step sizes.
+                        for i in 0..<count {
+                            size[i] = size[i] * Kernels.Rprop.factor(scalars, g[i] * scalars.sign * prev[i])
                         }
-                        size[i] = Kernels.Element.clamp(size[i] * s, low, high)
-                        if s == minus { gi = 0 }
-                        p[i] = p[i].addingProduct(-Kernels.Element.sign(gi), size[i])
-                        prev[i] = gi
                     }
                 }
                 if let failure = checks.failure { throw failure.error }

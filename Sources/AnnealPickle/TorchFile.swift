@@ -105,7 +105,7 @@ public struct TorchFile: Sendable {
         }
         // Every record's CRC-32 is checked, whatever is read of it later.
         var contents: [String: EntryBytes] = [:]
-        for (entry, name) in zip(archive.entries, names) { contents[name] = try archive.contents(of: entry) }
+        for (record, name) in zip(try archive.contentsOfAllEntries(), names) { contents[name] = record }
         func text(_ name: String) throws(TorchFileError.Problem) -> String? {
             guard let record = contents[name] else { return nil }
             guard record.count <= 4096, let value = String(validating: record.array, as: UTF8.self) else {

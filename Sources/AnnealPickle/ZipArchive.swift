@@ -88,6 +88,27 @@ struct ZipArchive {
         return .owned(inflated)
     }
 
+    /// Every entry's bytes, as ``contents(of:)`` gives them, in order: the
+    /// stored entries' CRCs computed in one parallel pass; the first entry
+    /// in the archive's order that fails is the one reported.
+    func contentsOfAllEntries() throws(Problem) -> [EntryBytes] {
+        let stored = entries.indices.filter { entries[$0].method == 0 }
+        let crcs = CRC32.checksums(of: stored.map { storedBytes(of: entries[$0]) })
+        var storedCRC: [Int: UInt32] = [:]
+        for (index, crc) in zip(stored, crcs) { storedCRC[index] = crc }
+        var all: [EntryBytes] = []
+        all.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() {
+            guard let actual = storedCRC[index] else {
+                all.append(try contents(of: entry))
+                continue
+            }
+            guard actual == entry.crc else { throw .crcMismatch(record: entry.name, expected: entry.crc, actual: actual) }
+            all.append(.borrowed(storedBytes(of: entry)))
+        }
+        return all
+    }
+
     private func checkCRC(_ entry: Entry, _ bytes: UnsafeRawBufferPointer) throws(Problem) {
         let actual = CRC32.parallelChecksum(of: bytes)
         guard actual == entry.crc else { throw .crcMismatch(record: entry.name, expected: entry.crc, actual: actual) }

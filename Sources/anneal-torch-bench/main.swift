@@ -4,8 +4,11 @@
 // crash-safely (temporary file, fsync, rename, fsync of the directory).
 // Scripts/bench_torch_files.py runs it beside torch.load and torch.save on
 // the same file. Each run is its own process, so its peak memory is its own.
+// A load is timed as PyTorch's is, in a warm process: one untimed load
+// first (code paths, lazily bound symbols, the thread pool), then RUNS
+// (default 1) timed ones, each file released before the next is mapped.
 //
-//     anneal-torch-bench load FILE          → JSON: seconds, peak resident bytes
+//     anneal-torch-bench load FILE [RUNS]   → JSON: seconds (each run), peak resident bytes
 //     anneal-torch-bench save FILE OUT      → JSON: seconds of the write (FILE is read first, untimed)
 import AnnealJSON
 import AnnealPickle
@@ -46,14 +49,23 @@ func fail(_ message: String) -> Never {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
-case "load" where arguments.count == 2:
-    let start = now()
+case "load" where arguments.count == 2 || arguments.count == 3:
+    guard let runs = arguments.count == 3 ? Int(arguments[2]) : 1, (1...1000).contains(runs) else {
+        fail("RUNS must be a whole number from 1 to 1000, not \"\(arguments[2])\"")
+    }
     do {
-        let file = try TorchFile(contentsOf: arguments[1])
-        let seconds = now() - start
+        var seconds: [Double] = []
+        var storages = 0, bytes = 0
+        for run in 0...runs {
+            let start = now()
+            let file = try TorchFile(contentsOf: arguments[1])
+            if run > 0 { seconds.append(now() - start) }
+            storages = file.storages.count
+            bytes = file.storageByteCount
+        }
         let report: JSONObject = [
-            "what": "anneal load", "seconds": .double(seconds), "peak_rss_bytes": .int(peakResidentBytes()),
-            "storages": .int(file.storages.count), "bytes": .int(file.storageByteCount),
+            "what": "anneal load", "seconds": .array(seconds.map { .double($0) }),
+            "peak_rss_bytes": .int(peakResidentBytes()), "storages": .int(storages), "bytes": .int(bytes),
         ]
         print(JSONValue.object(report).serialized())
     } catch {

@@ -45,6 +45,28 @@ struct CRC32Tests {
         bytes.withUnsafeBytes { all in #expect(CRC32.parallelChecksum(of: all) == zlib(all, 0)) }
     }
 
+    @Test("A file's records checked in one parallel pass are each zlib's CRC")
+    func records() {
+        // Records of every kind of size, together past the threshold: empty,
+        // small, one piece, several pieces with a remainder.
+        let sizes = [0, 5, 4096, CRC32.parallelThreshold + 12_345, 1, 3 << 20, 0, 2 * CRC32.parallelThreshold]
+        var state: UInt64 = 0x5851_F42D_4C95_7F2D
+        let records: [[UInt8]] = sizes.map { size in
+            (0..<size).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+        }
+        let expected = records.map { record in record.withUnsafeBytes { zlib($0, 0) } }
+        let buffers = records.map { record in
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(record.count, 1), alignment: 16)
+            copy.copyBytes(from: record)
+            return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(copy)[0..<record.count])
+        }
+        defer { for buffer in buffers { UnsafeMutableRawPointer(mutating: buffer.baseAddress!).deallocate() } }
+        #expect(CRC32.checksums(of: buffers) == expected)
+    }
+
     @Test("Checksums continue across pieces")
     func pieces() {
         Self.bytes.withUnsafeBytes { all in

@@ -1,9 +1,11 @@
 import Anneal
 
-// One element of ATen's elementwise float32 ops, for the optimizers whose
-// updates run as plain loops (Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD,
-// Rprop): each function rounds where the PyTorch op does (see the table in
-// Kernels.swift; the rows added for these optimizers were found the same way).
+// One element of ATen's elementwise float32 ops, for the Swift loops of the
+// newer optimizers (Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop,
+// Adafactor: each `Kernels.<Name>.scalarLoop`, the reference their C loops
+// repeat and the loop where those do not run): each function rounds where
+// the PyTorch op does (see the table in Kernels.swift; the rows added for
+// these optimizers were found the same way).
 //
 // | PyTorch op | computes |
 // | --- | --- |

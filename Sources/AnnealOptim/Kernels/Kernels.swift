@@ -56,12 +56,13 @@
 // same arithmetic. Swift never contracts `a * b + c` into an FMA, so
 // separately rounded operations stay separate; `fusedMultiplyAdd` is the FMA.
 //
-// On x86-64, SGD's, Adam's and RMSprop's loops run in C where the CPU allows (see
-// `Kernels.SGD.runsInC`, `Kernels.Adam.runsInC`, `Kernels.RMSprop.runsInC` and
-// Sources/COptimSupport): C can choose the
-// instruction set at run time and inline `rsqrtps`, which Swift cannot.
-// Those loops repeat the Swift ones' arithmetic operation for operation,
-// and KernelTests compares the two bit for bit.
+// On x86-64, every optimizer's loop (Adafactor's for vectors) runs in C where the CPU allows (see
+// each `Kernels.<Name>.runsInC`, `Kernels.elementwiseRunsInC` and
+// Sources/COptimSupport): C can choose the instruction set at run time and
+// inline `rsqrtps`, which Swift cannot. Those loops repeat the Swift ones'
+// arithmetic operation for operation (the vector kernels here for SGD, Adam
+// and RMSprop; each newer optimizer's `scalarLoop`), and the kernel tests
+// compare the two bit for bit.
 //
 // The loops are specialized at compile time for the options that change
 // which memory they touch (weight decay, momentum, amsgrad, centered), so

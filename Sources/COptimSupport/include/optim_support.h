@@ -129,7 +129,39 @@ int anneal_sgd_kernel_available(void);
 /// Swift loop's result.
 void anneal_sgd_update(const anneal_sgd_scalars *s, float *param, const float *grad, float *buffer, long count);
 
-// NAdam and RAdam (nadam_kernel.c, radam_kernel.c)
+/// One parameter's Adagrad constants, as `Kernels.Adagrad.Scalars` gives them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float weightDecay;          ///< used when `hasWeightDecay`
+    float eps;
+    float negativeCLR;          ///< -lr / (1 + (step - 1) * lr_decay), rounded once
+    int hasWeightDecay;
+} anneal_adagrad_scalars;
+
+/// 1 where ``anneal_adagrad_update`` can run: as ``anneal_adam_kernel_available``
+/// (callers also check ``anneal_rsqrt_scales_exactly``).
+int anneal_adagrad_kernel_available(void);
+
+/// `_single_tensor_adagrad`'s update of `count` elements (a multiple of 16),
+/// one pass. Bit for bit the Swift loop's result.
+void anneal_adagrad_update(const anneal_adagrad_scalars *s, float *param, const float *grad, float *sum, long count);
+
+/// One group's Adadelta constants, as `Kernels.Adadelta.Scalars` gives them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float weightDecay;          ///< used when `hasWeightDecay`
+    float rho, oneMinusRho, eps, negativeLR;
+    int hasWeightDecay;
+} anneal_adadelta_scalars;
+
+/// 1 where ``anneal_adadelta_update`` can run: as ``anneal_adam_kernel_available``
+/// (callers also check ``anneal_rsqrt_scales_exactly``).
+int anneal_adadelta_kernel_available(void);
+
+/// `_single_tensor_adadelta`'s update of `count` elements (a multiple of 16),
+/// one pass. Bit for bit the Swift loop's result.
+void anneal_adadelta_update(const anneal_adadelta_scalars *s, float *param, const float *grad, float *squareAvg,
+                            float *accDelta, long count);
 
 /// One NAdam parameter's constants for one step, as `Kernels.NAdam.Scalars` gives them.
 typedef struct {
