@@ -51,10 +51,18 @@ import Testing
     /// vectors and a remainder, and a split among threads (with a remainder).
     static let counts = [5, 4_099, 2 * Kernels.parallelThreshold + 37]
 
-    /// Parameter, gradient, `exp_avg` and `exp_avg_sq` (positive but for
+    /// Parameter, gradient, `exp_avg` and `exp_avg_sq` (nonnegative but for
     /// the special values), made once for the longest length.
-    static let inputs: [[Float]] = [31, 32, 33, 34].map {
-        kernelTestInputs(counts.max()!, seed: $0, positive: $0 == 34)
+    static let inputs: [[Float]] = [31, 32, 33, 34].map { seed in
+        let next = LoopComparison.inputs(seed: UInt64(seed), nonNegative: seed == 34)
+        return (0..<counts.max()!).map { _ in next() }
+    }
+
+    /// With `rawArguments`, `exp_avg_sq` cycles through MKL's rare square root
+    /// arguments and their neighbours (``LoopComparison/rareArguments``), so
+    /// rare and ordinary lanes share vectors.
+    static let rareExpAvgSq: [Float] = (0..<counts.max()!).map {
+        LoopComparison.rareArguments[$0 % LoopComparison.rareArguments.count]
     }
 
     /// Every option combination, at a length with a padded remainder, one
@@ -64,7 +72,7 @@ import Testing
         arguments: Options.all, counts)
     func loopsAgree(options: Options, count: Int) {
         let (param, grad, expAvg) = (Array(Self.inputs[0][..<count]), Array(Self.inputs[1][..<count]), Array(Self.inputs[2][..<count]))
-        let expAvgSq = Array(Self.inputs[3][..<count])
+        let expAvgSq = Array((options.rawArguments ? Self.rareExpAvgSq : Self.inputs[3])[..<count])
         let scalars = options.scalars
         func run(inC: Bool) -> [[Float]] {
             var (p, m, v) = (param, expAvg, expAvgSq)
@@ -89,7 +97,7 @@ import Testing
         }
         let (got, expected) = (run(inC: true), run(inC: false))
         for (name, (got, expected)) in zip(["param", "exp_avg", "exp_avg_sq"], zip(got, expected)) {
-            expectSameBits(got, expected, name)
+            LoopComparison.expectSameBits(name, got: got, expected: expected)
         }
         #expect(zip(got[0], param).filter { $0.bitPattern != $1.bitPattern }.count > count / 4)
     }
