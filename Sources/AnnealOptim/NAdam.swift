@@ -20,6 +20,12 @@ import AnnealTensor
 /// `p -= lr * (1 - mu) / (1 - mu_product) * g / denom`, then
 /// `p -= lr * mu_next / (1 - mu_product * mu_next) * m / denom`.
 /// State per parameter: `step`, `mu_product`, `exp_avg`, `exp_avg_sq`.
+///
+/// The Python-double scalars are computed per parameter in Swift; the
+/// elementwise pass is one vector loop in C (`Sources/COptimSupport/nadam_kernel.c`,
+/// AVX-512 or AVX2 and FMA, chosen at run time, with the CPU's `rsqrtps`
+/// for MKL's square root) where the CPU allows (`Kernels.NAdam.runsInC`), else
+/// the scalar loop it reproduces bit for bit (`Kernels.NAdam.scalarLoop`).
 public final class NAdam: TensorOptimizer<NAdamState> {
     /// `NAdam(params, **options)` with param groups (PyTorch names: `lr`,
     /// `betas`, `eps`, `weight_decay`, `momentum_decay`,
@@ -95,24 +101,24 @@ public final class NAdam: TensorOptimizer<NAdamState> {
                     try PyFloat.divide(-lr * muNext, 1 - muProductNext)
                 }
                 let avgValue = checks.checked(avgValue64, at: .expAvgUpdate)
-                let sign: Float = maximize ? -1 : 1
+                let scalars = Kernels.NAdam.Scalars(
+                    maximize: maximize, coupledWeightDecay: weightDecay != 0 && !decoupled ? coupled : nil,
+                    decoupledDecay: decay, lerpWeight: weight, beta2: beta2F, oneMinusBeta2: oneMinusBeta2,
+                    biasCorrection2: biasCorrection2F, eps: epsilon, gradValue: gradValue, expAvgValue: avgValue)
                 let stage = checks.failure?.stage
                 withElements(parameter, grad, &state.expAvg, &state.expAvgSq) { p, g, m, v in
+                    guard count > 0 else { return }
+                    let (param, gradient, expAvg, expAvgSq) = (p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!)
                     // The whole update, or (when the second addcdiv_ raises) all but it.
                     let run = { (expAvgUpdate: Bool) in
-                        for i in 0..<count {
-                            var gi = g[i] * sign
-                            if let decay { p[i] = p[i] * decay }
-                            if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
-                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                            v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
-                            let denom = Kernels.Element.sqrt(v[i] / biasCorrection2F) + epsilon
-                            p[i] = p[i] + (gradValue * gi) / denom
-                            if expAvgUpdate { p[i] = p[i] + (avgValue * m[i]) / denom }
-                        }
+                        Kernels.NAdam.scalarLoop(
+                            scalars, count: count, param: param, grad: gradient, expAvg: expAvg, expAvgSq: expAvgSq,
+                            expAvgUpdate: expAvgUpdate)
                     }
+                    let sign = scalars.sign
                     switch stage {
-                    case nil: run(true)
+                    case nil:
+                        Kernels.NAdam.run(scalars, count: count, param: param, grad: gradient, expAvg: expAvg, expAvgSq: expAvgSq)
                     case .biasCorrection2, .weightDecay: break
                     case .mu, .lerp:
                         if let decay { for i in 0..<count { p[i] = p[i] * decay } }
@@ -125,7 +131,7 @@ public final class NAdam: TensorOptimizer<NAdamState> {
                             v[i] = v[i] * beta2F
                         }
                     case .gradUpdate:
-                        Kernels.restoring([p.baseAddress], count: count) { run(false) }
+                        Kernels.restoring([param], count: count) { run(false) }
                         if let decay { for i in 0..<count { p[i] = p[i] * decay } }
                     case .expAvgUpdate: run(false)
                     }

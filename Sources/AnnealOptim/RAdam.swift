@@ -19,6 +19,12 @@ import AnnealTensor
 /// rectification `rect = sqrt((rho_t - 4)(rho_t - 2) rho_inf /
 /// ((rho_inf - 4)(rho_inf - 2) rho_t))`, else `p -= m / bc1 * lr`.
 /// State per parameter: `step`, `exp_avg`, `exp_avg_sq`.
+///
+/// The Python-double scalars are computed per parameter in Swift; the
+/// elementwise pass is one vector loop in C (`Sources/COptimSupport/radam_kernel.c`,
+/// AVX-512 or AVX2 and FMA, chosen at run time, with the CPU's `rsqrtps`
+/// for MKL's square root) where the CPU allows (`Kernels.RAdam.runsInC`), else
+/// the scalar loop it reproduces bit for bit (`Kernels.RAdam.scalarLoop`).
 public final class RAdam: TensorOptimizer<RAdamState> {
     /// `RAdam(params, **options)` with param groups (PyTorch names: `lr`,
     /// `betas`, `eps`, `weight_decay`, `decoupled_weight_decay`, `maximize`).
@@ -95,27 +101,18 @@ public final class RAdam: TensorOptimizer<RAdamState> {
                     }
                     return 0
                 }
-                let biasCorrection1F = Float(biasCorrection1), lrF = Float(lr), epsilon = Float(eps)
-                let sign: Float = maximize ? -1 : 1
+                let scalars = Kernels.RAdam.Scalars(
+                    maximize: maximize, coupledWeightDecay: weightDecay != 0 && !decoupled ? coupled : nil,
+                    decoupledDecay: decay, lerpWeight: weight, beta2: beta2F, oneMinusBeta2: oneMinusBeta2,
+                    biasCorrection1: Float(biasCorrection1), lr: Float(lr), eps: Float(eps), rectification: rectified)
                 let stage = checks.failure?.stage
                 withElements(parameter, grad, &state.expAvg, &state.expAvgSq) { p, g, m, v in
-                    let run = {
-                        for i in 0..<count {
-                            var gi = g[i] * sign
-                            if let decay { p[i] = p[i] * decay }
-                            if weightDecay != 0 && !decoupled { gi = gi.addingProduct(p[i], coupled) }
-                            m[i] = Kernels.Element.lerp(m[i], gi, weight: weight)
-                            v[i] = (v[i] * beta2F).addingProduct(oneMinusBeta2 * gi, gi)
-                            var update = m[i] / biasCorrection1F * lrF
-                            if let rectified {
-                                let adaptive = (1 / (Kernels.Element.sqrt(v[i]) + epsilon)) * rectified.biasCorrection2Sqrt
-                                update = update * adaptive * rectified.rect
-                            }
-                            p[i] = p[i] - update
-                        }
-                    }
+                    guard count > 0 else { return }
+                    let (param, gradient, expAvg, expAvgSq) = (p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!)
+                    let sign = scalars.sign
                     switch stage {
-                    case nil: run()
+                    case nil:
+                        Kernels.RAdam.run(scalars, count: count, param: param, grad: gradient, expAvg: expAvg, expAvgSq: expAvgSq)
                     case .weightDecay: break
                     case .lerp:
                         if let decay { for i in 0..<count { p[i] = p[i] * decay } }
@@ -128,7 +125,10 @@ public final class RAdam: TensorOptimizer<RAdamState> {
                             v[i] = v[i] * beta2F
                         }
                     case .rectification:
-                        Kernels.restoring([p.baseAddress], count: count, run)
+                        Kernels.restoring([param], count: count) {
+                            Kernels.RAdam.scalarLoop(
+                                scalars, count: count, param: param, grad: gradient, expAvg: expAvg, expAvgSq: expAvgSq)
+                        }
                         if let decay { for i in 0..<count { p[i] = p[i] * decay } }
                     }
                 }

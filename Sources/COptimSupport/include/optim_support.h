@@ -163,4 +163,49 @@ int anneal_adadelta_kernel_available(void);
 void anneal_adadelta_update(const anneal_adadelta_scalars *s, float *param, const float *grad, float *squareAvg,
                             float *accDelta, long count);
 
+/// One NAdam parameter's constants for one step, as `Kernels.NAdam.Scalars` gives them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float coupledWeightDecay;   ///< weight_decay (used when `coupled`)
+    float decay;                ///< 1 - lr * weight_decay when decoupled, else 1
+    float lerpCoefficient;      ///< lerp's w, or w - 1 when `lerpFromEnd`
+    float beta2, oneMinusBeta2, biasCorrection2, eps;
+    float gradValue;            ///< the first addcdiv_'s value, -lr (1 - mu) / (1 - mu_product)
+    float expAvgValue;          ///< the second's, -lr mu_next / (1 - mu_product mu_next)
+    int lerpFromEnd;            ///< 1 when |w| >= 0.5 (ATen's lerp from the end)
+    int coupled;                ///< 1 for the coupled weight decay (grad.add(param, alpha=weight_decay))
+} anneal_nadam_scalars;
+
+/// 1 where ``anneal_nadam_update`` can run: as ``anneal_adam_kernel_available``
+/// (callers also check ``anneal_rsqrt_scales_exactly``).
+int anneal_nadam_kernel_available(void);
+
+/// `_single_tensor_nadam`'s update of `count` elements (a multiple of 16),
+/// one pass. Bit for bit the Swift loop's result.
+void anneal_nadam_update(const anneal_nadam_scalars *s, float *param, const float *grad, float *expAvg,
+                         float *expAvgSq, long count);
+
+/// One RAdam parameter's constants for one step, as `Kernels.RAdam.Scalars` gives them.
+typedef struct {
+    float sign;                 ///< -1 with maximize, else 1
+    float coupledWeightDecay;   ///< weight_decay (used when `coupled`)
+    float decay;                ///< 1 - lr * weight_decay when decoupled, else 1
+    float lerpCoefficient;      ///< lerp's w, or w - 1 when `lerpFromEnd`
+    float beta2, oneMinusBeta2, biasCorrection1, lr, eps;
+    float biasCorrection2Sqrt;  ///< bias_correction2 ** 0.5 (used when `rectified`)
+    float rect;                 ///< the rectification term (used when `rectified`)
+    int lerpFromEnd;            ///< 1 when |w| >= 0.5 (ATen's lerp from the end)
+    int coupled;                ///< 1 for the coupled weight decay (grad.add(param, alpha=weight_decay))
+    int rectified;              ///< 1 when rho_t > 5: the adaptive update
+} anneal_radam_scalars;
+
+/// 1 where ``anneal_radam_update`` can run: as ``anneal_adam_kernel_available``
+/// (callers also check ``anneal_rsqrt_scales_exactly``).
+int anneal_radam_kernel_available(void);
+
+/// `_single_tensor_radam`'s update of `count` elements (a multiple of 16),
+/// one pass. Bit for bit the Swift loop's result.
+void anneal_radam_update(const anneal_radam_scalars *s, float *param, const float *grad, float *expAvg,
+                         float *expAvgSq, long count);
+
 #endif
