@@ -11,8 +11,7 @@ struct ElementwiseKernelTests {
     static let count = 2 * (1 << 17) + 4_099
 
     /// Runs `body` on copies of `arrays` (the first is the gradient, only
-    /// read) in C and in Swift, and compares what each wrote, naming the
-    /// first element that differs (NaN matches any NaN).
+    /// read) in C and in Swift, and compares what each wrote, bit for bit.
     func compare(
         _ names: [String], _ arrays: [[Float]],
         _ body: ([UnsafeMutableBufferPointer<Float>], UnsafeBufferPointer<Float>, Bool) -> Void
@@ -34,18 +33,15 @@ struct ElementwiseKernelTests {
             return state
         }
         let (c, swift) = (run(inC: true), run(inC: false))
-        for (name, (a, b)) in zip(names, zip(c, swift)) {
-            let first = zip(a, b).enumerated().first { _, pair in
-                pair.0.bitPattern != pair.1.bitPattern && !(pair.0.isNaN && pair.1.isNaN)
-            }
-            #expect(first == nil, "\(name)[\(first?.offset ?? -1)]: expected \(first?.element.1 ?? 0), got \(first?.element.0 ?? 0)")
+        for (name, (got, expected)) in zip(names, zip(c, swift)) {
+            LoopComparison.expectSameBits(name, got: got, expected: expected)
         }
         #expect(c[0] != arrays[1], "the parameter was not updated")
     }
 
     func values(_ seed: UInt64, magnitude: Bool = false) -> [Float] {
-        let next = loopInputs(seed: seed)
-        return (0..<Self.count).map { _ in magnitude ? abs(next()) : next() }
+        let next = LoopComparison.inputs(seed: seed, nonNegative: magnitude)
+        return (0..<Self.count).map { _ in next() }
     }
 
     @Test(arguments: [
