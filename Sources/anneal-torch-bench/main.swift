@@ -8,7 +8,7 @@
 // first (code paths, lazily bound symbols, the thread pool), then RUNS
 // (default 1) timed ones, each file released before the next is mapped.
 //
-//     anneal-torch-bench load FILE [RUNS]   → JSON: seconds (each run), peak resident bytes
+//     anneal-torch-bench load FILE [RUNS]   → JSON: seconds (each run), cold_seconds (the first), peak resident bytes
 //     anneal-torch-bench save FILE OUT      → JSON: seconds of the write (FILE is read first, untimed)
 import AnnealJSON
 import AnnealPickle
@@ -55,16 +55,17 @@ case "load" where arguments.count == 2 || arguments.count == 3:
     }
     do {
         var seconds: [Double] = []
+        var coldSeconds = 0.0
         var storages = 0, bytes = 0
         for run in 0...runs {
             let start = now()
             let file = try TorchFile(contentsOf: arguments[1])
-            if run > 0 { seconds.append(now() - start) }
+            if run > 0 { seconds.append(now() - start) } else { coldSeconds = now() - start }
             storages = file.storages.count
             bytes = file.storageByteCount
         }
         let report: JSONObject = [
-            "what": "anneal load", "seconds": .array(seconds.map { .double($0) }),
+            "what": "anneal load", "seconds": .array(seconds.map { .double($0) }), "cold_seconds": .double(coldSeconds),
             "peak_rss_bytes": .int(peakResidentBytes()), "storages": .int(storages), "bytes": .int(bytes),
         ]
         print(JSONValue.object(report).serialized())
