@@ -142,7 +142,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline float finish_no
         for (; d < 4; d++) sum = sum + rest[d] * rest[d];
     }
     for (; d < remaining; d++) sum = __builtin_fmaf(rest[d], rest[d], sum);
-    return __builtin_sqrtf(sum);
+    return __builtin_elementwise_sqrt(sum);
 }
 
 __attribute__((target("avx2,fma")))
@@ -175,7 +175,7 @@ void anneal_adafactor_vector_norms(const anneal_adafactor_scalars *s, const floa
         float v = lerp1(variance[i + k], g * g, weight);
         variance[i + k] = v;
         restParam[k] = param[i + k];
-        restUpdate[k] = (1.0f / __builtin_sqrtf(v < s->floor ? s->floor : v)) * g;
+        restUpdate[k] = (1.0f / __builtin_elementwise_sqrt(v < s->floor ? s->floor : v)) * g;
     }
     *paramNorm = finish_norm(paramLanes, restParam, remaining);
     *updateNorm = finish_norm(updateLanes, restUpdate, remaining);
