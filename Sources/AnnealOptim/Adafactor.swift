@@ -220,8 +220,8 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
     /// the variance rather than stored.
     private func updateVectorInC(
         _ parameter: Parameter, _ grad: [Float], maximize: Bool, _ state: AdafactorState, rho: Double,
-        numelRoot: Double,
-        oneMinusBeta2: Double, d: Double, lr: Double, weightDecay: Double, eps1: Double, eps2: Double
+        numelRoot: Double, oneMinusBeta2: Double, d: Double, lr: Double, weightDecay: Double, eps1: Double,
+        eps2: Double
     ) throws(PythonError) {
         let count = parameter.value.count
         var scalars = anneal_adafactor_scalars(
@@ -284,7 +284,8 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
                                 scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, count)
                         }
                     }
-                    Kernels.runLoop(loop, Kernels.Streams(p.baseAddress!, g.baseAddress!, variance.baseAddress!), count: count)
+                    let streams = Kernels.Streams(p.baseAddress!, g.baseAddress!, variance.baseAddress!)
+                    Kernels.runLoop(loop, streams, count: count)
                 }
             }
         }
