@@ -278,7 +278,7 @@ public final class Adafactor: TensorOptimizer<AdafactorState> {
         grad.withUnsafeBufferPointer { g in
             parameter.value.withUnsafeMutableBufferPointer { p in
                 state.variance!.withUnsafeMutableBufferPointer { variance in
-                    let loop = Kernels.CLoop(streamsUsed: 0b111) { streams, offset, count in
+                    let loop = Kernels.CFunctionLoop(streamsUsed: 0b111) { streams, offset, count in
                         withUnsafePointer(to: finished) { scalars in
                             anneal_adafactor_vector_update(
                                 scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, count)

@@ -49,7 +49,7 @@ extension Kernels {
                 sign: s.sign, weightDecay: s.weightDecay ?? 0, shrink: s.shrink, negativeEta: s.negativeEta, mu: s.mu,
                 hasWeightDecay: s.weightDecay != nil ? 1 : 0)
             // ax is written either way; it is read only when mu is not 1.
-            let loop = CLoop(streamsUsed: 0b111) { streams, offset, count in
+            let loop = CFunctionLoop(streamsUsed: 0b111) { streams, offset, count in
                 withUnsafePointer(to: scalars) { scalars in
                     anneal_asgd_update(scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, count)
                 }

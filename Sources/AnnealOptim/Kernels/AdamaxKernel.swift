@@ -50,7 +50,7 @@ extension Kernels {
             let scalars = anneal_adamax_scalars(
                 sign: s.sign, weightDecay: s.weightDecay ?? 0, lerpWeight: s.lerpWeight, beta2: s.beta2, eps: s.eps,
                 negativeCLR: s.negativeCLR, hasWeightDecay: s.weightDecay != nil ? 1 : 0)
-            let loop = CLoop(streamsUsed: 0b1111) { streams, offset, count in
+            let loop = CFunctionLoop(streamsUsed: 0b1111) { streams, offset, count in
                 withUnsafePointer(to: scalars) { scalars in
                     anneal_adamax_update(
                         scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, streams.s3 + offset, count)

@@ -61,7 +61,7 @@ extension Kernels {
             let scalars = anneal_rprop_scalars(
                 sign: s.sign, etaPlus: s.etaPlus, etaMinus: s.etaMinus, stepSizeMin: s.stepSizeMin,
                 stepSizeMax: s.stepSizeMax)
-            let loop = CLoop(streamsUsed: 0b1111) { streams, offset, count in
+            let loop = CFunctionLoop(streamsUsed: 0b1111) { streams, offset, count in
                 withUnsafePointer(to: scalars) { scalars in
                     anneal_rprop_update(
                         scalars, streams.s0 + offset, streams.s1 + offset, streams.s2 + offset, streams.s3 + offset, count)

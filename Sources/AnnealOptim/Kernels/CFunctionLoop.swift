@@ -4,8 +4,9 @@ extension Kernels {
     /// A loop in C (`Sources/COptimSupport/elementwise_kernels.c`) as a
     /// ``VectorKernel``: ``runLoop(_:_:count:)`` hands each thread's share to
     /// `body(streams, offset, count)` in one call, and the tail through a
-    /// padded vector.
-    struct CLoop: VectorKernel {
+    /// padded vector. (SGD's, Adam's and the `sqrt` optimizers' C loops are
+    /// typed `CLoop`s of their own; this one serves any C function.)
+    struct CFunctionLoop: VectorKernel {
         let streamsUsed: Int
         let body: (_ streams: Streams, _ offset: Int, _ count: Int) -> Void
 
